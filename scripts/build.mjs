@@ -1,0 +1,26 @@
+// Builds the three bundles with esbuild:
+//   out/extension.js  the extension host (node, cjs; vscode and onnxruntime-node stay external)
+//   out/cli.js        the headless CLI `spatten-profile` (node, cjs; onnxruntime-node external)
+//   out/webview.js    the report webview (browser, iife; also inlined into exported HTML)
+// onnxruntime-node is external because it loads a native addon and its shared library from its own
+// package folder; the VSIX ships it in node_modules (see README, "Packaging").
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', legalComments: 'none' };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'] };
+
+const builds = [];
+if (existsSync('src/extension/extension.ts')) builds.push({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'out' });
+if (existsSync('src/cli/main.ts')) builds.push({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'out', banner: { js: '#!/usr/bin/env node' } });
+if (existsSync('src/webview/main.ts')) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'out' });
+if (existsSync('test/vscode/suite/index.ts')) builds.push({ ...node, entryPoints: { 'test/suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out', external: ['vscode', 'onnxruntime-node', 'mocha'] });
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

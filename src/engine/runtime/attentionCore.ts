@@ -1,0 +1,52 @@
+// The contract between the runtime (which runs the model's graph segments in onnxruntime and owns
+// the KV cache) and whoever computes an attention core (scores -> mask -> softmax -> P x V):
+// the dense reference core for parity, or the SpAtten functional model (src/engine/spatten).
+//
+// All tensors are batch 1, row-major float32, in the canonical layouts written beside each field.
+
+export interface AttentionCoreShape {
+  /** Query heads H. */
+  heads: number;
+  /** Key/value heads Hkv (H for multi-head attention, fewer for grouped-query attention). */
+  kvHeads: number;
+  /** Head dimension D. */
+  headDim: number;
+  /** Query rows Lq in this call (all tokens for an encoder or prompt pass, 1 per decode step). */
+  queryLen: number;
+  /** Keys Lk visible in this call (cache plus the new tokens). */
+  keyLen: number;
+}
+
+export interface AttentionCoreCall {
+  /** Layer index in execution order (0-based). */
+  layer: number;
+  /**
+   * -1 for an encoder pass or a decoder's prompt pass; 0, 1, ... for decode steps
+   * (0 = the first generated or teacher-forced token after the prompt).
+   */
+  step: number;
+  shape: AttentionCoreShape;
+  /** [H, Lq, D] */
+  q: Float32Array;
+  /** [Hkv, Lk, D]; query head h reads KV head floor(h * Hkv / H). */
+  k: Float32Array;
+  /** [Hkv, Lk, D] */
+  v: Float32Array;
+  /** Multiplier applied to Q x K^T before the mask (whatever the graph does, e.g. 1/sqrt(D)). */
+  scale: number;
+  /**
+   * Additive mask [Lq, Lk] the graph itself computes (0 where visible, a large negative value where
+   * not), or null when the graph adds none. Causal masking is given by `causal`, not folded in here,
+   * so that a core can reason about it.
+   */
+  mask: Float32Array | null;
+  /** True when query i may only see keys at positions <= queryPositions[i]. */
+  causal: boolean;
+  /** Key index (position in the sequence) of each query row, length Lq. */
+  queryPositions: Int32Array;
+}
+
+export interface AttentionCore {
+  /** Returns the context [H, Lq, D] (P x V per head, before the output projection). */
+  run(call: AttentionCoreCall): Float32Array;
+}
