@@ -28,3 +28,12 @@ export interface ProfileProgress {
 }
 
 export type ProgressSink = (p: ProfileProgress) => void;
+
+/** What runProfile (profile.ts) returns: the report every front end renders, and the Trace behind it. */
+export interface ProfileResult {
+  report: import('./report/profileReport').ProfileReport;
+  trace: import('./trace/trace').Trace;
+}
+
+/** Export formats offered by "Export Report" and the CLI. */
+export type ExportFormat = 'html' | 'json' | 'csv' | 'workload-csv' | 'perfetto';
