@@ -1,0 +1,75 @@
+// The project's test command (`npm test`): unit tests, browser tests of the exported report, and the
+// real-VS-Code tests (extension host + UI through code-server). Prints one closing line
+// `N passed, N failed` summed over all suites and exits non-zero if anything failed.
+//
+// Under CI=true a missing prerequisite (the VS Code runtime, chromium) is a failure, not a skip:
+// scripts/install-vscode-runtime.sh installs them (.ci/run calls it).
+//
+// Flags: --only unit|browser|vscode (repeatable), --skip-vscode.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const args = process.argv.slice(2);
+const only = args.flatMap((a, i) => (a === '--only' ? [args[i + 1]] : []));
+const wants = (suite) => (only.length === 0 || only.includes(suite)) && !(suite === 'vscode' && args.includes('--skip-vscode'));
+
+function testFiles(dir) {
+  const abs = path.join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true })
+    .filter((f) => String(f).endsWith('.test.ts'))
+    .map((f) => path.join(dir, String(f)))
+    .sort();
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const outcomes = [];
+
+/** Runs node's test runner on files; TAP goes to a file we count from, spec to the console. */
+function runNodeTests(name, files, { concurrency = 2 } = {}) {
+  if (files.length === 0) {
+    console.error(`[test] ${name}: no test files`);
+    totals.failed += 1;
+    outcomes.push(`${name}: no test files (counted as a failure)`);
+    return;
+  }
+  mkdirSync(path.join(root, '.test-cache'), { recursive: true });
+  const tap = path.join(root, '.test-cache', `${name}.tap`);
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    { cwd: root, stdio: 'inherit', env: process.env },
+  );
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (key) => Number((text.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  const passed = count('pass'), failed = count('fail') + count('cancelled'), skipped = count('skipped');
+  // A crashed runner with no summary is a failure even if it counted nothing.
+  const crashed = r.status !== 0 && failed === 0;
+  totals.passed += passed; totals.failed += failed + (crashed ? 1 : 0); totals.skipped += skipped;
+  outcomes.push(`${name}: ${passed} passed, ${failed + (crashed ? 1 : 0)} failed, ${skipped} skipped`);
+}
+
+if (wants('unit') || wants('browser') || wants('vscode')) {
+  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) { console.log('0 passed, 1 failed'); process.exit(1); }
+}
+if (wants('unit')) runNodeTests('unit', testFiles('test/unit'));
+if (wants('browser')) runNodeTests('browser', testFiles('test/browser'), { concurrency: 1 });
+if (wants('vscode')) {
+  // The harness prints its own `vscode: N passed, N failed` line; we read it back.
+  const r = spawnSync(process.execPath, ['scripts/run-vscode-tests.mjs'], { cwd: root, encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(r.stdout ?? '');
+  const m = /^vscode: (\d+) passed, (\d+) failed$/m.exec(r.stdout ?? '');
+  const passed = m ? Number(m[1]) : 0;
+  const failed = m ? Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0) : 1;
+  totals.passed += passed; totals.failed += failed;
+  outcomes.push(`vscode: ${passed} passed, ${failed} failed${m ? '' : ' (harness printed no summary)'}`);
+}
+
+console.log('\n' + outcomes.map((o) => `  ${o}`).join('\n'));
+console.log(`${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ''));
+process.exit(totals.failed > 0 ? 1 : 0);
