@@ -144,6 +144,27 @@ export interface SweepRow {
   metricHigh?: number;
 }
 
+/**
+ * Aggregated activity of the hardware units over time (modelled), for the timeline view.
+ * Struct of arrays, one entry per event, so a 24-layer run stays a few thousand numbers:
+ * event i ran on unit `units[unit[i]]` from cycle `start[i]` to `end[i]` (end exclusive) while
+ * processing layer `layer[i]` (step `step[i]` when present). Events of one unit may be merged
+ * per (step, layer, head) by the producer; the view draws them as they come.
+ */
+export interface TimelineReport {
+  /** Unit names, e.g. "fetcher", "qk", "softmax", "topk", "pv"; index = unit id. */
+  units: string[];
+  /** Clock of the cycle counts (configured), Hz. */
+  clockHz: number;
+  unit: number[];
+  /** Cycles since the start of the run. */
+  start: number[];
+  end: number[];
+  layer: number[];
+  /** Decode step per event (generation only). */
+  step?: number[];
+}
+
 export interface ProfileReport {
   version: typeof PROFILE_REPORT_VERSION;
   generatedAt: string;
@@ -179,4 +200,6 @@ export interface ProfileReport {
   /** Wall-clock timings of this run (measured). */
   timings: Record<string, Quantity>;
   warnings: string[];
+  /** Optional hardware-unit timeline (modelled); the timeline view is shown only when present. */
+  timeline?: TimelineReport;
 }
