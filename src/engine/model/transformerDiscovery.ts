@@ -1,0 +1,101 @@
+// Finds the transformer inside an ONNX graph: every layer's attention core (plain chain or fused
+// com.microsoft op) in execution order, plus the model summary the report shows. A graph it cannot
+// map is an InputError naming the node where discovery stopped and why.
+
+import type { onnx } from 'onnx-proto';
+import { InputError } from '../errors';
+import type { ModelSummary } from '../report/profileReport';
+import type { DiscoveredCore } from './attentionCore';
+import { detectCausalMask } from './causalMaskDetection';
+import { FUSED_ATTENTION_OPS, readFusedCore } from './fusedAttentionSpec';
+import type { GraphIndex } from './graphIndex';
+import { indexGraph, nodeLabel } from './graphIndex';
+import { summarizeModel } from './modelSummary';
+import { matchPlainChain } from './plainAttentionChain';
+
+export interface DiscoveredTransformer {
+  graph: GraphIndex;
+  cores: DiscoveredCore[];
+  summary: ModelSummary;
+  /** Softmax nodes that are not attention (classifier heads, routers), for the record. */
+  ignoredSoftmax: string[];
+}
+
+function plainCore(g: GraphIndex, softmax: onnx.INodeProto, index: number): Omit<DiscoveredCore, 'layer'> | undefined {
+  const chain = matchPlainChain(g, softmax);
+  if (!chain) return undefined;
+  let constScale = chain.operandScale;
+  let dynamicScale = false;
+  for (const s of chain.maskSteps) {
+    if (s.op === 'scale') constScale *= s.value;
+    if (s.op === 'scaleTensor') dynamicScale = true;
+  }
+  const verdict = detectCausalMask(g, chain.maskSteps);
+  const name = softmax.name || softmax.output?.[0] || '';
+  return {
+    kind: 'plain',
+    nodes: chain.chainNodes,
+    path: `${chain.chainOps.join('->')} at ${name}`,
+    q: { name: chain.q, layout: 'BHLD' },
+    k: { name: chain.k, layout: chain.kLayout },
+    v: { name: chain.v, layout: chain.vLayout },
+    kvRepeated: chain.kvRepeated,
+    context: { name: chain.pv.output?.[0] ?? '', layout: 'BHLD' },
+    heads: chain.heads,
+    kvHeads: chain.kvHeads,
+    headDim: chain.headDim,
+    // A plain chain always spells its scale out; a dynamic one is read at run time.
+    scale: dynamicScale ? null : constScale,
+    maskSteps: chain.maskSteps,
+    causal: verdict.causal,
+    causalEvidence: verdict.evidence,
+    probabilities: softmax.output?.[0] ?? null,
+    fused: null,
+    anchor: name,
+    anchorIndex: index,
+  };
+}
+
+/** Unsupported constructs that would make segment extraction wrong, named before anything runs. */
+function checkControlFlow(g: GraphIndex): void {
+  for (const n of g.nodes) {
+    if (n.opType === 'If' || n.opType === 'Loop' || n.opType === 'Scan') {
+      throw new InputError(
+        nodeLabel(n),
+        `control flow (${n.opType}) is not supported: export the model without merged past/no-past branches (e.g. optimum --no-post-process)`,
+      );
+    }
+  }
+}
+
+export function discoverTransformer(proto: onnx.IModelProto, fileName = 'model.onnx'): DiscoveredTransformer {
+  const g = indexGraph(proto);
+  if (g.nodes.length === 0) throw new InputError(fileName, 'graph has no nodes');
+  checkControlFlow(g);
+  const found: Omit<DiscoveredCore, 'layer'>[] = [];
+  const ignoredSoftmax: string[] = [];
+  let softmaxCount = 0;
+  g.nodes.forEach((n, i) => {
+    const domain = n.domain ?? '';
+    if (FUSED_ATTENTION_OPS.has(n.opType ?? '') && domain === 'com.microsoft') {
+      found.push(readFusedCore(g, n, i));
+    } else if (n.opType === 'Softmax' && (domain === '' || domain === 'ai.onnx')) {
+      softmaxCount++;
+      const core = plainCore(g, n, i);
+      if (core) found.push(core);
+      else ignoredSoftmax.push(n.name || n.output?.[0] || '');
+    } else if (n.opType === 'PackedAttention' || n.opType === 'PackedMultiHeadAttention' || n.opType === 'SparseAttention' || n.opType === 'DecoderMaskedMultiHeadAttention') {
+      throw new InputError(nodeLabel(n), `fused op com.microsoft ${n.opType} is not supported (supported: Attention, MultiHeadAttention, GroupQueryAttention)`);
+    }
+  });
+  if (found.length === 0) {
+    if (softmaxCount === 0) throw new InputError(fileName, 'no Softmax and no fused attention op found: this graph has no attention');
+    throw new InputError(
+      fileName,
+      `no attention found: Softmax node(s) ${ignoredSoftmax.slice(0, 3).map((s) => `'${s}'`).join(', ')} are not fed by a MatMul of two activations (Q x K^T)`,
+    );
+  }
+  found.sort((a, b) => a.anchorIndex - b.anchorIndex);
+  const cores: DiscoveredCore[] = found.map((c, layer) => ({ ...c, layer }));
+  return { graph: g, cores, summary: summarizeModel(g, cores, fileName), ignoredSoftmax };
+}
