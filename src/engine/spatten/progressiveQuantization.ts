@@ -1,0 +1,80 @@
+// Progressive quantization: linear symmetric quantization of Q, K and V, with K stored as an MSB
+// plane plus a separate LSB plane (6+4 or 8+4 bits). Attention is first computed from the MSBs;
+// only rows whose largest probability is below a threshold (a flat distribution, where the
+// quantization error matters most) fetch the LSBs and are recomputed.
+//
+// Scale granularity: one scale per (KV) head and call, from the largest |value| of that head's
+// slice ([Lk, D] for K and V, [Lq, D] for Q). Per-head is what an accelerator can keep in a
+// register per fetch stream, and it adapts to heads with very different ranges.
+//
+// The split: K is quantized once to B = msb + lsb bits, code q in [-(2^(B-1) - 1), 2^(B-1) - 1].
+// The MSB plane stores hi = floor(q / 2^lsb) (msb bits, two's complement); the LSB plane stores
+// q - hi * 2^lsb in [0, 2^lsb) (lsb bits, unsigned), so MSB + LSB reconstructs q exactly. From
+// the MSBs alone the best estimate of q is the middle of its bin, hi * 2^lsb + (2^lsb - 1) / 2,
+// whose error is at most half an MSB step, the same as an msb-bit rounding quantizer.
+
+/** Scale of a symmetric `bits`-bit quantizer for values in src[offset .. offset + n): max|x| / (2^(bits-1) - 1). */
+export function symmetricScale(src: Float32Array, offset: number, n: number, bits: number): number {
+  let maxAbs = 0;
+  for (let i = offset, end = offset + n; i < end; i++) {
+    const a = Math.abs(src[i]);
+    if (a > maxAbs) maxAbs = a;
+  }
+  return maxAbs / (2 ** (bits - 1) - 1);
+}
+
+/** dst[dstOffset + i] = round(src[offset + i] / scale) * scale, clamped to the code range. */
+export function quantizeDequantize(
+  src: Float32Array,
+  offset: number,
+  n: number,
+  bits: number,
+  scale: number,
+  dst: Float32Array,
+  dstOffset: number,
+): void {
+  if (scale === 0) {
+    dst.fill(0, dstOffset, dstOffset + n);
+    return;
+  }
+  const qMax = 2 ** (bits - 1) - 1;
+  for (let i = 0; i < n; i++) {
+    let q = Math.round(src[offset + i] / scale);
+    if (q > qMax) q = qMax;
+    else if (q < -qMax) q = -qMax;
+    dst[dstOffset + i] = q * scale;
+  }
+}
+
+/**
+ * Quantizes src[offset .. offset + n) to msbBits + lsbBits with `scale` (from symmetricScale at
+ * msbBits + lsbBits) and writes both readings: msbOut = the MSB-only estimate, fullOut = MSB + LSB.
+ */
+export function splitMsbLsb(
+  src: Float32Array,
+  offset: number,
+  n: number,
+  msbBits: number,
+  lsbBits: number,
+  scale: number,
+  msbOut: Float32Array,
+  fullOut: Float32Array,
+  dstOffset: number,
+): void {
+  if (scale === 0) {
+    msbOut.fill(0, dstOffset, dstOffset + n);
+    fullOut.fill(0, dstOffset, dstOffset + n);
+    return;
+  }
+  const qMax = 2 ** (msbBits + lsbBits - 1) - 1;
+  const step = 2 ** lsbBits;
+  const mid = (step - 1) / 2;
+  for (let i = 0; i < n; i++) {
+    let q = Math.round(src[offset + i] / scale);
+    if (q > qMax) q = qMax;
+    else if (q < -qMax) q = -qMax;
+    const hi = Math.floor(q / step);
+    msbOut[dstOffset + i] = (hi * step + mid) * scale;
+    fullOut[dstOffset + i] = q * scale;
+  }
+}

@@ -1,0 +1,375 @@
+// The SpAtten functional model as an attention core. The runtime calls run() for every layer of
+// every pass (step -1: encoder or prompt pass; 0, 1, ...: decode steps); the core applies the
+// policy's techniques to the real Q, K, V and records what the hardware would have done.
+//
+// Per call: (generation) token top-k for this layer from the importance carried so far; the
+// alive-token mask (a pruned key is never fetched, a pruned query row is not computed and its
+// output stays 0: no alive token can attend to it any more); pruned heads output 0; scores from
+// the quantized Q and MSB-only K, LSB refetch and recompute of flat rows; token importance from
+// the final probabilities; local V pruning (no renormalization); P x V; head importance from the
+// head's output. After the call: head top-k for the next layer, and (encoder) token top-k for the
+// next layer. Generation prunes tokens from decode step `startStep` (1: the first generated token
+// fetches everything) and can prune at layer 0 because importance accumulates over the prompt and
+// earlier steps; the token being generated is always alive.
+import type { AttentionCore, AttentionCoreCall } from '../runtime/attentionCore';
+import type { RefetchReport } from '../report/profileReport';
+import type { TopKCall, Trace, TraceRow } from '../trace/trace';
+import { AttentionRowScratch, softmaxScores, weightedValues } from './attentionRow';
+import { CascadeHeadPruning } from './cascadeHeadPruning';
+import { CascadeTokenPruning } from './cascadeTokenPruning';
+import { fcFlopsPerToken, pvFlops, qkFlops } from './flops';
+import { pruneLocalValues } from './localVPruning';
+import { resolvePolicy, type SpattenPolicy } from './policy';
+import { quantizeDequantize, splitMsbLsb, symmetricScale } from './progressiveQuantization';
+import { headKeepCounts, keepCount, tokenKeepFractions } from './pruningSchedule';
+import { QuickSelectTopK } from './quickSelectTopK';
+import { seededRandom } from './seededRandom';
+import { SpattenRecorder } from './spattenRecorder';
+import { TokenImportance } from './tokenImportance';
+import { validateCoreCall } from './validateCoreCall';
+
+export interface SpattenCoreDims {
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  hiddenSize: number;
+  ffnSize: number;
+  /** FFN weight matrices: 2 (BERT, GPT-2, default) or 3 (gated, Llama). */
+  ffnMatrices?: number;
+  mode: 'encoder' | 'generation';
+  /** Positions never pruned ([CLS], BOS), besides the policy's own protections. */
+  protectedPositions: number[];
+  /** Name written into the Trace's model info. */
+  modelName?: string;
+}
+
+export class SpattenAttentionCore implements AttentionCore {
+  private readonly tokenKeep: Float64Array;
+  private readonly headKeep: Int32Array;
+  private readonly importance = new TokenImportance();
+  private tokens: CascadeTokenPruning;
+  private heads: CascadeHeadPruning;
+  private topK: QuickSelectTopK;
+  private recorder: SpattenRecorder;
+  private readonly row = new AttentionRowScratch();
+  private aliveKeys = new Int32Array(0);
+  private scores = new Float64Array(0);
+  private protectedFlags = new Uint8Array(0);
+  private qBuf = new Float32Array(0);
+  private kMsbBuf = new Float32Array(0);
+  private kFullBuf = new Float32Array(0);
+  private vBuf = new Float32Array(0);
+  private readonly bits: Pick<TraceRow, 'keyBits' | 'valueBits' | 'queryBits' | 'requantThreshold' | 'lsbBits'>;
+
+  constructor(
+    readonly policy: SpattenPolicy,
+    readonly dims: SpattenCoreDims,
+  ) {
+    this.tokenKeep = tokenKeepFractions(policy.tokenPruning.enabled ? policy.tokenPruning.schedule : { kind: 'none' }, dims.layers);
+    this.headKeep = headKeepCounts(policy.headPruning.enabled ? policy.headPruning.schedule : { kind: 'none' }, dims.layers, dims.heads);
+    this.tokens = new CascadeTokenPruning(dims.layers);
+    this.heads = new CascadeHeadPruning(dims.layers, dims.heads);
+    this.topK = new QuickSelectTopK(seededRandom(policy.topK.seed));
+    this.recorder = new SpattenRecorder(dims.layers, dims.heads);
+    const q = policy.quantization;
+    this.bits =
+      q.mode === 'off'
+        ? { keyBits: -1, valueBits: -1, queryBits: -1, requantThreshold: -1, lsbBits: -1 }
+        : q.mode === 'static'
+          ? { keyBits: q.keyBits, valueBits: q.valueBits, queryBits: q.queryBits, requantThreshold: -1, lsbBits: -1 }
+          : { keyBits: q.keyBits, valueBits: q.valueBits, queryBits: q.queryBits, requantThreshold: q.threshold, lsbBits: q.keyLsbBits };
+  }
+
+  run(call: AttentionCoreCall): Float32Array {
+    validateCoreCall(call, this.dims);
+    const { layer, step } = call;
+    const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
+    const p = this.policy;
+    const generation = this.dims.mode === 'generation';
+    const traceStep = generation ? step : 0;
+    this.ensureScratch(Lk);
+    this.markProtected(call);
+
+    // Generation: the top-k for this layer runs before it, on importance carried so far.
+    const tokensIn = this.tokens.countAlive(layer, Lk);
+    if (generation && p.tokenPruning.enabled && step >= p.tokenPruning.startStep) {
+      const picked = this.pruneTokens(layer, Lk, tokensIn, step);
+      if (picked && this.recorder.lastRow) this.recorder.lastRow.tokenTopK = picked;
+    }
+    const nAlive = this.tokens.aliveTokens(layer, Lk, this.aliveKeys);
+
+    const out = new Float32Array(H * Lq * D);
+    const { qSrc, kScore, kFull, vSrc } = this.quantizeOperands(call);
+    const progressive = p.quantization.mode === 'progressive';
+    const threshold = p.quantization.threshold;
+    let attentionFlops = 0;
+    let headsAlive = 0;
+    const kvAlive = new Uint8Array(Hkv);
+    const probs = this.row.probs;
+    for (let h = 0; h < H; h++) {
+      if (!this.heads.isAlive(h, layer)) continue;
+      headsAlive++;
+      const kv = Math.floor((h * Hkv) / H);
+      kvAlive[kv] = 1;
+      const kBase = kv * Lk * D;
+      let rows = 0;
+      let keysSum = 0;
+      let valuesSum = 0;
+      let refetched = 0;
+      let maxProbability = 0;
+      const localRounds: number[][] = [];
+      for (let i = 0; i < Lq; i++) {
+        const pos = call.queryPositions[i];
+        if (!this.tokens.isAlive(pos, layer)) continue;
+        const nVis = call.causal ? upperBound(this.aliveKeys, nAlive, pos) : nAlive;
+        const qOff = (h * Lq + i) * D;
+        const maskOff = i * Lk;
+        const maxMsb = softmaxScores(qSrc, qOff, kScore, kBase, D, call.scale, call.mask, maskOff, this.aliveKeys, nVis, probs);
+        this.recorder.countRow(layer, h, maxMsb);
+        if (maxMsb > maxProbability) maxProbability = maxMsb;
+        attentionFlops += qkFlops(D, nVis);
+        if (progressive && maxMsb < threshold) {
+          // Flat row: fetch the K LSBs, recompute Q x K and softmax, discard the MSB-only result.
+          const maxAfter = softmaxScores(qSrc, qOff, kFull, kBase, D, call.scale, call.mask, maskOff, this.aliveKeys, nVis, probs);
+          attentionFlops += qkFlops(D, nVis);
+          refetched++;
+          this.recorder.countRefetch({ step: traceStep, layer, head: h, query: pos, maxProbBefore: maxMsb, maxProbAfter: maxAfter });
+        }
+        this.importance.addRow(probs, this.aliveKeys, nVis);
+        let values = nVis;
+        if (p.localVPruning.enabled) {
+          const pruned = pruneLocalValues(probs, nVis, p.localVPruning.keepFraction, this.topK);
+          values = pruned.kept;
+          localRounds.push(pruned.result.roundSizes);
+        }
+        weightedValues(probs, this.aliveKeys, nVis, vSrc, kBase, D, this.row.acc, out, qOff);
+        this.heads.accumulate(h, out, qOff, D);
+        attentionFlops += pvFlops(D, values);
+        rows++;
+        keysSum += nVis;
+        valuesSum += values;
+      }
+      const keysFetched = rows > 0 ? Math.round(keysSum / rows) : 0;
+      const valuesFetched = rows > 0 ? Math.round(valuesSum / rows) : 0;
+      const traceRow: TraceRow = {
+        step: traceStep,
+        layer,
+        head: h,
+        headDim: D,
+        sentenceLength: Lk,
+        queries: rows,
+        keysFetched,
+        valuesFetched,
+        ...this.bits,
+        refetchedQueries: refetched,
+        accumulateImportance: p.tokenPruning.enabled,
+        rescaleImportance: p.tokenPruning.enabled && p.tokenPruning.scoring === 'average',
+        maxProbability,
+      };
+      if (p.localVPruning.enabled && rows > 0) {
+        traceRow.localVTopK = { n: keysFetched, k: valuesFetched, roundSizes: medianWork(localRounds) };
+      }
+      this.recorder.rows.push(traceRow);
+      this.recorder.lastRow = traceRow;
+    }
+
+    const decide = !generation || step >= 0;
+    let headTopK: TopKCall | undefined;
+    if (p.headPruning.enabled && decide && layer + 1 < this.dims.layers) {
+      const r = this.heads.decideAfter(layer, this.headKeep[layer + 1], this.topK);
+      if (r) headTopK = { n: r.candidates, k: r.result.kept.length, roundSizes: r.result.roundSizes };
+    }
+    let tokensKept = nAlive;
+    if (!generation && p.tokenPruning.enabled && layer + 1 < this.dims.layers) {
+      // Encoder: the top-k after this layer decides what the next layer sees.
+      const picked = this.pruneTokens(layer + 1, Lk, nAlive, -1);
+      if (picked && this.recorder.lastRow) this.recorder.lastRow.tokenTopK = picked;
+      tokensKept = this.tokens.countAlive(layer + 1, Lk);
+    }
+    this.importance.scoresInto(this.scores, Lk, p.tokenPruning.scoring);
+    this.recorder.snapshotLayer(layer, this.scores, Lk, this.aliveKeys, nAlive, this.heads.importance);
+
+    let aliveQueries = 0;
+    let denseAttention = 0;
+    for (let i = 0; i < Lq; i++) {
+      const pos = call.queryPositions[i];
+      if (this.tokens.isAlive(pos, layer)) aliveQueries++;
+      const visible = call.causal ? pos + 1 : Lk;
+      denseAttention += H * (qkFlops(D, visible) + pvFlops(D, visible));
+    }
+    let kvHeadsAlive = 0;
+    for (let g = 0; g < Hkv; g++) kvHeadsAlive += kvAlive[g];
+    this.recorder.layerSteps.push({
+      step: traceStep,
+      layer,
+      tokensIn,
+      tokensKept,
+      headsKept: headsAlive,
+      ...(headTopK ? { headTopK } : {}),
+      attentionFlops,
+      denseAttentionFlops: denseAttention,
+      fcFlops: aliveQueries * fcFlopsPerToken(this.dims, headsAlive, kvHeadsAlive),
+      denseFcFlops: Lq * fcFlopsPerToken(this.dims, H, Hkv),
+    });
+    return out;
+  }
+
+  /** Top-k over tokens alive before `layer`, keeping the schedule's count for `layer`. */
+  private pruneTokens(layer: number, Lk: number, available: number, step: number): TopKCall | null {
+    const tp = this.policy.tokenPruning;
+    const base = tp.keepBase === 'context' ? Lk : tp.keepBase;
+    const keep = keepCount(this.tokenKeep[layer], base, available);
+    this.importance.scoresInto(this.scores, Lk, tp.scoring);
+    const flags = this.protectedFlags;
+    const r = this.tokens.prune(layer, Lk, keep, this.scores, (j) => flags[j] === 1, this.topK, step);
+    return r ? { n: r.candidates, k: r.result.kept.length, roundSizes: r.result.roundSizes } : null;
+  }
+
+  private markProtected(call: AttentionCoreCall): void {
+    const Lk = call.shape.keyLen;
+    const flags = this.protectedFlags;
+    flags.fill(0, 0, Lk);
+    const prot = this.policy.tokenPruning.protect;
+    for (const j of this.dims.protectedPositions) if (j >= 0 && j < Lk) flags[j] = 1;
+    for (const j of prot.positions) if (j >= 0 && j < Lk) flags[j] = 1;
+    flags.fill(1, 0, Math.min(Lk, prot.sinkTokens));
+    flags.fill(1, Math.max(0, Lk - prot.recentTokens), Lk);
+    // The token being generated attends to itself: it cannot be pruned in its own step.
+    if (this.dims.mode === 'generation' && call.step >= 0) for (const j of call.queryPositions) flags[j] = 1;
+  }
+
+  /** Q, K (MSB-only for scores, full for refetch) and V as the datapath sees them. */
+  private quantizeOperands(call: AttentionCoreCall): { qSrc: Float32Array; kScore: Float32Array; kFull: Float32Array; vSrc: Float32Array } {
+    const q = this.policy.quantization;
+    if (q.mode === 'off') return { qSrc: call.q, kScore: call.k, kFull: call.k, vSrc: call.v };
+    const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
+    const qn = H * Lq * D;
+    const kn = Hkv * Lk * D;
+    if (this.qBuf.length < qn) this.qBuf = new Float32Array(qn);
+    if (this.kFullBuf.length < kn) {
+      this.kFullBuf = new Float32Array(kn);
+      this.kMsbBuf = new Float32Array(kn);
+      this.vBuf = new Float32Array(kn);
+    }
+    for (let h = 0; h < H; h++) {
+      const off = h * Lq * D;
+      quantizeDequantize(call.q, off, Lq * D, q.queryBits, symmetricScale(call.q, off, Lq * D, q.queryBits), this.qBuf, off);
+    }
+    for (let g = 0; g < Hkv; g++) {
+      const off = g * Lk * D;
+      const n = Lk * D;
+      quantizeDequantize(call.v, off, n, q.valueBits, symmetricScale(call.v, off, n, q.valueBits), this.vBuf, off);
+      if (q.mode === 'static') {
+        quantizeDequantize(call.k, off, n, q.keyBits, symmetricScale(call.k, off, n, q.keyBits), this.kFullBuf, off);
+      } else {
+        const total = q.keyBits + q.keyLsbBits;
+        splitMsbLsb(call.k, off, n, q.keyBits, q.keyLsbBits, symmetricScale(call.k, off, n, total), this.kMsbBuf, this.kFullBuf, off);
+      }
+    }
+    const kScore = q.mode === 'static' ? this.kFullBuf : this.kMsbBuf;
+    return { qSrc: this.qBuf, kScore, kFull: this.kFullBuf, vSrc: this.vBuf };
+  }
+
+  private ensureScratch(Lk: number): void {
+    this.importance.ensure(Lk);
+    this.tokens.ensure(Lk);
+    if (this.aliveKeys.length < Lk) {
+      const cap = Math.max(Lk, this.aliveKeys.length * 2);
+      this.aliveKeys = new Int32Array(cap);
+      this.scores = new Float64Array(cap);
+      this.protectedFlags = new Uint8Array(cap);
+    }
+    this.row.ensure(Lk, this.dims.headDim);
+  }
+
+  // ---- read-back for the profile pipeline ----
+
+  /** The workload as the hardware model consumes it. */
+  trace(name = this.policy.name): Trace {
+    const d = this.dims;
+    return {
+      version: 1,
+      source: { kind: 'engine', name },
+      mode: d.mode,
+      model: { name: d.modelName ?? 'model', layers: d.layers, heads: d.heads, kvHeads: d.kvHeads, headDim: d.headDim, hiddenSize: d.hiddenSize },
+      rows: this.recorder.rows,
+      layerSteps: this.recorder.layerSteps,
+    };
+  }
+
+  /** [layer][token] importance score (the one top-k ranks by) after each layer of the latest pass/step. */
+  tokenImportanceByLayer(): number[][] {
+    return this.recorder.tokenImportance.map((s) => (s ? Array.from(s) : []));
+  }
+
+  /** [layer] token positions the layer processed in the latest pass/step (ascending). */
+  keptTokensByLayer(): number[][] {
+    return this.recorder.keptTokens.map((s) => (s ? Array.from(s) : []));
+  }
+
+  /** Per token position: the first layer that no longer processes it, -1 when every layer does. */
+  tokenPrunedAtLayer(): number[] {
+    return this.tokens.prunedAtLayer();
+  }
+
+  /** Per token position: the step of its (last) pruning, -1 = encoder/prompt pass, -2 = never. */
+  tokenPrunedAtStep(): number[] {
+    return this.tokens.prunedAtStep();
+  }
+
+  /** [layer][head] cumulative head importance after each layer of the latest pass/step. */
+  headImportanceByLayer(): number[][] {
+    return this.recorder.headImportance.map((s) => (s ? Array.from(s) : []));
+  }
+
+  /** Per head index: the first layer that no longer runs it, -1 when never pruned. */
+  headPrunedAtLayer(): number[] {
+    return this.heads.prunedAtLayer();
+  }
+
+  /** Refetch counts per (layer, head), MSB-only max-probability histogram per layer, events. */
+  refetchReport(): RefetchReport {
+    const q = this.policy.quantization;
+    return this.recorder.refetchReport(q.mode === 'progressive' ? q.threshold : -1);
+  }
+
+  /** Forgets everything about the previous input (importance, pruning, trace); keeps the policy. */
+  resetForNewInput(): void {
+    this.importance.reset();
+    this.tokens = new CascadeTokenPruning(this.dims.layers);
+    this.heads = new CascadeHeadPruning(this.dims.layers, this.dims.heads);
+    this.topK = new QuickSelectTopK(seededRandom(this.policy.topK.seed));
+    this.recorder = new SpattenRecorder(this.dims.layers, this.dims.heads);
+  }
+}
+
+/** Creates the core for a policy (preset name, JSON object or resolved policy) and model dimensions. */
+export function createSpattenCore(policy: SpattenPolicy | string | Record<string, unknown>, dims: SpattenCoreDims): SpattenAttentionCore {
+  const resolved = typeof policy === 'string' || !isResolved(policy) ? resolvePolicy(policy as string | Record<string, unknown>) : policy;
+  return new SpattenAttentionCore(resolved, dims);
+}
+
+function isResolved(p: SpattenPolicy | Record<string, unknown>): p is SpattenPolicy {
+  const t = (p as SpattenPolicy).tokenPruning;
+  return typeof p.name === 'string' && typeof t === 'object' && t !== null && 'keepBase' in t && 'topK' in p && 'quantization' in p;
+}
+
+/** Number of keys[0..n) (ascending) that are <= pos. */
+function upperBound(keys: Int32Array, n: number, pos: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The rounds of the call with the median total work (exact for one query row; representative for many). */
+function medianWork(rounds: number[][]): number[] {
+  if (rounds.length === 1) return rounds[0];
+  const work = rounds.map((r, i) => [r.reduce((a, b) => a + b, 0), i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return rounds[work[Math.floor(work.length / 2)][1]];
+}

@@ -1,0 +1,42 @@
+// Checks an attention-core call against the model's dimensions before any work, so a mis-wired
+// graph or a bad cache shows up as an InputError naming the layer, not as NaNs or a crash.
+import { InputError } from '../errors';
+import type { AttentionCoreCall } from '../runtime/attentionCore';
+
+export interface CoreDimsForValidation {
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+}
+
+export function validateCoreCall(call: AttentionCoreCall, dims: CoreDimsForValidation): void {
+  const where = `attention core (layer ${call.layer}, step ${call.step})`;
+  const { heads, kvHeads, headDim, queryLen, keyLen } = call.shape;
+  if (!Number.isInteger(call.layer) || call.layer < 0 || call.layer >= dims.layers) {
+    throw new InputError(where, `layer must be an integer in [0, ${dims.layers})`);
+  }
+  if (!Number.isInteger(call.step) || call.step < -1) throw new InputError(where, 'step must be an integer >= -1');
+  if (heads !== dims.heads || kvHeads !== dims.kvHeads || headDim !== dims.headDim) {
+    throw new InputError(
+      where,
+      `shape H=${heads}, Hkv=${kvHeads}, D=${headDim} does not match the model (H=${dims.heads}, Hkv=${dims.kvHeads}, D=${dims.headDim})`,
+    );
+  }
+  if (!Number.isInteger(queryLen) || queryLen < 1 || !Number.isInteger(keyLen) || keyLen < 1) {
+    throw new InputError(where, `queryLen (${queryLen}) and keyLen (${keyLen}) must be positive integers`);
+  }
+  const expect = (name: string, got: number, want: number, layout: string) => {
+    if (got !== want) throw new InputError(where, `${name} has ${got} elements, expected ${want} (${layout})`);
+  };
+  expect('q', call.q.length, heads * queryLen * headDim, '[H, Lq, D]');
+  expect('k', call.k.length, kvHeads * keyLen * headDim, '[Hkv, Lk, D]');
+  expect('v', call.v.length, kvHeads * keyLen * headDim, '[Hkv, Lk, D]');
+  if (call.mask !== null) expect('mask', call.mask.length, queryLen * keyLen, '[Lq, Lk]');
+  expect('queryPositions', call.queryPositions.length, queryLen, '[Lq]');
+  for (let i = 0; i < queryLen; i++) {
+    const p = call.queryPositions[i];
+    if (p < 0 || p >= keyLen) throw new InputError(where, `queryPositions[${i}] = ${p} is outside [0, ${keyLen})`);
+  }
+  if (!Number.isFinite(call.scale)) throw new InputError(where, `scale ${call.scale} is not finite`);
+}
