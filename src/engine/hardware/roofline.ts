@@ -1,0 +1,77 @@
+// Roofline projections of the same (dense) attention workload on general-purpose platforms:
+// latency = max(FLOPs / peak FLOP/s, bytes / peak bandwidth). A roofline is a lower bound on what
+// the platform can do (perfect overlap, peak efficiency); the paper measured real PyTorch runs,
+// which are slower, so speedups over these are conservative.
+//
+// Peaks are fp32 from public datasheets (the paper's platforms, REFERENCE.md "Baselines").
+
+export interface Platform {
+  name: string;
+  /** Peak FLOP/s (fp32 unless noted). */
+  peakFlops: number;
+  /** Peak DRAM bandwidth, bytes/s (Infinity when only a measured compute rate is known). */
+  bandwidthBytesPerSecond: number;
+  source: string;
+}
+
+export const platformPresets: Readonly<Record<string, Platform>> = Object.freeze({
+  'titan-xp': {
+    name: 'NVIDIA TITAN Xp',
+    peakFlops: 12.15e12,
+    bandwidthBytesPerSecond: 547.7e9,
+    source: 'NVIDIA TITAN Xp datasheet: 3840 CUDA cores, 1582 MHz boost -> 12.15 TFLOPS fp32; 11.4 Gbps GDDR5X x 384 bit = 547.7 GB/s',
+  },
+  'xeon-e5-2640-v4': {
+    name: 'Intel Xeon E5-2640 v4',
+    peakFlops: 10 * 2.4e9 * 32,
+    bandwidthBytesPerSecond: 68.3e9,
+    source: 'Intel ARK: 10 cores, 2.4 GHz base, AVX2 (2 x 256-bit FMA = 32 fp32 FLOP/cycle/core) -> 768 GFLOPS; max memory bandwidth 68.3 GB/s',
+  },
+  'jetson-nano': {
+    name: 'NVIDIA Jetson Nano',
+    peakFlops: 236e9,
+    bandwidthBytesPerSecond: 25.6e9,
+    source: 'NVIDIA Jetson Nano datasheet: 472 GFLOPS fp16 (128 Maxwell cores, 921 MHz) -> 236 GFLOPS fp32; 64-bit LPDDR4 25.6 GB/s',
+  },
+  'raspberry-pi-4': {
+    name: 'Raspberry Pi 4 Model B',
+    peakFlops: 4 * 1.5e9 * 8,
+    bandwidthBytesPerSecond: 12.8e9,
+    source: 'Raspberry Pi 4 product brief: 4x Cortex-A72 at 1.5 GHz, LPDDR4-3200 (32-bit bus = 12.8 GB/s); 8 fp32 FLOP/cycle/core (one 128-bit NEON FMA) assumed -> 48 GFLOPS',
+  },
+});
+
+/**
+ * "This machine": a platform whose compute rate is what a measured dense run achieved
+ * (FLOPs / seconds, e.g. an ORT dense inference of the same attention work). Its bandwidth is
+ * folded into the measurement, so it is left infinite.
+ */
+export function measuredPlatform(measuredSeconds: number, flops: number, name = 'this machine (measured)'): Platform {
+  if (!(measuredSeconds > 0) || !(flops > 0)) throw new RangeError('measuredPlatform needs positive seconds and FLOPs');
+  return {
+    name,
+    peakFlops: flops / measuredSeconds,
+    bandwidthBytesPerSecond: Number.POSITIVE_INFINITY,
+    source: `measured: ${flops.toExponential(3)} FLOPs in ${measuredSeconds.toExponential(3)} s`,
+  };
+}
+
+export interface RooflineResult {
+  platform: string;
+  seconds: number;
+  bound: 'memory' | 'compute';
+  /** Arithmetic intensity of the workload, FLOP per byte. */
+  intensity: number;
+  source: string;
+}
+
+export function rooflineLatency(flops: number, bytes: number, p: Platform): RooflineResult {
+  const tc = flops / p.peakFlops;
+  const tm = Number.isFinite(p.bandwidthBytesPerSecond) ? bytes / p.bandwidthBytesPerSecond : 0;
+  return { platform: p.name, seconds: Math.max(tc, tm), bound: tm > tc ? 'memory' : 'compute', intensity: bytes > 0 ? flops / bytes : Infinity, source: p.source };
+}
+
+/** The workload on every preset platform (plus any extra platforms, e.g. measuredPlatform(...)). */
+export function rooflineBaselines(flops: number, bytes: number, extra: readonly Platform[] = []): RooflineResult[] {
+  return [...Object.values(platformPresets), ...extra].map((p) => rooflineLatency(flops, bytes, p));
+}
