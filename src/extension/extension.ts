@@ -1,0 +1,69 @@
+// Activation (lazy: a SpAtten command, the .onnx summary editor, or a restored report panel).
+// Wires the log, the session store, the run controller, the report panel and its serializer, the
+// custom editor, the hover provider and the decorations. Nothing here loads the engine's runtime:
+// onnxruntime-node is required on the first profile run.
+import * as vscode from 'vscode';
+import type { ProfileProgress } from '../engine/profileRequest';
+import type { ProfileReport } from '../engine/report/profileReport';
+import { registerCommands, reportActions } from './commands';
+import { ImportanceDecorations } from './importanceDecorations';
+import { MODEL_EDITOR_VIEW_TYPE, ModelEditorProvider } from './modelEditorProvider';
+import { ProfileController } from './profileController';
+import { ProfileStore } from './profileStore';
+import { REPORT_VIEW_TYPE, ReportPanel, ReportPanelSerializer } from './reportPanel';
+import { TokenHoverProvider } from './tokenHover';
+
+/** What activate() returns: a read-only view for the extension's own tests and other extensions. */
+export interface SpattenExtensionApi {
+  latestReport(): ProfileReport | undefined;
+  readonly onDidProgress: vscode.Event<ProfileProgress>;
+  isProfiling(): boolean;
+  /** Ranges decorated in the visible editors of a document. */
+  decoratedRanges(uri: vscode.Uri): number;
+  decorationsEnabled(): boolean;
+  reportPanelOpen(): boolean;
+}
+
+function manifestEnum(context: vscode.ExtensionContext, key: string): string[] {
+  const properties = (context.extension.packageJSON as { contributes?: { configuration?: { properties?: Record<string, { enum?: string[] }> } } })
+    .contributes?.configuration?.properties;
+  return properties?.[key]?.enum ?? [];
+}
+
+export function activate(context: vscode.ExtensionContext): SpattenExtensionApi {
+  const log = vscode.window.createOutputChannel('SpAtten Profiler', { log: true });
+  const store = new ProfileStore();
+  const controller = new ProfileController(store, log);
+  const decorations = new ImportanceDecorations(store);
+  const core = {
+    extensionUri: context.extensionUri,
+    log,
+    store,
+    controller,
+    decorations,
+    policyPresets: manifestEnum(context, 'spatten.policy.preset'),
+    hardwarePresets: manifestEnum(context, 'spatten.hardware.preset'),
+  };
+  const panel = new ReportPanel(context.extensionUri, log, reportActions(core));
+  controller.setListener(panel);
+  context.subscriptions.push(
+    log, store, controller, decorations, panel,
+    ...registerCommands({ ...core, panel }),
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, new ReportPanelSerializer(panel)),
+    vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(log), {
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.languages.registerHoverProvider({ scheme: '*' }, new TokenHoverProvider(store)),
+  );
+  log.info(`activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+  return {
+    latestReport: () => store.latest?.result.report,
+    onDidProgress: controller.onDidProgress,
+    isProfiling: () => controller.isRunning,
+    decoratedRanges: (uri) => decorations.decoratedRanges(uri),
+    decorationsEnabled: () => decorations.isEnabled,
+    reportPanelOpen: () => panel.isOpen,
+  };
+}
+
+export function deactivate(): void {}

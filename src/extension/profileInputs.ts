@@ -1,0 +1,117 @@
+// The quick picks of "Profile Model": which model, which input, which policy and hardware preset,
+// and the readers of input files (.txt = one input, .jsonl = one input per line).
+import { readFile, stat } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { InputError } from '../engine/errors';
+import { bundledModel, bundledSample } from './bundledAssets';
+import type { TextOrigin } from './profileController';
+
+const MAX_INPUT_FILE_BYTES = 8 * 1024 * 1024;
+
+export interface ChosenInput {
+  texts: string[];
+  /** Set when the text is (part of) an open document: hovers and decorations attach to it. */
+  origin?: TextOrigin;
+}
+
+interface Item<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+async function pick<T>(items: Item<T>[], title: string, placeHolder: string): Promise<T | undefined> {
+  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
+  return chosen?.value;
+}
+
+/** The .onnx of the active tab, if any (a model open in the summary editor or as a file). */
+function activeModel(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined;
+  return uri && uri.path.toLowerCase().endsWith('.onnx') ? uri : undefined;
+}
+
+export async function pickModel(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const items: Item<vscode.Uri | 'browse'>[] = [];
+  const active = activeModel();
+  if (active) items.push({ label: '$(file-binary) Active model', description: vscode.workspace.asRelativePath(active), value: active });
+  items.push({ label: '$(package) Bundled model', description: 'stories260K (Llama-2, 5 layers, 8 heads)', value: bundledModel(extensionUri) });
+  const found = vscode.workspace.isTrusted ? await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 50) : [];
+  for (const uri of found) {
+    if (active && uri.toString() === active.toString()) continue;
+    items.push({ label: `$(file) ${uri.path.replace(/^.*\//, '')}`, description: vscode.workspace.asRelativePath(uri), value: uri });
+  }
+  items.push({ label: '$(folder-opened) Browse…', value: 'browse' });
+  const choice = await pick(items, 'SpAtten: Profile Model (1/4)', 'Model to profile');
+  if (choice !== 'browse') return choice;
+  const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, title: 'Model to profile' });
+  return files?.[0];
+}
+
+export async function pickInput(extensionUri: vscode.Uri): Promise<ChosenInput | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const items: Item<'selection' | 'document' | 'file' | 'sample'>[] = [];
+  if (editor && !editor.selection.isEmpty) items.push({ label: '$(selection) Selection', description: vscode.workspace.asRelativePath(editor.document.uri), value: 'selection' });
+  if (editor) items.push({ label: '$(file-text) Active document', description: vscode.workspace.asRelativePath(editor.document.uri), value: 'document' });
+  items.push({ label: '$(file) Inputs file…', description: '.txt (one input) or .jsonl (one per line)', value: 'file' });
+  items.push({ label: '$(book) Bundled sample', description: 'media/samples/default.txt', value: 'sample' });
+  const choice = await pick(items, 'SpAtten: Profile Model (2/4)', 'Text to profile');
+  switch (choice) {
+    case undefined: return undefined;
+    case 'selection':
+    case 'document': return editorInput(editor!, choice === 'selection');
+    case 'sample': return { texts: await readInputFile(bundledSample(extensionUri).fsPath) };
+    case 'file': {
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Inputs': ['txt', 'jsonl'] }, title: 'Inputs to profile' });
+      return files?.[0] ? { texts: await readInputFile(files[0].fsPath) } : undefined;
+    }
+  }
+}
+
+/** The editor's selection (or the whole document when the selection is empty or not wanted). */
+export function editorInput(editor: vscode.TextEditor, selectionOnly: boolean): ChosenInput {
+  const document = editor.document;
+  const useSelection = selectionOnly && !editor.selection.isEmpty;
+  const text = useSelection ? document.getText(editor.selection) : document.getText();
+  const offset = useSelection ? document.offsetAt(editor.selection.start) : 0;
+  if (text.trim().length === 0) throw new InputError(vscode.workspace.asRelativePath(document.uri), 'the text to profile is empty');
+  return { texts: [text], origin: { document, offset } };
+}
+
+export async function readInputFile(file: string): Promise<string[]> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    throw new InputError(file, 'inputs file not found or not readable');
+  }
+  if (size > MAX_INPUT_FILE_BYTES) throw new InputError(file, `inputs file is ${size} bytes, over the ${MAX_INPUT_FILE_BYTES}-byte limit`);
+  const content = await readFile(file, 'utf8');
+  if (!file.toLowerCase().endsWith('.jsonl')) {
+    if (content.trim().length === 0) throw new InputError(file, 'the inputs file is empty');
+    return [content];
+  }
+  const texts: string[] = [];
+  content.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim().length === 0) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new InputError(`${file}:${i + 1}`, `not valid JSON (${(e as Error).message})`);
+    }
+    const text = typeof value === 'string' ? value : (value as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string' || text.length === 0) throw new InputError(`${file}:${i + 1}`, 'each line must be a JSON string or an object with a non-empty "text" string');
+    texts.push(text);
+  });
+  if (texts.length === 0) throw new InputError(file, 'the inputs file has no lines');
+  return texts;
+}
+
+/** A preset quick pick whose first item keeps what the settings say. */
+export async function pickPreset(step: string, what: string, presets: readonly string[], current: string | Record<string, unknown>): Promise<string | Record<string, unknown> | undefined> {
+  const items: Item<string | Record<string, unknown>>[] = [
+    { label: typeof current === 'string' ? current : 'From settings file', description: 'current setting', value: current },
+    ...presets.filter((p) => p !== current).map((p) => ({ label: p, value: p })),
+  ];
+  return pick(items, `SpAtten: Profile Model (${step})`, what);
+}

@@ -1,0 +1,34 @@
+// Activation is lazy and cheap: the extension activates on its commands, registers them, and does
+// not load onnxruntime-node until a profile starts. Also checks the manifest's trust and kind.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, EXTENSION_ID } from './helpers';
+
+const loadedOrt = () => Object.keys(require.cache).filter((k) => k.includes(`${'onnxruntime'}-node`));
+
+suite('activation', () => {
+  test('the manifest activates lazily, runs on the workspace side and limits untrusted workspaces', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as Record<string, any>;
+    assert.ok(!manifest.activationEvents.includes('*'), 'activationEvents must not contain "*"');
+    assert.ok(manifest.activationEvents.includes('onCustomEditor:spatten.modelSummary'));
+    assert.deepEqual(manifest.extensionKind, ['workspace']);
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('spatten.policy.file'));
+  });
+
+  test('activates, registers its commands and has not loaded onnxruntime-node', async () => {
+    const api = await activateExtension();
+    assert.equal(typeof api.latestReport, 'function');
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['spatten.profileModel', 'spatten.profileSelection', 'spatten.exportReport', 'spatten.toggleDecorations', 'spatten.showTokenInReport', 'spatten.cancelProfile']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
+    assert.deepEqual(loadedOrt(), [], 'onnxruntime-node must not be required at activation');
+    assert.equal(api.latestReport(), undefined);
+  });
+
+  test('export before any profile explains itself instead of failing', async () => {
+    const written = await vscode.commands.executeCommand('spatten.exportReport', { format: 'json', filePath: '/nonexistent/never.json' });
+    assert.equal(written, undefined);
+  });
+});

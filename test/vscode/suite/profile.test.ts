@@ -1,0 +1,48 @@
+// Profiles the bundled model (stories260K converted to ONNX) programmatically through the command
+// and checks the report against what the model summary says and what was sent.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { activateExtension, bundledModelPath, bundledSamplePath, profileDone } from './helpers';
+
+suite('profile the bundled model', () => {
+  test('the report has one entry per model layer and per input token', async () => {
+    const api = await activateExtension();
+    const text = readFileSync(bundledSamplePath(), 'utf8');
+    // Imported here, not at the top: loading test files must not load engine modules early.
+    const { describeModel } = await import('../../../src/engine/modelDescription.js');
+    const model = await describeModel(bundledModelPath());
+    assert.equal(model.problem, undefined, 'the bundled model maps onto the engine');
+    const session = await profileDone({ modelPath: bundledModelPath(), text, hardware: 'spatten-1x' });
+    const report = session.result.report;
+    assert.equal(report.version, 1);
+    assert.equal(report.model.fileName, 'model.onnx');
+    assert.equal(report.model.layers, model.layers);
+    assert.equal(report.model.heads, model.heads);
+    assert.equal(report.layers.length, model.layers, 'one hardware entry per layer');
+    assert.equal(report.tokens.layers.length, model.layers);
+    assert.equal(report.tokens.cumulativeImportance.length, model.layers);
+    const n = report.input.tokens.length;
+    assert.ok(n > 4, `the sample tokenizes into several tokens (got ${n})`);
+    assert.equal(report.tokens.prunedAtLayer.length, n);
+    for (const row of report.tokens.cumulativeImportance) assert.equal(row.length, n);
+    // Token offsets point into the profiled text, and the text is what was sent (or its truncation).
+    assert.ok(text.startsWith(report.input.text), 'the report text is the input');
+    for (const t of report.input.tokens) {
+      if (t.start < 0) continue;
+      assert.ok(t.end <= report.input.text.length && t.start < t.end, `token "${t.text}" has a place in the text`);
+    }
+    // The first layer sees every token.
+    assert.equal(report.tokens.layers[0]!.tokensIn, n);
+    assert.equal(api.latestReport(), report);
+    assert.ok(api.reportPanelOpen(), 'the report panel opened');
+  });
+
+  test('with the "off" policy no token and no head is pruned', async () => {
+    const session = await profileDone({ modelPath: bundledModelPath(), text: 'Once upon a time, there was a little dog.', policy: 'off', hardware: 'spatten-1/8' });
+    const report = session.result.report;
+    assert.ok(report.tokens.prunedAtLayer.every((l) => l === -1));
+    assert.ok(report.heads.prunedAtLayer.every((l) => l === -1));
+    for (const layer of report.tokens.layers) assert.equal(layer.tokensKept, report.input.tokens.length);
+    assert.equal(report.hardware.name, 'spatten-1/8');
+  });
+});
