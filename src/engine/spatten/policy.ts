@@ -172,6 +172,10 @@ function describeErrors(errors: ErrorObject[]): string {
       const at = e.instancePath === '' ? '(top level)' : e.instancePath.slice(1).replace(/\//g, '.');
       let detail = e.message ?? 'is invalid';
       if (e.keyword === 'additionalProperties') detail = `unknown setting "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+      if (e.keyword === 'discriminator') {
+        const params = e.params as { tag: string; tagValue: unknown };
+        detail = `${params.tag} ${JSON.stringify(params.tagValue)} is not a known kind (see media/schema/policy.schema.json)`;
+      }
       if (e.keyword === 'enum') detail = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
       return `${at}: ${detail}`;
     })
