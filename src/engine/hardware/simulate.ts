@@ -367,6 +367,19 @@ function assemble(
   };
 }
 
+/** DRAM bytes of the trace's dense baseline with tensors at `bits` (e.g. 8 for the int8 comparison). */
+export function denseDramBytes(trace: Trace, c: HardwareConfig, bits: number): number {
+  let total = 0;
+  const o: WorkOptions = { unquantizedBits: bits, seed: 1 };
+  for (const g of groupRows(trace.rows)) {
+    for (const r of denseGroup(g, trace.model.heads)) {
+      const b = rowWork(r, c, o).bytes;
+      total += b.kMsb + b.kLsb + b.v + b.q;
+    }
+  }
+  return total;
+}
+
 /** Map a layer result to the report's LayerHardware (src/engine/report/profileReport.ts). */
 export function toLayerHardware(l: LayerSimulation): import('../report/profileReport').LayerHardware {
   return {
