@@ -1,0 +1,80 @@
+// Generation: prompt pass, then decode steps with the KV cache pruned as in SpAtten.
+// One head, D = 1, every query 0: every row's probabilities are uniform over what it sees, so the
+// importance is easy by hand. V at position j is j. Two layers, keep 0.5 of the context per layer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSpattenCore } from '../../../src/engine/spatten/spattenAttentionCore';
+import { makeCall } from './coreCallFixtures';
+import { assertClose } from './handCases';
+
+const dims = { layers: 2, heads: 1, kvHeads: 1, headDim: 1, hiddenSize: 1, ffnSize: 4, mode: 'generation' as const, protectedPositions: [] };
+
+function promptCall(layer: number) {
+  return makeCall({ layer, step: -1, heads: 1, kvHeads: 1, headDim: 1, q: [0, 0, 0, 0], k: [0.3, -1, 2, 0.5], v: [0, 1, 2, 3], queryPositions: [0, 1, 2, 3], keyLen: 4, causal: true });
+}
+function decodeCall(layer: number, step: number) {
+  const Lk = 5 + step;
+  const k = Array.from({ length: Lk }, (_, j) => Math.cos(j));
+  const v = Array.from({ length: Lk }, (_, j) => j);
+  return makeCall({ layer, step, heads: 1, kvHeads: 1, headDim: 1, q: [0], k, v, queryPositions: [Lk - 1], keyLen: Lk, causal: true });
+}
+function runStep(core: ReturnType<typeof createSpattenCore>, step: number): Float32Array[] {
+  return [0, 1].map((l) => (step < 0 ? core.run(promptCall(l)) : core.run(decodeCall(l, step))));
+}
+
+const policy = { extends: 'off', tokenPruning: { enabled: true, schedule: { kind: 'per-layer', keep: [0.5, 0.5] } } };
+
+test('first generated token fetches all; pruning starts at step 1 and can hit layer 0', () => {
+  const core = createSpattenCore(policy, dims);
+  runStep(core, -1);
+  // Prompt (causal, uniform): token j gets sum_{i >= j} 1 / (i + 1) per layer:
+  //   [2.0833, 1.0833, 0.5833, 0.25] x 2 layers = [4.1667, 2.1667, 1.1667, 0.5].
+  assertClose(core.tokenImportanceByLayer()[1], [25 / 6, 13 / 6, 7 / 6, 0.5], 1e-6, 'after prompt');
+  runStep(core, 0);
+  // Step 0 (query at 4 sees 5 tokens, 1/5 each, 2 layers): + 0.4 each.
+  assertClose(core.tokenImportanceByLayer()[1], [25 / 6 + 0.4, 13 / 6 + 0.4, 7 / 6 + 0.4, 0.9, 0.4], 1e-6, 'after step 0');
+  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, -1, -1, -1], 'step 0 fetches everything');
+  const out1 = runStep(core, 1);
+  // Step 1, layer 0: keep floor(0.5 x 6) = 3 = the new token 5 (protected) + tokens 0 and 1.
+  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, 0, 0, 0, -1]);
+  assertClose(out1[0], [(0 + 1 + 5) / 3], 1e-6, 'step 1 layer 0 output');
+  const t = core.trace();
+  // The top-k that decided step 1 / layer 0 runs after the last row of step 0 (authors' convention).
+  const lastOfStep0 = t.rows.filter((r) => r.step === 0).at(-1)!;
+  assert.deepEqual([lastOfStep0.layer, lastOfStep0.tokenTopK?.n, lastOfStep0.tokenTopK?.k], [1, 6, 3]);
+  assert.deepEqual(t.rows.filter((r) => r.step >= 0).map((r) => [r.step, r.layer, r.keysFetched]), [[0, 0, 5], [0, 1, 5], [1, 0, 3], [1, 1, 3]]);
+  // Prompt rows: 4 queries, mean visible keys (1 + 2 + 3 + 4) / 4 = 2.5 -> 3.
+  assert.deepEqual(t.rows.filter((r) => r.step === -1).map((r) => [r.queries, r.keysFetched]), [[4, 3], [4, 3]]);
+
+  runStep(core, 2);
+  // Step 2, layer 0: Lk = 7, keep 3; alive {0, 1, 5, 6}, 6 protected. Scores: token 0 25/6 + 0.4 + 2/3,
+  // token 1 13/6 + 0.4 + 2/3, token 5 2 x 1/3 = 0.667: token 5 goes, pruned at layer 0 in step 2.
+  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, 0, 0, 0, 0, -1]);
+  assert.deepEqual(core.tokenPrunedAtStep(), [-2, -2, 1, 1, 1, 2, -2]);
+  assert.deepEqual(core.keptTokensByLayer(), [[0, 1, 6], [0, 1, 6]]);
+  const steps = core.trace().layerSteps!.filter((s) => s.step === 2);
+  assert.deepEqual(steps.map((s) => [s.tokensIn, s.tokensKept]), [[4, 3], [3, 3]]);
+});
+
+test('LLM variant: averaged scores and protected recent tokens', () => {
+  const core = createSpattenCore(
+    { ...policy, tokenPruning: { ...policy.tokenPruning, scoring: 'average', protect: { recentTokens: 2 } } },
+    dims,
+  );
+  for (const s of [-1, 0, 1]) runStep(core, s);
+  // Step 1, layer 0: tokens 4 and 5 are recent. Averages (sum / rows that saw the token):
+  // token 0: 4.5667 / 10 = 0.457, token 1: 2.5667 / 8 = 0.321, token 2: 1.5667 / 6 = 0.261,
+  // token 3: 0.9 / 4 = 0.225. Keep 3 = {4, 5} + token 0.
+  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, 0, 0, 0, -1, -1]);
+  assert.equal(core.trace().rows[0].rescaleImportance, true);
+});
+
+test('a pruned token stays pruned: later steps never fetch it at that layer', () => {
+  const core = createSpattenCore(policy, dims);
+  for (const s of [-1, 0, 1, 2, 3, 4]) runStep(core, s);
+  const pruned = core.tokenPrunedAtLayer();
+  assert.deepEqual(pruned.slice(2, 6), [0, 0, 0, 0]);
+  const rows = core.trace().rows.filter((r) => r.step >= 1);
+  // keep floor(0.5 x Lk) at every layer; Lk = 6 .. 9.
+  assert.deepEqual(rows.map((r) => r.keysFetched), [3, 3, 3, 3, 4, 4, 4, 4]);
+});

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { quantizeDequantize, splitMsbLsb, symmetricScale } from '../../../src/engine/spatten/progressiveQuantization';
+import { createSpattenCore } from '../../../src/engine/spatten/spattenAttentionCore';
+import { makeCall } from './coreCallFixtures';
+import { assertClose } from './handCases';
+
+test('linear symmetric quantizer and the MSB/LSB split, by hand', () => {
+  const x = Float32Array.from([0.7, 0, -0.7, 0.3]);
+  // 2 + 2 bits: codes in [-7, 7], scale 0.7 / 7 = 0.1. Codes [7, 0, -7, 3].
+  const s = symmetricScale(x, 0, 4, 4);
+  assert.ok(Math.abs(s - 0.1) < 1e-8);
+  const msb = new Float32Array(4);
+  const full = new Float32Array(4);
+  splitMsbLsb(x, 0, 4, 2, 2, s, msb, full, 0);
+  // MSB = floor(code / 4) = [1, 0, -2, 0]; MSB-only reading = MSB x 4 + 1.5 = [5.5, 1.5, -6.5, 1.5] x 0.1.
+  assertClose(msb, [0.55, 0.15, -0.65, 0.15], 1e-6, 'msb');
+  assertClose(full, [0.7, 0, -0.7, 0.3], 1e-6, 'full');
+  // 3 bits: codes in [-3, 3], scale 0.7 / 3; 0.3 -> round(1.2857) = 1 -> 0.2333.
+  const q = new Float32Array(4);
+  quantizeDequantize(x, 0, 4, 3, symmetricScale(x, 0, 4, 3), q, 0);
+  assertClose(q, [0.7, 0, -0.7, 0.7 / 3], 1e-6, 'static 3 bit');
+  // All-zero input has scale 0 and stays zero.
+  const z = new Float32Array(2);
+  quantizeDequantize(new Float32Array(2), 0, 2, 8, 0, z, 0);
+  assert.deepEqual(Array.from(z), [0, 0]);
+});
+
+test('MSB-only error is at most half an MSB step on random data', () => {
+  const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i * 1.7) * 3);
+  const s = symmetricScale(x, 0, 1000, 10);
+  const msb = new Float32Array(1000);
+  const full = new Float32Array(1000);
+  splitMsbLsb(x, 0, 1000, 6, 4, s, msb, full, 0);
+  for (let i = 0; i < 1000; i++) {
+    assert.ok(Math.abs(msb[i] - full[i]) <= 8 * s + 1e-9);
+    assert.ok(Math.abs(full[i] - x[i]) <= 0.5 * s + 1e-6);
+  }
+});
+
+// One head, 4 tokens, D = 1, K = [0.7, 0, -0.7, 0.3], queries [1, 10, 1, 10], V = [1, 2, 3, 4].
+// K at 2 + 2 bits reads [0.55, 0.15, -0.65, 0.15] from the MSBs (see the test above).
+// Rows with q = 1: MSB scores [0.55, 0.15, -0.65, 0.15], exp = [1.73325, 1.16183, 0.52205, 1.16183],
+//   max P = 1.73325 / 4.57897 = 0.37852 < 0.4: refetch. Full scores [0.7, 0, -0.7, 0.3]:
+//   exp = [2.01375, 1, 0.49659, 1.34986], max P = 2.01375 / 4.86020 = 0.41433.
+// Rows with q = 10: MSB scores [5.5, 1.5, -6.5, 1.5], max P = 244.692 / 253.655 = 0.96466: kept.
+function quantCall() {
+  return makeCall({ layer: 0, step: -1, heads: 1, kvHeads: 1, headDim: 1, q: [1, 10, 1, 10], k: [0.7, 0, -0.7, 0.3], v: [1, 2, 3, 4], queryPositions: [0, 1, 2, 3], keyLen: 4 });
+}
+const dims = { layers: 1, heads: 1, kvHeads: 1, headDim: 1, hiddenSize: 1, ffnSize: 4, mode: 'encoder' as const, protectedPositions: [] };
+
+test('progressive quantization refetches exactly the flat rows (0 and 2) and records events', () => {
+  const core = createSpattenCore(
+    { extends: 'off', quantization: { mode: 'progressive', queryBits: 16, keyBits: 2, keyLsbBits: 2, valueBits: 16, threshold: 0.4 } },
+    dims,
+  );
+  const out = core.run(quantCall());
+  const softmax = (s: number[]) => {
+    const e = s.map(Math.exp);
+    const z = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / z);
+  };
+  const dot = (p: number[]) => p[0] * 1 + p[1] * 2 + p[2] * 3 + p[3] * 4;
+  const refetched = dot(softmax([0.7, 0, -0.7, 0.3]));
+  const msbOnly = dot(softmax([5.5, 1.5, -6.5, 1.5]));
+  assertClose(out, [refetched, msbOnly, refetched, msbOnly], 1e-4, 'out');
+  const report = core.refetchReport();
+  assert.equal(report.threshold, 0.4);
+  assert.deepEqual(report.rows, [[4]]);
+  assert.deepEqual(report.refetched, [[2]]);
+  assert.deepEqual(report.events.map((e) => e.query), [0, 2]);
+  assert.ok(Math.abs(report.events[0].maxProbBefore - 0.37852) < 1e-4);
+  assert.ok(Math.abs(report.events[0].maxProbAfter - 0.41433) < 1e-4);
+  // Histogram of MSB-only max probability: two rows in [0.35, 0.40), two in [0.95, 1].
+  assert.equal(report.maxProbHistogram[0][7], 2);
+  assert.equal(report.maxProbHistogram[0][19], 2);
+  const row = core.trace().rows[0];
+  assert.deepEqual([row.keyBits, row.lsbBits, row.queryBits, row.valueBits, row.requantThreshold, row.refetchedQueries], [2, 2, 16, 16, 0.4, 2]);
+  assert.ok(Math.abs(row.maxProbability! - 0.96466) < 1e-4);
+  // Refetched rows pay a second Q x K: 4 rows x 8 + 2 refetches x 8 + 4 rows x 8 (P x V) = 80.
+  assert.equal(core.trace().layerSteps![0].attentionFlops, 80);
+});
+
+test('static quantization: fixed widths, no refetch', () => {
+  const core = createSpattenCore({ extends: 'off', quantization: { mode: 'static', queryBits: 16, keyBits: 3, valueBits: 16 } }, dims);
+  const out = core.run(quantCall());
+  // K at 3 bits = [0.7, 0, -0.7, 0.2333] (see the quantizer test).
+  const e = (q: number) => [0.7, 0, -0.7, 0.7 / 3].map((k) => Math.exp(q * k));
+  const row = (q: number) => {
+    const x = e(q);
+    const z = x.reduce((a, b) => a + b, 0);
+    return (x[0] + 2 * x[1] + 3 * x[2] + 4 * x[3]) / z;
+  };
+  assertClose(out, [row(1), row(10), row(1), row(10)], 1e-4, 'out');
+  assert.deepEqual(core.refetchReport().refetched, [[0]]);
+  const t = core.trace().rows[0];
+  assert.deepEqual([t.keyBits, t.lsbBits, t.requantThreshold, t.refetchedQueries], [3, -1, -1, 0]);
+});
