@@ -17,10 +17,33 @@ export interface ProfileSettings {
 }
 
 /**
- * Individual policy overrides: setting key (under spatten.policy.) -> field of the policy JSON.
+ * Individual policy overrides: setting key (under spatten.policy.) -> path in the policy JSON
+ * (media/schema/policy.schema.json). A null setting keeps the preset's or file's value.
  * Keep in step with package.json contributes.configuration.
  */
-export const POLICY_OVERRIDE_FIELDS: Readonly<Record<string, string>> = {};
+export const POLICY_OVERRIDE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'tokenPruning.enabled': ['tokenPruning', 'enabled'],
+  'tokenPruning.scoring': ['tokenPruning', 'scoring'],
+  'tokenPruning.sinkTokens': ['tokenPruning', 'protect', 'sinkTokens'],
+  'tokenPruning.recentTokens': ['tokenPruning', 'protect', 'recentTokens'],
+  'headPruning.enabled': ['headPruning', 'enabled'],
+  'localVPruning.enabled': ['localVPruning', 'enabled'],
+  'localVPruning.keepFraction': ['localVPruning', 'keepFraction'],
+  'quantization.mode': ['quantization', 'mode'],
+  'quantization.threshold': ['quantization', 'threshold'],
+};
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Sets `value` at `fieldPath` inside `target`, creating (or copying) the objects on the way. */
+function setPath(target: Record<string, unknown>, fieldPath: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of fieldPath.slice(0, -1)) {
+    const next = node[key];
+    node = node[key] = isPlainObject(next) ? { ...next } : {};
+  }
+  node[fieldPath[fieldPath.length - 1]!] = value;
+}
 
 export function resolveSettingPath(file: string): string {
   if (path.isAbsolute(file)) return file;
@@ -49,12 +72,14 @@ export async function readJsonObjectFile(setting: string, file: string): Promise
   return parsed as Record<string, unknown>;
 }
 
-function policyOverrides(config: vscode.WorkspaceConfiguration): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(POLICY_OVERRIDE_FIELDS)) {
-    const value = config.get<unknown>(`policy.${key}`);
-    if (value !== undefined && value !== null) out[field] = value;
-  }
+/** Applies the non-null override settings to a policy (a preset name becomes {extends: name}). */
+export function applyPolicyOverrides(policy: string | Record<string, unknown>, config: vscode.WorkspaceConfiguration): string | Record<string, unknown> {
+  const set = Object.entries(POLICY_OVERRIDE_FIELDS)
+    .map(([key, fieldPath]) => [fieldPath, config.get<unknown>(`policy.${key}`)] as const)
+    .filter(([, value]) => value !== undefined && value !== null);
+  if (set.length === 0) return policy;
+  const out: Record<string, unknown> = typeof policy === 'string' ? { extends: policy } : { ...policy };
+  for (const [fieldPath, value] of set) setPath(out, fieldPath, value);
   return out;
 }
 
@@ -63,12 +88,10 @@ export async function readProfileSettings(): Promise<ProfileSettings> {
   const policyFile = config.get<string>('policy.file', '').trim();
   const hardwareFile = config.get<string>('hardware.file', '').trim();
   const policyPreset = config.get<string>('policy.preset', 'paper-gpt2-small');
-  const overrides = policyOverrides(config);
-  let policy: string | Record<string, unknown> = policyPreset;
-  if (policyFile) policy = await readJsonObjectFile('spatten.policy.file', resolveSettingPath(policyFile));
-  if (Object.keys(overrides).length > 0) {
-    policy = typeof policy === 'string' ? { extends: policy, ...overrides } : { ...policy, ...overrides };
-  }
+  const policy = applyPolicyOverrides(
+    policyFile ? await readJsonObjectFile('spatten.policy.file', resolveSettingPath(policyFile)) : policyPreset,
+    config,
+  );
   const hardware = hardwareFile
     ? await readJsonObjectFile('spatten.hardware.file', resolveSettingPath(hardwareFile))
     : config.get<string>('hardware.preset', 'spatten-1x');
