@@ -1,0 +1,23 @@
+// Benchmark (not a test): time to parse and simulate the largest shipped trace
+// (gpt2-medium-ptb-dense.csv, 12288 rows) in both timing models. Run:
+//   node --import tsx scripts/bench-hardware.ts
+import path from 'node:path';
+import { resolveHardwareConfig } from '../src/engine/hardware/hardwarePresets';
+import { simulate } from '../src/engine/hardware/simulate';
+import { readWorkloadCsvFile } from '../src/engine/trace/workloadCsv';
+
+const file = path.resolve(__dirname, '../../shared/spatten-traces/gpt2-medium-ptb-dense.csv');
+const hw = resolveHardwareConfig('spatten-1x');
+let t = performance.now();
+const trace = readWorkloadCsvFile(file);
+console.log(`parse ${trace.rows.length} rows: ${(performance.now() - t).toFixed(1)} ms`);
+for (const timing of ['pipelined', 'additive'] as const) {
+  for (const run of ['cold', 'warm']) {
+    t = performance.now();
+    const r = simulate(trace, hw, { timing, denseBits: 32 });
+    console.log(`simulate ${timing} (${run}): ${(performance.now() - t).toFixed(1)} ms, ${r.totalCycles} cycles`);
+  }
+}
+t = performance.now();
+const r = simulate(trace, hw, { timing: 'pipelined', denseBits: 32, timeline: true });
+console.log(`simulate pipelined + timeline: ${(performance.now() - t).toFixed(1)} ms, ${r.timeline?.events.length} events (aggregated: ${r.timeline?.aggregated})`);
