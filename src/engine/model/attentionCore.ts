@@ -89,8 +89,11 @@ export interface DiscoveredCore {
   heads: number;
   kvHeads: number;
   headDim: number;
-  /** Multiplier on Q x K^T from constants; null = the op's default 1/sqrt(headDim). */
+  /** Multiplier on Q x K^T from constants; null = the op's default 1/sqrt(headDim) (fused) or a
+   * scale the graph computes at run time (plain). */
   scale: number | null;
+  /** Product of the scales applied to Q and K before Q x K^T (plain cores; 1 for fused). */
+  operandScale: number;
   maskSteps: MaskStep[];
   causal: boolean;
   /** Why the core was judged causal or bidirectional. */

@@ -118,6 +118,7 @@ export function readFusedCore(g: GraphIndex, n: onnx.INodeProto, anchorIndex: nu
     kvHeads,
     headDim,
     scale,
+    operandScale: 1,
     maskSteps: [],
     causal,
     causalEvidence: evidence,

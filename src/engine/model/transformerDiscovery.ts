@@ -46,6 +46,7 @@ function plainCore(g: GraphIndex, softmax: onnx.INodeProto, index: number): Omit
     headDim: chain.headDim,
     // A plain chain always spells its scale out; a dynamic one is read at run time.
     scale: dynamicScale ? null : constScale,
+    operandScale: chain.operandScale,
     maskSteps: chain.maskSteps,
     causal: verdict.causal,
     causalEvidence: verdict.evidence,

@@ -1,0 +1,259 @@
+// The engine's execution path for one model: the graph cut at its attention cores, ORT running
+// the segments, an AttentionCore (dense or SpAtten) computing every core, and an engine-owned KV
+// cache for decoders. Batch 1.
+//
+//   const session = await EngineSession.create(loaded, discoverTransformer(loaded.proto));
+//   await session.runEncoder(ids, core, signal)            -> { logits, dims }
+//   await session.generate({ promptIds, maxNewTokens, core, onStep, signal })
+//   await session.score({ ids, core, signal })             -> per-position logits, log-probs
+
+import * as ort from 'onnxruntime-node';
+import type { onnx } from 'onnx-proto';
+import { InputError, throwIfAborted } from '../errors';
+import type { DiscoveredTransformer } from '../model/transformerDiscovery';
+import type { AttentionCore } from './attentionCore';
+import { denseAttentionCore } from './denseAttentionCore';
+import type { ModelInput } from './modelInputs';
+import { buildFeeds, classifyInputs } from './modelInputs';
+import type { PassKind, PassState } from './segmentRunner';
+import { newPassState, SegmentRunner } from './segmentRunner';
+import { planSegments } from './segmentPlan';
+import { tensorToF32 } from './ortTensors';
+import type { SamplingOptions } from './tokenSampling';
+import { argmax, TokenSampler, tokenLogProb } from './tokenSampling';
+
+export interface EngineModel {
+  proto: onnx.IModelProto;
+  fileName?: string;
+}
+
+export interface EngineSessionOptions {
+  /** ORT options for the segment sessions (the bench uses the same for the plain reference). */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
+  /** Seed of synthetic inputs for non-text graph inputs. */
+  seed?: number;
+  /** User-given tensors by graph input name (e.g. a .npy image for a vision transformer). */
+  given?: Record<string, ort.Tensor>;
+}
+
+export interface StepInfo {
+  /** 0, 1, ...: the decode step that produced `token` (-1: the prompt pass). */
+  step: number;
+  /** Position of the token the logits predict. */
+  position: number;
+  token: number;
+  logits: Float32Array;
+}
+
+export interface GenerateOptions {
+  promptIds: number[];
+  maxNewTokens: number;
+  core: AttentionCore;
+  /** Greedy when absent. */
+  sampling?: SamplingOptions;
+  /** Stop after generating one of these ids (e.g. EOS). */
+  stopIds?: number[];
+  onStep?: (info: StepInfo) => void;
+  signal?: AbortSignal;
+}
+
+export interface GenerateResult {
+  /** Generated ids (prompt excluded). */
+  ids: number[];
+  /** Logits [vocab] that chose each generated id. */
+  logitsPerStep: Float32Array[];
+  decodeMode: DecodeMode;
+}
+
+export interface ScoreOptions {
+  ids: number[];
+  core: AttentionCore;
+  /** Tokens run as the prompt pass (step -1); the rest are fed one per step. Default 1. */
+  promptLength?: number;
+  onStep?: (info: StepInfo) => void;
+  signal?: AbortSignal;
+}
+
+export interface ScoreResult {
+  /** logits[i] [vocab] at position i (predicting ids[i + 1]). */
+  logits: Float32Array[];
+  /** log p(ids[i + 1] | ids[..i]) for i = 0 .. n-2. */
+  tokenLogProbs: number[];
+  decodeMode: DecodeMode;
+}
+
+/** How decode steps run: on the new token with the engine's cache, or re-running the prefix. */
+export type DecodeMode = 'kv-cache' | 'full-prefix';
+
+/** Max |diff| between the cached decode step and a full pass for the cache to be trusted. */
+const DECODE_PROBE_TOLERANCE = 1e-3;
+
+export class EngineSession {
+  private decodeRunner: SegmentRunner | null = null;
+  private decode: { mode: DecodeMode; reason: string } | null = null;
+  /** Notes from the run (mask contradictions, decode fallback), for the report's warnings. */
+  readonly warnings: string[] = [];
+
+  private constructor(
+    readonly model: EngineModel,
+    readonly discovered: DiscoveredTransformer,
+    readonly inputs: ModelInput[],
+    readonly logitsName: string,
+    private readonly fullRunner: SegmentRunner,
+    private readonly opts: EngineSessionOptions,
+  ) {}
+
+  static async create(model: EngineModel, discovered: DiscoveredTransformer, opts: EngineSessionOptions = {}): Promise<EngineSession> {
+    const g = discovered.graph;
+    const outputs = g.graphOutputs.filter((o) => !/^present/.test(o));
+    const logitsName = outputs.includes('logits') ? 'logits' : outputs[0];
+    if (!logitsName) throw new InputError(model.fileName ?? 'model', 'graph has no output besides present key/values');
+    const plan = planSegments(model.proto, g, discovered.cores, { withMasks: true, outputs: [logitsName] });
+    const runner = await SegmentRunner.create(plan, opts.sessionOptions ?? {});
+    return new EngineSession(model, discovered, classifyInputs(g), logitsName, runner, opts);
+  }
+
+  get cores() {
+    return this.discovered.cores;
+  }
+
+  /** How decode steps run, once generate/score decided it (null before). */
+  get decodeMode(): { mode: DecodeMode; reason: string } | null {
+    return this.decode;
+  }
+
+  async release(): Promise<void> {
+    await this.fullRunner.release();
+    await this.decodeRunner?.release();
+  }
+
+  private feeds(ids: number[] | null, positions: number[]): Record<string, ort.Tensor> {
+    return buildFeeds(this.inputs, { ids, positions, seed: this.opts.seed, given: this.opts.given });
+  }
+
+  private logitsOf(store: Map<string, ort.Tensor>): { data: Float32Array; dims: number[] } {
+    const t = store.get(this.logitsName);
+    if (!t) throw new InputError(this.logitsName, 'the last segment did not produce the logits');
+    return { data: tensorToF32(t, this.logitsName), dims: [...t.dims] };
+  }
+
+  private async pass(runner: SegmentRunner, ids: number[] | null, positions: number[], kind: PassKind, step: number, core: AttentionCore, state: PassState, signal?: AbortSignal) {
+    const store = await runner.run(this.cores, this.feeds(ids, positions), Int32Array.from(positions), kind, step, core, state, signal);
+    for (const n of state.notes) if (!this.warnings.includes(n)) this.warnings.push(n);
+    return this.logitsOf(store);
+  }
+
+  /** All tokens at once (encoder pass, or a decoder's full-sequence pass): step -1. */
+  async runEncoder(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<{ logits: Float32Array; dims: number[] }> {
+    const n = inputIds?.length ?? 0;
+    const positions = Array.from({ length: n }, (_, i) => i);
+    const out = await this.pass(this.fullRunner, inputIds, positions, 'full', -1, core, newPassState(this.cores.length), signal);
+    return { logits: out.data, dims: out.dims };
+  }
+
+  /** The logits row of the last position of a [1, L, V] (or [1, V]) output. */
+  private static lastRow(l: { data: Float32Array; dims: number[] }): Float32Array {
+    const V = l.dims[l.dims.length - 1];
+    return l.data.slice(l.data.length - V);
+  }
+
+  private static rows(l: { data: Float32Array; dims: number[] }): Float32Array[] {
+    const V = l.dims[l.dims.length - 1];
+    return Array.from({ length: l.data.length / V }, (_, i) => l.data.slice(i * V, (i + 1) * V));
+  }
+
+  /**
+   * Decides once whether decode steps can run on the new token only: a 3-token probe through the
+   * full pass must match a 2-token prompt pass plus one cached step. Graphs that derive positions
+   * or masks from the sequence length fail it and fall back to re-running the prefix.
+   */
+  private async ensureDecode(sampleIds: number[], signal?: AbortSignal): Promise<void> {
+    if (this.decode) return;
+    if (!this.cores.some((c) => c.causal)) {
+      throw new InputError(this.model.fileName ?? 'model', 'generation and teacher-forced scoring need a causal (decoder) model; this one is bidirectional');
+    }
+    const probe = [0, 1, 2].map((i) => sampleIds[Math.min(i, sampleIds.length - 1)]);
+    let reason: string;
+    try {
+      const plan = planSegments(this.model.proto, this.discovered.graph, this.cores, { withMasks: false, outputs: [this.logitsName] });
+      this.decodeRunner = await SegmentRunner.create(plan, this.opts.sessionOptions ?? {});
+      const full = await this.pass(this.fullRunner, probe, [0, 1, 2], 'full', -1, denseAttentionCore, newPassState(this.cores.length), signal);
+      const state = newPassState(this.cores.length);
+      await this.pass(this.fullRunner, probe.slice(0, 2), [0, 1], 'full', -1, denseAttentionCore, state, signal);
+      const step = await this.pass(this.decodeRunner, probe.slice(2), [2], 'decode', 0, denseAttentionCore, state, signal);
+      const a = EngineSession.lastRow(full);
+      const b = EngineSession.lastRow(step);
+      let diff = 0;
+      for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      if (diff <= DECODE_PROBE_TOLERANCE) {
+        this.decode = { mode: 'kv-cache', reason: `cached decode step matches the full pass (max |diff| ${diff.toExponential(2)})` };
+        return;
+      }
+      reason = `a cached decode step differs from the full pass by ${diff.toExponential(2)} (the graph derives positions or masks from the sequence length)`;
+    } catch (e) {
+      if (e instanceof Error && e.name === 'CancelledError') throw e;
+      reason = `a cached decode step failed (${e instanceof Error ? e.message : String(e)})`;
+    }
+    await this.decodeRunner?.release();
+    this.decodeRunner = null;
+    this.decode = { mode: 'full-prefix', reason: `${reason}: decode steps re-run the whole prefix through the segments` };
+    this.warnings.push(this.decode.reason);
+  }
+
+  /** One decode step for the token at `position` (state holds the cache / earlier contexts). */
+  private async stepLogits(allIds: number[], position: number, step: number, core: AttentionCore, state: PassState, signal?: AbortSignal): Promise<Float32Array> {
+    const d = this.decode as { mode: DecodeMode };
+    if (d.mode === 'kv-cache') {
+      return EngineSession.lastRow(await this.pass(this.decodeRunner as SegmentRunner, [allIds[position]], [position], 'decode', step, core, state, signal));
+    }
+    const prefix = allIds.slice(0, position + 1);
+    const positions = prefix.map((_, i) => i);
+    return EngineSession.lastRow(await this.pass(this.fullRunner, prefix, positions, 'prefix', step, core, state, signal));
+  }
+
+  async generate(o: GenerateOptions): Promise<GenerateResult> {
+    if (o.promptIds.length === 0) throw new InputError('generate', 'empty prompt');
+    if (!(o.maxNewTokens >= 0)) throw new InputError('generate', `maxNewTokens ${o.maxNewTokens} is not a count`);
+    await this.ensureDecode(o.promptIds, o.signal);
+    const sampler = o.sampling ? new TokenSampler(o.sampling) : null;
+    const pick = (row: Float32Array) => (sampler ? sampler.sample(row) : argmax(row));
+    const state = newPassState(this.cores.length);
+    const all = [...o.promptIds];
+    const P = all.length;
+    const ids: number[] = [];
+    const logitsPerStep: Float32Array[] = [];
+    if (o.maxNewTokens === 0) return { ids, logitsPerStep, decodeMode: (this.decode as { mode: DecodeMode }).mode };
+    let row = EngineSession.lastRow(await this.pass(this.fullRunner, all, all.map((_, i) => i), 'full', -1, o.core, state, o.signal));
+    for (let step = -1; ; step++) {
+      const token = pick(row);
+      ids.push(token);
+      logitsPerStep.push(row);
+      all.push(token);
+      o.onStep?.({ step, position: all.length - 1, token, logits: row });
+      if (ids.length >= o.maxNewTokens || o.stopIds?.includes(token)) break;
+      throwIfAborted(o.signal);
+      row = await this.stepLogits(all, P + step + 1, step + 1, o.core, state, o.signal);
+    }
+    return { ids, logitsPerStep, decodeMode: (this.decode as { mode: DecodeMode }).mode };
+  }
+
+  async score(o: ScoreOptions): Promise<ScoreResult> {
+    const n = o.ids.length;
+    const P = o.promptLength ?? 1;
+    if (n < 1 || P < 1 || P > n) throw new InputError('score', `promptLength ${P} must be within 1..${n} tokens`);
+    await this.ensureDecode(o.ids, o.signal);
+    const state = newPassState(this.cores.length);
+    const prompt = o.ids.slice(0, P);
+    const first = await this.pass(this.fullRunner, prompt, prompt.map((_, i) => i), 'full', -1, o.core, state, o.signal);
+    const logits = EngineSession.rows(first);
+    o.onStep?.({ step: -1, position: P - 1, token: o.ids[P - 1], logits: logits[P - 1] });
+    for (let pos = P; pos < n; pos++) {
+      throwIfAborted(o.signal);
+      const row = await this.stepLogits(o.ids, pos, pos - P, o.core, state, o.signal);
+      logits.push(row);
+      o.onStep?.({ step: pos - P, position: pos, token: o.ids[pos], logits: row });
+    }
+    const tokenLogProbs = o.ids.slice(1).map((t, i) => tokenLogProb(logits[i], t));
+    return { logits, tokenLogProbs, decodeMode: (this.decode as { mode: DecodeMode }).mode };
+  }
+}

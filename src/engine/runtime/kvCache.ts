@@ -1,0 +1,64 @@
+// The engine-owned KV cache: per layer, K and V of every position seen so far, [Hkv, cap, D]
+// with capacity growing by doubling. The core gets compact [Hkv, Lk, D] copies.
+
+export class LayerKvCache {
+  private k: Float32Array;
+  private v: Float32Array;
+  private cap: number;
+  length = 0;
+
+  constructor(
+    readonly kvHeads: number,
+    readonly headDim: number,
+    initialCapacity = 64,
+  ) {
+    this.cap = Math.max(1, initialCapacity);
+    this.k = new Float32Array(kvHeads * this.cap * headDim);
+    this.v = new Float32Array(kvHeads * this.cap * headDim);
+  }
+
+  private grow(need: number): void {
+    let cap = this.cap;
+    while (cap < need) cap *= 2;
+    if (cap === this.cap) return;
+    const { kvHeads: H, headDim: D } = this;
+    const k = new Float32Array(H * cap * D);
+    const v = new Float32Array(H * cap * D);
+    for (let h = 0; h < H; h++) {
+      k.set(this.k.subarray(h * this.cap * D, (h * this.cap + this.length) * D), h * cap * D);
+      v.set(this.v.subarray(h * this.cap * D, (h * this.cap + this.length) * D), h * cap * D);
+    }
+    this.k = k;
+    this.v = v;
+    this.cap = cap;
+  }
+
+  /** Appends rows: kNew, vNew [Hkv, n, D]. */
+  append(kNew: Float32Array, vNew: Float32Array, n: number): void {
+    this.grow(this.length + n);
+    const { kvHeads: H, headDim: D, cap } = this;
+    for (let h = 0; h < H; h++) {
+      const dst = (h * cap + this.length) * D;
+      this.k.set(kNew.subarray(h * n * D, (h + 1) * n * D), dst);
+      this.v.set(vNew.subarray(h * n * D, (h + 1) * n * D), dst);
+    }
+    this.length += n;
+  }
+
+  /** Compact copies [Hkv, length, D] of the cached K and V. */
+  view(): { k: Float32Array; v: Float32Array } {
+    const { kvHeads: H, headDim: D, cap, length: L } = this;
+    const k = new Float32Array(H * L * D);
+    const v = new Float32Array(H * L * D);
+    for (let h = 0; h < H; h++) {
+      k.set(this.k.subarray(h * cap * D, (h * cap + L) * D), h * L * D);
+      v.set(this.v.subarray(h * cap * D, (h * cap + L) * D), h * L * D);
+    }
+    return { k, v };
+  }
+
+  /** Bytes held (K and V), for reporting memory. */
+  bytes(): number {
+    return (this.k.byteLength + this.v.byteLength) | 0;
+  }
+}

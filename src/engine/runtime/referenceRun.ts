@@ -1,0 +1,113 @@
+// The dense reference: a plain onnxruntime run of the unmodified model, and a variant that also
+// returns every plain core's attention probabilities (Softmax outputs added as graph outputs, with
+// graph optimizations off so ORT cannot fuse them away).
+
+import * as ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
+import { InputError, throwIfAborted } from '../errors';
+import type { DiscoveredTransformer } from '../model/transformerDiscovery';
+import { encodeModel } from '../onnx/graphBuilder';
+import { inferElemTypes } from './elemTypes';
+import type { ModelInput } from './modelInputs';
+import { buildFeeds, classifyInputs } from './modelInputs';
+import { tensorToF32 } from './ortTensors';
+import { argmax } from './tokenSampling';
+
+export interface ReferenceOutput {
+  logits: Float32Array;
+  dims: number[];
+}
+
+export interface ReferenceWithProbabilities extends ReferenceOutput {
+  /** Per layer: [H, Lq, Lk] probabilities, or null for fused cores (no Softmax tensor exists). */
+  probabilities: (Float32Array | null)[];
+}
+
+async function createSession(proto: onnx.IModelProto, options: ort.InferenceSession.SessionOptions, where: string): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(encodeModel(proto), options);
+  } catch (e) {
+    throw new InputError(where, `onnxruntime cannot load the model: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export class ReferenceModel {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly inputs: ModelInput[],
+    readonly logitsName: string,
+    private readonly probabilityNames: (string | null)[],
+    private readonly seed: number,
+    private readonly given?: Record<string, ort.Tensor>,
+  ) {}
+
+  /**
+   * `withProbabilities`: add each plain core's Softmax output as a graph output and disable graph
+   * optimizations for this session.
+   */
+  static async create(
+    proto: onnx.IModelProto,
+    discovered: DiscoveredTransformer,
+    opts: { withProbabilities?: boolean; sessionOptions?: ort.InferenceSession.SessionOptions; seed?: number; given?: Record<string, ort.Tensor> } = {},
+  ): Promise<ReferenceModel> {
+    const g = discovered.graph;
+    const outputs = g.graphOutputs.filter((o) => !/^present/.test(o));
+    const logitsName = outputs.includes('logits') ? 'logits' : outputs[0];
+    const probabilityNames = discovered.cores.map((c) => (opts.withProbabilities ? c.probabilities : null));
+    let runProto = proto;
+    let options = opts.sessionOptions ?? {};
+    if (opts.withProbabilities) {
+      const types = inferElemTypes(g);
+      const extra = probabilityNames.filter((n): n is string => n !== null && !g.graphOutputs.includes(n));
+      const graph = onnx.GraphProto.create({
+        ...proto.graph,
+        output: [...(proto.graph?.output ?? []), ...extra.map((name) => ({ name, type: { tensorType: { elemType: types.get(name) ?? onnx.TensorProto.DataType.FLOAT } } }))],
+      });
+      runProto = onnx.ModelProto.create({ ...proto, graph });
+      options = { ...options, graphOptimizationLevel: 'disabled' };
+    }
+    const session = await createSession(runProto, options, 'reference model');
+    return new ReferenceModel(session, classifyInputs(g), logitsName, probabilityNames, opts.seed ?? 1234, opts.given);
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+
+  private async runRaw(ids: number[] | null, signal?: AbortSignal): Promise<ort.InferenceSession.ReturnType> {
+    throwIfAborted(signal);
+    const feeds = buildFeeds(this.inputs, { ids, seed: this.seed, given: this.given });
+    return this.session.run(feeds);
+  }
+
+  /** Plain run over all tokens (positions 0..n-1, full attention mask). */
+  async run(ids: number[] | null, signal?: AbortSignal): Promise<ReferenceOutput> {
+    const out = await this.runRaw(ids, signal);
+    const t = out[this.logitsName];
+    return { logits: tensorToF32(t, this.logitsName).slice(), dims: [...t.dims] };
+  }
+
+  async runWithProbabilities(ids: number[] | null, signal?: AbortSignal): Promise<ReferenceWithProbabilities> {
+    const out = await this.runRaw(ids, signal);
+    const t = out[this.logitsName];
+    const probabilities = this.probabilityNames.map((n) => (n && out[n] ? tensorToF32(out[n], n).slice() : null));
+    return { logits: tensorToF32(t, this.logitsName).slice(), dims: [...t.dims], probabilities };
+  }
+
+  /** Greedy generation re-running the full sequence every step (no cache): the reference path. */
+  async generateGreedy(promptIds: number[], maxNewTokens: number, signal?: AbortSignal): Promise<{ ids: number[]; logitsPerStep: Float32Array[] }> {
+    const all = [...promptIds];
+    const ids: number[] = [];
+    const logitsPerStep: Float32Array[] = [];
+    for (let i = 0; i < maxNewTokens; i++) {
+      const { logits, dims } = await this.run(all, signal);
+      const V = dims[dims.length - 1];
+      const row = logits.slice(logits.length - V);
+      const token = argmax(row);
+      ids.push(token);
+      logitsPerStep.push(row);
+      all.push(token);
+    }
+    return { ids, logitsPerStep };
+  }
+}

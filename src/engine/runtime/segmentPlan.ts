@@ -1,0 +1,219 @@
+// Cuts a graph at its attention cores into segments (subgraph extraction from given inputs to
+// given outputs). Segment i computes what attention core i reads (Q, K, V, mask operands) from the
+// graph inputs and the contexts of cores < i; the engine then computes core i and writes its
+// context; the last segment computes the model outputs. Constant subgraphs (Constant nodes, ops on
+// initializers only) are copied into every segment that uses them instead of being passed along.
+
+import { onnx } from 'onnx-proto';
+import { InputError } from '../errors';
+import type { DiscoveredCore } from '../model/attentionCore';
+import type { GraphIndex } from '../model/graphIndex';
+import { inferElemTypes, requireElemType } from './elemTypes';
+
+export interface Segment {
+  index: number;
+  /** Tensors the segment reads from the run's tensor store (graph inputs, contexts, earlier outputs). */
+  inputs: string[];
+  /** Tensors it writes to the store. */
+  outputs: string[];
+  proto: onnx.ModelProto;
+}
+
+export interface SegmentPlan {
+  segments: Segment[];
+  /** Model outputs the last segments produce. */
+  finalOutputs: string[];
+  /** Constant tensors (initializers, Constant nodes) by name, for core reads of weights and masks. */
+  constants: Map<string, onnx.ITensorProto>;
+}
+
+/** Tensor name the engine gives the packed QKV projection it splits out of a com.microsoft Attention. */
+export function attentionQkvTensor(core: DiscoveredCore): string {
+  return `${core.anchor}/engine_qkv`;
+}
+
+/** Tensors a core reads, computed by segments (some may turn out to be constants). */
+export function coreReads(core: DiscoveredCore, withMasks: boolean): string[] {
+  const out: string[] = [];
+  const f = core.fused;
+  if (!f) {
+    out.push((core.q as { name: string }).name, (core.k as { name: string }).name, (core.v as { name: string }).name);
+    for (const s of core.maskSteps) {
+      if (s.op === 'scaleTensor') out.push(s.tensor);
+      else if (withMasks && s.op === 'add') out.push(s.tensor);
+      else if (withMasks && s.op === 'where') out.push(s.cond, s.fill);
+    }
+  } else if (f.op === 'Attention') {
+    out.push(attentionQkvTensor(core));
+    if (withMasks && f.maskIndex) out.push(f.maskIndex);
+  } else if (f.op === 'MultiHeadAttention') {
+    for (const t of [f.query, f.key, f.value, f.bias]) if (t) out.push(t);
+    if (withMasks) for (const t of [f.keyPaddingMask, f.attentionBias]) if (t) out.push(t);
+  } else {
+    for (const t of [f.query, f.key, f.value, f.cosCache, f.sinCache]) if (t) out.push(t);
+  }
+  return [...new Set(out)];
+}
+
+/** The graph's nodes with each com.microsoft Attention replaced by its QKV projection (MatMul + Add). */
+function augmentedNodes(g: GraphIndex, cores: DiscoveredCore[]): onnx.INodeProto[] {
+  const split = new Map<string, DiscoveredCore>();
+  for (const c of cores) if (c.fused?.op === 'Attention') split.set(c.anchor, c);
+  const out: onnx.INodeProto[] = [];
+  for (const n of g.nodes) {
+    const c = split.get(n.name || n.output?.[0] || '');
+    if (!c || c.fused?.op !== 'Attention') {
+      out.push(n);
+      continue;
+    }
+    const f = c.fused;
+    const qkv = attentionQkvTensor(c);
+    const mm = f.bias ? `${c.anchor}/engine_qkv_matmul` : qkv;
+    out.push({ opType: 'MatMul', name: mm, input: [f.input, f.weights], output: [mm], domain: '' });
+    if (f.bias) out.push({ opType: 'Add', name: qkv, input: [mm, f.bias], output: [qkv], domain: '' });
+  }
+  return out;
+}
+
+export interface PlanOptions {
+  /** Compute mask operands for the cores (full-sequence passes); decode steps do without. */
+  withMasks: boolean;
+  /** Model outputs to compute; default every graph output not named present*. */
+  outputs?: string[];
+}
+
+export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: DiscoveredCore[], opts: PlanOptions): SegmentPlan {
+  const nodes = augmentedNodes(g, cores);
+  const producer = new Map<string, onnx.INodeProto>();
+  for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
+  const constants = new Map<string, onnx.ITensorProto>(g.initializers);
+  // Static tensors: initializers and outputs of nodes whose inputs are all static.
+  const isStatic = new Set<string>(g.initializers.keys());
+  for (const n of nodes) {
+    if ((n.input ?? []).every((i) => !i || isStatic.has(i)) && n.opType !== 'RandomNormal' && n.opType !== 'RandomUniform') {
+      for (const o of n.output ?? []) if (o) isStatic.add(o);
+    }
+  }
+  for (const n of g.nodes) {
+    const t = n.opType === 'Constant' ? (n.attribute ?? []).find((a) => a.name === 'value')?.t : undefined;
+    if (t && n.output?.[0]) constants.set(n.output[0], t);
+  }
+  const contextOf = new Map<string, number>();
+  cores.forEach((c, i) => contextOf.set(c.context.name, i));
+  const finalOutputs = opts.outputs ?? g.graphOutputs.filter((o) => !/^present/.test(o));
+  const removedProducers = new Set<string>(cores.map((c) => c.context.name));
+
+  // Stage of each tensor: 0 for graph inputs, i + 1 for core i's context, else the max of its
+  // node's inputs (nodes are topologically sorted, as ONNX requires).
+  const stageOf = new Map<string, number>();
+  const stage = (t: string): number => {
+    if (!t || isStatic.has(t) || g.graphInputs.has(t)) return 0;
+    const ctx = contextOf.get(t);
+    if (ctx !== undefined) return ctx + 1;
+    const s = stageOf.get(t);
+    if (s === undefined) throw new InputError(t, 'tensor has no producer and is not a graph input or initializer');
+    return s;
+  };
+  for (const n of nodes) {
+    if ((n.output ?? []).some((o) => contextOf.has(o))) continue;
+    let s = 0;
+    for (const i of n.input ?? []) if (i && (contextOf.has(i) || stageOf.has(i) || isStatic.has(i) || g.graphInputs.has(i))) s = Math.max(s, stage(i));
+    for (const o of n.output ?? []) if (o) stageOf.set(o, s);
+  }
+  // Need-closure: walk back from core reads and final outputs, stopping at contexts and inputs.
+  const needed = new Set<onnx.INodeProto>();
+  const walk = (start: string) => {
+    const stack = [start];
+    while (stack.length > 0) {
+      const t = stack.pop() as string;
+      if (!t || isStatic.has(t) || g.graphInputs.has(t) || contextOf.has(t)) continue;
+      const p = producer.get(t);
+      if (!p) throw new InputError(t, 'tensor has no producer and is not a graph input or initializer');
+      if (needed.has(p)) continue;
+      needed.add(p);
+      for (const i of p.input ?? []) stack.push(i);
+    }
+  };
+  const reads = cores.map((c) => coreReads(c, opts.withMasks).filter((t) => !isStatic.has(t)));
+  reads.forEach((r, i) => {
+    for (const t of r) {
+      walk(t);
+      if (stage(t) > i) throw new InputError(`attention core ${i} (${cores[i].anchor})`, `reads '${t}', which depends on its own or a later layer's output`);
+    }
+  });
+  for (const o of finalOutputs) {
+    if (removedProducers.has(o)) throw new InputError(o, 'a model output is an attention context: nothing left to run after the last core');
+    walk(o);
+  }
+  // Readers of each tensor among needed nodes, by stage, for deciding segment outputs.
+  const laterReaders = new Map<string, number>();
+  for (const n of needed) {
+    const s = stageOf.get(n.output?.[0] ?? '') ?? 0;
+    for (const i of n.input ?? []) if (i) laterReaders.set(i, Math.max(laterReaders.get(i) ?? -1, s));
+  }
+  const types = inferElemTypes({ ...g, nodes });
+  const valueInfoOf = new Map<string, onnx.IValueInfoProto>();
+  for (const v of g.graph.input ?? []) if (v.name) valueInfoOf.set(v.name, v);
+  for (const v of g.graph.output ?? []) if (v.name) valueInfoOf.set(v.name, v);
+  const info = (name: string): onnx.IValueInfoProto =>
+    valueInfoOf.get(name) ?? { name, type: { tensorType: { elemType: requireElemType(types, name, g) } } };
+
+  const segments: Segment[] = [];
+  for (let s = 0; s <= cores.length; s++) {
+    const own = nodes.filter((n) => needed.has(n) && stageOf.get(n.output?.[0] ?? '') === s);
+    if (own.length === 0) continue;
+    const ownSet = new Set(own);
+    const produced = new Set<string>();
+    for (const n of own) for (const o of n.output ?? []) if (o) produced.add(o);
+    // Static closure of everything the segment reads.
+    const staticNodes = new Set<onnx.INodeProto>();
+    const initNames = new Set<string>();
+    const addStatic = (t: string) => {
+      if (!t || !isStatic.has(t)) return;
+      if (g.initializers.has(t)) {
+        initNames.add(t);
+        return;
+      }
+      const p = producer.get(t);
+      if (!p || staticNodes.has(p)) return;
+      staticNodes.add(p);
+      for (const i of p.input ?? []) addStatic(i);
+    };
+    const inputs = new Set<string>();
+    for (const n of own) {
+      for (const i of n.input ?? []) {
+        if (!i) continue;
+        if (isStatic.has(i)) addStatic(i);
+        else if (!produced.has(i)) inputs.add(i);
+      }
+    }
+    const outputs: string[] = [];
+    for (const t of produced) {
+      const laterNode = (laterReaders.get(t) ?? -1) > s;
+      const coreRead = reads.some((r, i) => i >= s && r.includes(t));
+      if (laterNode || coreRead || finalOutputs.includes(t)) outputs.push(t);
+    }
+    const segNodes = nodes.filter((n) => ownSet.has(n) || staticNodes.has(n));
+    const segProto = onnx.ModelProto.create({
+      irVersion: proto.irVersion ?? 8,
+      producerName: 'spatten-profiler segment',
+      opsetImport: proto.opsetImport ?? [],
+      graph: {
+        name: `segment_${s}`,
+        node: segNodes,
+        initializer: [...initNames].map((n) => g.initializers.get(n) as onnx.ITensorProto),
+        input: [...inputs].map(info),
+        output: outputs.map(info),
+      },
+    });
+    segments.push({ index: s, inputs: [...inputs], outputs, proto: segProto });
+  }
+  for (const o of finalOutputs) {
+    if (!segments.some((sg) => sg.outputs.includes(o))) throw new InputError(o, 'model output is not computed by any segment');
+  }
+  return { segments, finalOutputs, constants };
+}
+
+export function describeSegments(plan: SegmentPlan): string {
+  return plan.segments.map((s) => `segment ${s.index}: ${s.proto.graph?.node?.length ?? 0} nodes, ${s.inputs.length} in, ${s.outputs.length} out`).join('; ');
+}

@@ -1,0 +1,188 @@
+// Runs one pass of the cut graph: ORT runs segment i, the engine computes attention core i, and so
+// on. What happens at a core depends on the pass:
+// - 'full': every token at once (encoder, prompt, or the reference path), the graph's masks apply;
+//   K/V of all tokens are written to the cache when there is one.
+// - 'decode': one new token; its K/V are appended to the engine-owned cache and the core sees the
+//   cached keys; the graph's masks were not computed (batch 1, no padding: only causal applies).
+// - 'prefix': fallback for graphs that derive positions or masks from the sequence length: the
+//   segments re-run the whole prefix, but the core computes only the last query row; earlier
+//   rows' contexts come from the previous steps, so the core sees exactly the calls of 'decode'.
+
+import * as ort from 'onnxruntime-node';
+import type { onnx } from 'onnx-proto';
+import { InputError, throwIfAborted } from '../errors';
+import type { DiscoveredCore } from '../model/attentionCore';
+import { encodeModel } from '../onnx/graphBuilder';
+import type { AttentionCore, AttentionCoreCall } from './attentionCore';
+import { coreMask } from './coreMask';
+import type { CoreTensors } from './coreTensors';
+import { contextTensor, readCoreTensors } from './coreTensors';
+import { LayerKvCache } from './kvCache';
+import type { SegmentPlan } from './segmentPlan';
+
+export type PassKind = 'full' | 'decode' | 'prefix';
+
+export interface PassState {
+  /** Per layer: the KV cache (decode) or null before the prompt pass. */
+  kv: (LayerKvCache | null)[];
+  /** Per layer: contexts of earlier positions, [positions][H * D] flattened ('prefix' passes). */
+  contexts: Float32Array[][];
+  /** Runtime notes per layer (mask contradictions), deduplicated by the session. */
+  notes: Set<string>;
+}
+
+export function newPassState(layers: number): PassState {
+  return { kv: new Array(layers).fill(null), contexts: Array.from({ length: layers }, () => []), notes: new Set() };
+}
+
+export class SegmentRunner {
+  private constructor(
+    readonly plan: SegmentPlan,
+    private readonly sessions: ort.InferenceSession[],
+  ) {}
+
+  static async create(plan: SegmentPlan, options: ort.InferenceSession.SessionOptions): Promise<SegmentRunner> {
+    const sessions: ort.InferenceSession[] = [];
+    for (const s of plan.segments) {
+      try {
+        sessions.push(await ort.InferenceSession.create(encodeModel(s.proto as onnx.IModelProto), options));
+      } catch (e) {
+        throw new InputError(`segment ${s.index}`, `onnxruntime refused the extracted subgraph: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return new SegmentRunner(plan, sessions);
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.sessions) await s.release();
+  }
+
+  /**
+   * One pass. `positions` are the key indices of the tokens fed; returns the tensor store
+   * (graph outputs included). `step` is passed to the core (-1 full passes).
+   */
+  async run(
+    cores: DiscoveredCore[],
+    feeds: Record<string, ort.Tensor>,
+    positions: Int32Array,
+    kind: PassKind,
+    step: number,
+    core: AttentionCore,
+    state: PassState,
+    signal?: AbortSignal,
+  ): Promise<Map<string, ort.Tensor>> {
+    const store = new Map<string, ort.Tensor>(Object.entries(feeds));
+    const src = { store, constants: this.plan.constants };
+    let segIdx = 0;
+    for (let stage = 0; stage <= cores.length; stage++) {
+      const seg = this.plan.segments[segIdx];
+      if (seg && seg.index === stage) {
+        throwIfAborted(signal);
+        const inputs: Record<string, ort.Tensor> = {};
+        for (const name of seg.inputs) {
+          const t = store.get(name);
+          if (!t) throw new InputError(`segment ${stage}`, `input '${name}' was not produced (is it a graph input the engine does not feed?)`);
+          inputs[name] = t;
+        }
+        const out = await this.sessions[segIdx].run(inputs);
+        for (const [k, v] of Object.entries(out)) store.set(k, v);
+        segIdx++;
+      }
+      if (stage === cores.length) break;
+      throwIfAborted(signal);
+      this.runCore(cores[stage], src, positions, kind, step, core, state);
+    }
+    return store;
+  }
+
+  private runCore(
+    dc: DiscoveredCore,
+    src: { store: Map<string, ort.Tensor>; constants: SegmentPlan['constants'] },
+    positions: Int32Array,
+    kind: PassKind,
+    step: number,
+    core: AttentionCore,
+    state: PassState,
+  ): void {
+    const layer = dc.layer;
+    const t = readCoreTensors(dc, src, positions);
+    const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq } = t;
+    const where = `attention core ${layer} (${dc.anchor})`;
+    let call: AttentionCoreCall;
+    if (kind === 'decode') {
+      const cache = state.kv[layer];
+      if (!cache) throw new InputError(where, 'decode step before the prompt pass');
+      cache.append(t.k, t.v, t.newKeys);
+      const { k, v } = cache.view();
+      const m = coreMask(dc, src, Lq, cache.length, D, positions, false);
+      call = this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions);
+    } else {
+      const Lk = t.newKeys;
+      const full = Int32Array.from({ length: Lq }, (_, i) => (kind === 'prefix' ? i : positions[i]));
+      const m = coreMask(dc, src, Lq, Lk, D, full, true);
+      if (m.note) state.notes.add(`layer ${layer}: ${m.note}`);
+      if (kind === 'full') {
+        const cache = new LayerKvCache(Hkv, D, Math.max(64, Lk * 2));
+        cache.append(t.k, t.v, Lk);
+        state.kv[layer] = cache;
+        call = this.call(layer, step, t, Lk, t.k, t.v, m.scale, m.mask, m.causal, full);
+        const ctx = this.invoke(core, call, H * Lq * D, where);
+        state.contexts[layer] = rowsByPosition(ctx, H, Lq, D);
+        src.store.set(dc.context.name, contextTensor(dc, ctx, t));
+        return;
+      }
+      // 'prefix': only the last query row goes to the core.
+      const last = Lq - 1;
+      const qRow = new Float32Array(H * D);
+      for (let h = 0; h < H; h++) qRow.set(t.q.subarray((h * Lq + last) * D, (h * Lq + last + 1) * D), h * D);
+      const maskRow = m.mask ? m.mask.slice(last * Lk, (last + 1) * Lk) : null;
+      const rowT: CoreTensors = { ...t, q: qRow, queryLen: 1 };
+      call = this.call(layer, step, rowT, Lk, t.k, t.v, m.scale, maskRow, m.causal, Int32Array.of(last));
+      const row = this.invoke(core, call, H * D, where);
+      const rows = state.contexts[layer];
+      if (rows.length !== last) throw new InputError(where, `prefix pass at position ${last} but ${rows.length} earlier contexts are cached`);
+      rows.push(row.slice());
+      const ctx = new Float32Array(H * Lq * D);
+      for (let p = 0; p < Lq; p++) for (let h = 0; h < H; h++) ctx.set(rows[p].subarray(h * D, (h + 1) * D), (h * Lq + p) * D);
+      src.store.set(dc.context.name, contextTensor(dc, ctx, t));
+      return;
+    }
+    const ctx = this.invoke(core, call, H * Lq * D, where);
+    state.contexts[layer].push(ctx.slice());
+    src.store.set(dc.context.name, contextTensor(dc, ctx, t));
+  }
+
+  private call(layer: number, step: number, t: CoreTensors, keyLen: number, k: Float32Array, v: Float32Array, scale: number, mask: Float32Array | null, causal: boolean, queryPositions: Int32Array): AttentionCoreCall {
+    return {
+      layer,
+      step,
+      shape: { heads: t.heads, kvHeads: t.kvHeads, headDim: t.headDim, queryLen: t.queryLen, keyLen },
+      q: t.q,
+      k,
+      v,
+      scale,
+      mask,
+      causal,
+      queryPositions,
+    };
+  }
+
+  private invoke(core: AttentionCore, call: AttentionCoreCall, expected: number, where: string): Float32Array {
+    const ctx = core.run(call);
+    if (!(ctx instanceof Float32Array) || ctx.length !== expected) {
+      throw new InputError(where, `attention core returned ${ctx?.length ?? 'nothing'} values, expected [H, Lq, D] = ${expected}`);
+    }
+    return ctx;
+  }
+}
+
+/** [H, L, D] -> per position, [H * D] rows (the layout 'prefix' passes keep). */
+function rowsByPosition(ctx: Float32Array, H: number, L: number, D: number): Float32Array[] {
+  const rows: Float32Array[] = [];
+  for (let p = 0; p < L; p++) {
+    const r = new Float32Array(H * D);
+    for (let h = 0; h < H; h++) r.set(ctx.subarray((h * L + p) * D, (h * L + p + 1) * D), h * D);
+    rows.push(r);
+  }
+  return rows;
+}
