@@ -135,7 +135,9 @@ export function chartBox(label: string, factory: Factory, cls = 'chart-box'): HT
       for (const x of live) if (x.canvas.parentElement === e.target && !x.chart) build(x);
       observer?.unobserve(e.target);
     }
-  });
+    // Large margin: the point is to wait for the panel to be displayed, not to be scrolled to
+    // (a full-page screenshot or print must show every chart).
+  }, { rootMargin: '8000px 0px' });
   observer.observe(box);
   return box;
 }

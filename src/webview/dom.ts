@@ -26,8 +26,11 @@ export function provBadge(source: Provenance): HTMLSpanElement {
   return h('span', { class: `prov prov-${source}`, title: PROVENANCE_HELP[source], 'data-source': source }, PROVENANCE_LABEL[source]);
 }
 
-/** A formatted number with its raw value, unit and provenance in data attributes. */
-export function num(value: number, unit: string, source: Provenance, note?: string): HTMLSpanElement {
+/**
+ * A formatted number with its raw value, unit and provenance in data attributes. `bare` drops a
+ * plain unit suffix for table cells whose column header carries the unit.
+ */
+export function num(value: number, unit: string, source: Provenance, note?: string, bare = false): HTMLSpanElement {
   return h(
     'span',
     {
@@ -37,7 +40,7 @@ export function num(value: number, unit: string, source: Provenance, note?: stri
       'data-source': source,
       title: note ? `${note} — ${PROVENANCE_HELP[source]}` : PROVENANCE_HELP[source],
     },
-    formatValue(value, unit),
+    formatValue(value, unit, bare),
   );
 }
 

@@ -44,8 +44,12 @@ function bytes(v: number): string {
   return i === 0 ? `${formatNumber(v)} B` : `${formatNumber(x)} ${units[i]}`;
 }
 
-/** Formats a value in its unit: ratios as "3.2×", fractions as percent, SI prefixes for s/J/W. */
-export function formatValue(value: number, unit: string): string {
+/**
+ * Formats a value in its unit: ratios as "3.2×", fractions as percent, SI prefixes for s/J/W,
+ * binary prefixes for bytes. `bare`: leave off a plain unit (counts such as cycles, rows) that a
+ * table column header already names; scaled units keep their (prefixed) suffix.
+ */
+export function formatValue(value: number, unit: string, bare = false): string {
   if (!Number.isFinite(value)) return formatNumber(value);
   switch (unit) {
     case 'x':
@@ -67,7 +71,7 @@ export function formatValue(value: number, unit: string): string {
     case '':
       return formatNumber(value);
     default:
-      return `${formatNumber(value)} ${unit}`;
+      return bare ? formatNumber(value) : `${formatNumber(value)} ${unit}`;
   }
 }
 

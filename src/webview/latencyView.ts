@@ -80,7 +80,7 @@ function layerTable(layers: LayerHardware[], stages: string[]): HTMLTableElement
     th('Dense energy', 'J', 'modelled'),
   );
   const body = h('tbody');
-  const cell = (field: string, value: number, unit: string) => h('td', { class: 'r', 'data-field': field }, num(value, unit, 'modelled'));
+  const cell = (field: string, value: number, unit: string) => h('td', { class: 'r', 'data-field': field }, num(value, unit, 'modelled', undefined, true));
   for (const l of layers) {
     body.append(
       h(

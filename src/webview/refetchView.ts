@@ -5,7 +5,7 @@
 
 import type { ProfileReport } from '../engine/report/profileReport';
 import { baseOptions, chartBox, disposeChartBox, verticalLinePlugin, type ChartInstance } from './charts';
-import { bucket, h, note, numWithBadge, section, th } from './dom';
+import { bucket, h, note, num, numWithBadge, section, th } from './dom';
 import { formatNumber, formatValue } from './format';
 import { rovingGrid } from './gridKeys';
 
@@ -14,7 +14,7 @@ function heatmap(report: ProfileReport): HTMLTableElement {
   const H = rows.length > 0 ? rows[0].length : 0;
   const head = h('tr', {}, th('Layer'));
   for (let hd = 0; hd < H; hd++) head.append(h('th', { scope: 'col', class: 'c' }, `H${hd}`));
-  head.append(th('Refetched / rows', 'rows', 'measured'), th('Rate', '%', 'measured'));
+  head.append(th('Refetched / rows', undefined, 'measured'), th('Rate', '%', 'measured'));
   const body = h('tbody');
   let maxRate = 0;
   for (let l = 0; l < rows.length; l++) for (let hd = 0; hd < H; hd++) if (rows[l][hd] > 0) maxRate = Math.max(maxRate, refetched[l][hd] / rows[l][hd]);
@@ -47,7 +47,7 @@ function heatmap(report: ProfileReport): HTMLTableElement {
     }
     tr.append(
       h('td', { class: 'r', 'data-field': 'layerRefetched', 'data-rows': r, 'data-refetched': f }, `${f}/${r}`),
-      h('td', { class: 'r', 'data-field': 'layerRate' }, numWithBadge(r > 0 ? f / r : 0, 'fraction', 'measured')),
+      h('td', { class: 'r', 'data-field': 'layerRate' }, num(r > 0 ? f / r : 0, 'fraction', 'measured')),
     );
     body.append(tr);
   }

@@ -6,7 +6,7 @@
 
 import type { TimelineReport } from '../engine/report/profileReport';
 import { themeColors, onThemeChange } from './charts';
-import { h, note, numWithBadge, section, th } from './dom';
+import { h, note, num, section, th } from './dom';
 import { formatNumber, formatValue } from './format';
 
 const LANE = 30;
@@ -207,7 +207,7 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
 
   const body = h('tbody');
   t.units.forEach((u, i) =>
-    body.append(h('tr', { 'data-unit': u, 'data-busy': busy[i] }, h('th', { scope: 'row' }, u), h('td', { class: 'r' }, numWithBadge(busy[i], 'cycles', 'modelled')), h('td', { class: 'r' }, numWithBadge(busy[i] / (t1 - t0), 'fraction', 'modelled')))),
+    body.append(h('tr', { 'data-unit': u, 'data-busy': busy[i] }, h('th', { scope: 'row' }, u), h('td', { class: 'r' }, num(busy[i], 'cycles', 'modelled', undefined, true)), h('td', { class: 'r' }, num(busy[i] / (t1 - t0), 'fraction', 'modelled')))),
   );
   const table = h('table', { class: 'data compact', 'data-table': 'unit-busy' }, h('thead', {}, h('tr', {}, th('Unit'), th('Busy', 'cycles', 'modelled'), th('Utilisation', '%', 'modelled'))), body);
   return h(
