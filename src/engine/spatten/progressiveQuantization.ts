@@ -3,9 +3,8 @@
 // only rows whose largest probability is below a threshold (a flat distribution, where the
 // quantization error matters most) fetch the LSBs and are recomputed.
 //
-// Scale granularity: one scale per (KV) head and call, from the largest |value| of that head's
-// slice ([Lk, D] for K and V, [Lq, D] for Q). Per-head is what an accelerator can keep in a
-// register per fetch stream, and it adapts to heads with very different ranges.
+// Scale granularity is the caller's choice (the SpAtten core uses one scale per token row of a
+// head, see spattenAttentionCore.ts): these functions quantize any contiguous run of values.
 //
 // The split: K is quantized once to B = msb + lsb bits, code q in [-(2^(B-1) - 1), 2^(B-1) - 1].
 // The MSB plane stores hi = floor(q / 2^lsb) (msb bits, two's complement); the LSB plane stores
@@ -38,8 +37,9 @@ export function quantizeDequantize(
     return;
   }
   const qMax = 2 ** (bits - 1) - 1;
+  const inv = 1 / scale;
   for (let i = 0; i < n; i++) {
-    let q = Math.round(src[offset + i] / scale);
+    let q = Math.round(src[offset + i] * inv);
     if (q > qMax) q = qMax;
     else if (q < -qMax) q = -qMax;
     dst[dstOffset + i] = q * scale;
@@ -69,8 +69,9 @@ export function splitMsbLsb(
   const qMax = 2 ** (msbBits + lsbBits - 1) - 1;
   const step = 2 ** lsbBits;
   const mid = (step - 1) / 2;
+  const inv = 1 / scale;
   for (let i = 0; i < n; i++) {
-    let q = Math.round(src[offset + i] / scale);
+    let q = Math.round(src[offset + i] * inv);
     if (q > qMax) q = qMax;
     else if (q < -qMax) q = -qMax;
     const hi = Math.floor(q / step);

@@ -100,7 +100,7 @@ export class SpattenAttentionCore implements AttentionCore {
     const nAlive = this.tokens.aliveTokens(layer, Lk, this.aliveKeys);
 
     const out = new Float32Array(H * Lq * D);
-    const { qSrc, kScore, kFull, vSrc } = this.quantizeOperands(call);
+    const { qSrc, kScore, kFull, vSrc } = this.quantizeOperands(call, nAlive);
     const progressive = p.quantization.mode === 'progressive';
     const threshold = p.quantization.threshold;
     let attentionFlops = 0;
@@ -239,8 +239,13 @@ export class SpattenAttentionCore implements AttentionCore {
     if (this.dims.mode === 'generation' && call.step >= 0) for (const j of call.queryPositions) flags[j] = 1;
   }
 
-  /** Q, K (MSB-only for scores, full for refetch) and V as the datapath sees them. */
-  private quantizeOperands(call: AttentionCoreCall): { qSrc: Float32Array; kScore: Float32Array; kFull: Float32Array; vSrc: Float32Array } {
+  /**
+   * Q, K (MSB-only for scores, full for refetch) and V as the datapath sees them. One scale per
+   * token row of a head ([D] values): a token's stored bits then never depend on later tokens,
+   * as in a KV cache written once, and only the rows alive at this layer are quantized (the
+   * others are never fetched or read).
+   */
+  private quantizeOperands(call: AttentionCoreCall, nAlive: number): { qSrc: Float32Array; kScore: Float32Array; kFull: Float32Array; vSrc: Float32Array } {
     const q = this.policy.quantization;
     if (q.mode === 'off') return { qSrc: call.q, kScore: call.k, kFull: call.k, vSrc: call.v };
     const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
@@ -252,19 +257,20 @@ export class SpattenAttentionCore implements AttentionCore {
       this.kMsbBuf = new Float32Array(kn);
       this.vBuf = new Float32Array(kn);
     }
-    for (let h = 0; h < H; h++) {
-      const off = h * Lq * D;
-      quantizeDequantize(call.q, off, Lq * D, q.queryBits, symmetricScale(call.q, off, Lq * D, q.queryBits), this.qBuf, off);
+    for (let r = 0; r < H * Lq; r++) {
+      const off = r * D;
+      quantizeDequantize(call.q, off, D, q.queryBits, symmetricScale(call.q, off, D, q.queryBits), this.qBuf, off);
     }
+    const total = q.keyBits + q.keyLsbBits;
     for (let g = 0; g < Hkv; g++) {
-      const off = g * Lk * D;
-      const n = Lk * D;
-      quantizeDequantize(call.v, off, n, q.valueBits, symmetricScale(call.v, off, n, q.valueBits), this.vBuf, off);
-      if (q.mode === 'static') {
-        quantizeDequantize(call.k, off, n, q.keyBits, symmetricScale(call.k, off, n, q.keyBits), this.kFullBuf, off);
-      } else {
-        const total = q.keyBits + q.keyLsbBits;
-        splitMsbLsb(call.k, off, n, q.keyBits, q.keyLsbBits, symmetricScale(call.k, off, n, total), this.kMsbBuf, this.kFullBuf, off);
+      for (let a = 0; a < nAlive; a++) {
+        const off = (g * Lk + this.aliveKeys[a]) * D;
+        quantizeDequantize(call.v, off, D, q.valueBits, symmetricScale(call.v, off, D, q.valueBits), this.vBuf, off);
+        if (q.mode === 'static') {
+          quantizeDequantize(call.k, off, D, q.keyBits, symmetricScale(call.k, off, D, q.keyBits), this.kFullBuf, off);
+        } else {
+          splitMsbLsb(call.k, off, D, q.keyBits, q.keyLsbBits, symmetricScale(call.k, off, D, total), this.kMsbBuf, this.kFullBuf, off);
+        }
       }
     }
     const kScore = q.mode === 'static' ? this.kFullBuf : this.kMsbBuf;
@@ -344,15 +350,13 @@ export class SpattenAttentionCore implements AttentionCore {
   }
 }
 
-/** Creates the core for a policy (preset name, JSON object or resolved policy) and model dimensions. */
+/**
+ * Creates the core for a policy (preset name, JSON object, or a SpattenPolicy) and model dimensions.
+ * Objects are always validated (resolving a complete SpattenPolicy returns an equal policy), so a
+ * hand-edited object cannot bypass the schema.
+ */
 export function createSpattenCore(policy: SpattenPolicy | string | Record<string, unknown>, dims: SpattenCoreDims): SpattenAttentionCore {
-  const resolved = typeof policy === 'string' || !isResolved(policy) ? resolvePolicy(policy as string | Record<string, unknown>) : policy;
-  return new SpattenAttentionCore(resolved, dims);
-}
-
-function isResolved(p: SpattenPolicy | Record<string, unknown>): p is SpattenPolicy {
-  const t = (p as SpattenPolicy).tokenPruning;
-  return typeof p.name === 'string' && typeof t === 'object' && t !== null && 'keepBase' in t && 'topK' in p && 'quantization' in p;
+  return new SpattenAttentionCore(resolvePolicy(policy as string | Record<string, unknown>), dims);
 }
 
 /** Number of keys[0..n) (ascending) that are <= pos. */

@@ -64,3 +64,12 @@ export class TokenImportance {
     this.length = 0;
   }
 }
+
+/** Rank of each score, 0 = highest; ties by position (the order the top-k keeps them in). */
+export function importanceRanks(scores: ArrayLike<number>): number[] {
+  const order = Array.from({ length: scores.length }, (_, i) => i);
+  order.sort((a, b) => scores[b] - scores[a] || a - b);
+  const ranks = new Array<number>(scores.length);
+  for (let r = 0; r < order.length; r++) ranks[order[r]] = r;
+  return ranks;
+}

@@ -38,16 +38,29 @@ test('MSB-only error is at most half an MSB step on random data', () => {
   }
 });
 
-// One head, 4 tokens, D = 1, K = [0.7, 0, -0.7, 0.3], queries [1, 10, 1, 10], V = [1, 2, 3, 4].
-// K at 2 + 2 bits reads [0.55, 0.15, -0.65, 0.15] from the MSBs (see the test above).
+// One head, 4 tokens, D = 2. Key rows [a_j, 0.7] with a = [0.7, 0, -0.7, 0.3]: each row's scale
+// (one per token row) is 0.7 / 7 = 0.1 at 2 + 2 bits, so dim 0 has codes [7, 0, -7, 3] and reads
+// [0.55, 0.15, -0.65, 0.15] from the MSBs (see the test above). Query rows [q_i, 0] with
+// q = [1, 10, 1, 10], so only dim 0 scores. V rows [j + 1, j + 1].
 // Rows with q = 1: MSB scores [0.55, 0.15, -0.65, 0.15], exp = [1.73325, 1.16183, 0.52205, 1.16183],
 //   max P = 1.73325 / 4.57897 = 0.37852 < 0.4: refetch. Full scores [0.7, 0, -0.7, 0.3]:
 //   exp = [2.01375, 1, 0.49659, 1.34986], max P = 2.01375 / 4.86020 = 0.41433.
 // Rows with q = 10: MSB scores [5.5, 1.5, -6.5, 1.5], max P = 244.692 / 253.655 = 0.96466: kept.
 function quantCall() {
-  return makeCall({ layer: 0, step: -1, heads: 1, kvHeads: 1, headDim: 1, q: [1, 10, 1, 10], k: [0.7, 0, -0.7, 0.3], v: [1, 2, 3, 4], queryPositions: [0, 1, 2, 3], keyLen: 4 });
+  return makeCall({
+    layer: 0,
+    step: -1,
+    heads: 1,
+    kvHeads: 1,
+    headDim: 2,
+    q: [1, 0, 10, 0, 1, 0, 10, 0],
+    k: [0.7, 0.7, 0, 0.7, -0.7, 0.7, 0.3, 0.7],
+    v: [1, 1, 2, 2, 3, 3, 4, 4],
+    queryPositions: [0, 1, 2, 3],
+    keyLen: 4,
+  });
 }
-const dims = { layers: 1, heads: 1, kvHeads: 1, headDim: 1, hiddenSize: 1, ffnSize: 4, mode: 'encoder' as const, protectedPositions: [] };
+const dims = { layers: 1, heads: 1, kvHeads: 1, headDim: 2, hiddenSize: 1, ffnSize: 4, mode: 'encoder' as const, protectedPositions: [] };
 
 test('progressive quantization refetches exactly the flat rows (0 and 2) and records events', () => {
   const core = createSpattenCore(
@@ -63,7 +76,7 @@ test('progressive quantization refetches exactly the flat rows (0 and 2) and rec
   const dot = (p: number[]) => p[0] * 1 + p[1] * 2 + p[2] * 3 + p[3] * 4;
   const refetched = dot(softmax([0.7, 0, -0.7, 0.3]));
   const msbOnly = dot(softmax([5.5, 1.5, -6.5, 1.5]));
-  assertClose(out, [refetched, msbOnly, refetched, msbOnly], 1e-4, 'out');
+  assertClose(out, [refetched, refetched, msbOnly, msbOnly, refetched, refetched, msbOnly, msbOnly], 1e-4, 'out');
   const report = core.refetchReport();
   assert.equal(report.threshold, 0.4);
   assert.deepEqual(report.rows, [[4]]);
@@ -77,21 +90,21 @@ test('progressive quantization refetches exactly the flat rows (0 and 2) and rec
   const row = core.trace().rows[0];
   assert.deepEqual([row.keyBits, row.lsbBits, row.queryBits, row.valueBits, row.requantThreshold, row.refetchedQueries], [2, 2, 16, 16, 0.4, 2]);
   assert.ok(Math.abs(row.maxProbability! - 0.96466) < 1e-4);
-  // Refetched rows pay a second Q x K: 4 rows x 8 + 2 refetches x 8 + 4 rows x 8 (P x V) = 80.
-  assert.equal(core.trace().layerSteps![0].attentionFlops, 80);
+  // Refetched rows pay a second Q x K: 4 rows x 16 + 2 refetches x 16 + 4 rows x 16 (P x V) = 160.
+  assert.equal(core.trace().layerSteps![0].attentionFlops, 160);
 });
 
 test('static quantization: fixed widths, no refetch', () => {
   const core = createSpattenCore({ extends: 'off', quantization: { mode: 'static', queryBits: 16, keyBits: 3, valueBits: 16 } }, dims);
   const out = core.run(quantCall());
-  // K at 3 bits = [0.7, 0, -0.7, 0.2333] (see the quantizer test).
+  // K dim 0 at 3 bits with each row's scale 0.7 / 3 = [0.7, 0, -0.7, 0.2333] (see the quantizer test).
   const e = (q: number) => [0.7, 0, -0.7, 0.7 / 3].map((k) => Math.exp(q * k));
   const row = (q: number) => {
     const x = e(q);
     const z = x.reduce((a, b) => a + b, 0);
     return (x[0] + 2 * x[1] + 3 * x[2] + 4 * x[3]) / z;
   };
-  assertClose(out, [row(1), row(10), row(1), row(10)], 1e-4, 'out');
+  assertClose(out, [row(1), row(1), row(10), row(10), row(1), row(1), row(10), row(10)], 1e-4, 'out');
   assert.deepEqual(core.refetchReport().refetched, [[0]]);
   const t = core.trace().rows[0];
   assert.deepEqual([t.keyBits, t.lsbBits, t.requantThreshold, t.refetchedQueries], [3, -1, -1, 0]);
