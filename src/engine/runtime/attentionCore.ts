@@ -44,6 +44,11 @@ export interface AttentionCoreCall {
   causal: boolean;
   /** Key index (position in the sequence) of each query row, length Lq. */
   queryPositions: Int32Array;
+  /**
+   * Element type of the graph's Q/K/V and context tensors (optional; absent = 'float32'). The
+   * engine converts to and from float32 around the core; a core may use this to model precision.
+   */
+  precision?: 'float32' | 'float16';
 }
 
 export interface AttentionCore {

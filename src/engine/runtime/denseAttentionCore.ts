@@ -1,5 +1,8 @@
 // The dense reference attention core: softmax(scale * Q K^T + mask, causal) V per head, exactly
 // what the graph's own nodes compute. With it the engine must reproduce a plain ORT run.
+// Accumulation is in double; for fp16 graphs this matches onnxruntime's CPU provider, which runs
+// the attention ops in float32 between inserted casts (measured: rounding the intermediates to
+// half precision moved the engine further from ORT), so only the context is rounded to fp16.
 
 import type { AttentionCore, AttentionCoreCall } from './attentionCore';
 

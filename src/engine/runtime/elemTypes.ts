@@ -36,6 +36,7 @@ export function inferElemTypes(g: GraphIndex): Map<string, number> {
     else if (op === 'DequantizeLinear') out = typeOf(ins[1]) ?? DT.FLOAT;
     else if (op === 'QuantizeLinear' || op === 'DynamicQuantizeLinear') out = typeOf(ins[2]) ?? DT.UINT8;
     else if (op === 'MatMulInteger' || op === 'ConvInteger') out = DT.INT32;
+    else if (op === 'EmbedLayerNormalization') out = typeOf(ins[5]) ?? typeOf(ins[2]);
     else out = ins.map(typeOf).find((t) => t !== undefined);
     if (out === undefined) continue;
     const outs = n.output ?? [];
@@ -44,6 +45,11 @@ export function inferElemTypes(g: GraphIndex): Map<string, number> {
       // Secondary outputs that differ in type (e.g. Dropout's mask, TopK's indices).
       if (i > 0 && (op === 'Dropout' || op === 'TopK' || op === 'Unique')) {
         types.set(outs[i], op === 'Dropout' ? DT.BOOL : DT.INT64);
+        continue;
+      }
+      // com.microsoft EmbedLayerNormalization's second output is the int32 mask index.
+      if (i === 1 && op === 'EmbedLayerNormalization') {
+        types.set(outs[i], DT.INT32);
         continue;
       }
       types.set(outs[i], out);

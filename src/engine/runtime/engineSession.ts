@@ -189,7 +189,7 @@ export class EngineSession {
         this.decode = { mode: 'kv-cache', reason: `cached decode step matches the full pass (max |diff| ${diff.toExponential(2)})` };
         return;
       }
-      reason = `a cached decode step differs from the full pass by ${diff.toExponential(2)} (the graph derives positions or masks from the sequence length)`;
+      reason = `a cached decode step differs from the full pass by ${diff.toExponential(2)} (a token's result depends on the other tokens of the pass: positions, masks or dynamic quantization derived from the whole sequence)`;
     } catch (e) {
       if (e instanceof Error && e.name === 'CancelledError') throw e;
       reason = `a cached decode step failed (${e instanceof Error ? e.message : String(e)})`;

@@ -56,10 +56,11 @@ export function coreReads(core: DiscoveredCore, withMasks: boolean): string[] {
 }
 
 /** The graph's nodes with each com.microsoft Attention replaced by its QKV projection (MatMul + Add). */
-function augmentedNodes(g: GraphIndex, cores: DiscoveredCore[]): onnx.INodeProto[] {
+function augmentedNodes(g: GraphIndex, cores: DiscoveredCore[]): { nodes: onnx.INodeProto[]; added: onnx.INodeProto[] } {
   const split = new Map<string, DiscoveredCore>();
   for (const c of cores) if (c.fused?.op === 'Attention') split.set(c.anchor, c);
   const out: onnx.INodeProto[] = [];
+  const added: onnx.INodeProto[] = [];
   for (const n of g.nodes) {
     const c = split.get(n.name || n.output?.[0] || '');
     if (!c || c.fused?.op !== 'Attention') {
@@ -69,10 +70,11 @@ function augmentedNodes(g: GraphIndex, cores: DiscoveredCore[]): onnx.INodeProto
     const f = c.fused;
     const qkv = attentionQkvTensor(c);
     const mm = f.bias ? `${c.anchor}/engine_qkv_matmul` : qkv;
-    out.push({ opType: 'MatMul', name: mm, input: [f.input, f.weights], output: [mm], domain: '' });
-    if (f.bias) out.push({ opType: 'Add', name: qkv, input: [mm, f.bias], output: [qkv], domain: '' });
+    added.push({ opType: 'MatMul', name: mm, input: [f.input, f.weights], output: [mm], domain: '' });
+    if (f.bias) added.push({ opType: 'Add', name: qkv, input: [mm, f.bias], output: [qkv], domain: '' });
+    out.push(...added.slice(-(f.bias ? 2 : 1)));
   }
-  return out;
+  return { nodes: out, added };
 }
 
 export interface PlanOptions {
@@ -83,7 +85,7 @@ export interface PlanOptions {
 }
 
 export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: DiscoveredCore[], opts: PlanOptions): SegmentPlan {
-  const nodes = augmentedNodes(g, cores);
+  const { nodes, added } = augmentedNodes(g, cores);
   const producer = new Map<string, onnx.INodeProto>();
   for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
   const constants = new Map<string, onnx.ITensorProto>(g.initializers);
@@ -151,7 +153,8 @@ export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: Disc
     const s = stageOf.get(n.output?.[0] ?? '') ?? 0;
     for (const i of n.input ?? []) if (i) laterReaders.set(i, Math.max(laterReaders.get(i) ?? -1, s));
   }
-  const types = inferElemTypes({ ...g, nodes });
+  // Types from the original graph (fused nodes included, for their outputs) plus the split projections.
+  const types = inferElemTypes({ ...g, nodes: [...g.nodes, ...added] });
   const valueInfoOf = new Map<string, onnx.IValueInfoProto>();
   for (const v of g.graph.input ?? []) if (v.name) valueInfoOf.set(v.name, v);
   for (const v of g.graph.output ?? []) if (v.name) valueInfoOf.set(v.name, v);

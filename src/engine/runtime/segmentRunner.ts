@@ -164,6 +164,7 @@ export class SegmentRunner {
       mask,
       causal,
       queryPositions,
+      precision: t.elemType,
     };
   }
 
