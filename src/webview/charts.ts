@@ -47,9 +47,11 @@ export function themeColors(): ThemeColors {
 export const reducedMotion = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /** Base options: theme fonts and colours, no animation when motion is reduced. */
-export function baseOptions(c: ThemeColors, xTitle: string, yTitle: string): NonNullable<ChartConfiguration['options']> {
-  const axis = (title: string) => ({
-    ticks: { color: c.muted, font: { family: c.font, size: 11 } },
+export function baseOptions(c: ThemeColors, xTitle: string, yTitle: string, yTick?: (v: number) => string): NonNullable<ChartConfiguration['options']> {
+  const axis = (title: string, tick?: (v: number) => string) => ({
+    ticks: tick
+      ? { color: c.muted, font: { family: c.font, size: 11 }, callback: (v: number | string) => (typeof v === 'number' ? tick(v) : v) }
+      : { color: c.muted, font: { family: c.font, size: 11 } },
     grid: { color: c.grid },
     border: { color: c.grid },
     title: { display: title !== '', text: title, color: c.fg, font: { family: c.font, size: 12 } },
@@ -62,7 +64,7 @@ export function baseOptions(c: ThemeColors, xTitle: string, yTitle: string): Non
       legend: { labels: { color: c.fg, font: { family: c.font, size: 12 }, boxWidth: 12, boxHeight: 12 } },
       tooltip: { titleFont: { family: c.font }, bodyFont: { family: c.font } },
     },
-    scales: { x: axis(xTitle), y: axis(yTitle) },
+    scales: { x: axis(xTitle), y: axis(yTitle, yTick) },
   };
 }
 

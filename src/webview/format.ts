@@ -27,6 +27,15 @@ export function formatNumber(v: number, digits = 3): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
+/** Axis-tick form: 1.5k, 2.3M, 4G (exact values stay in data-value and tooltips). */
+export function compactNumber(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${formatNumber(v / 1e9)}G`;
+  if (a >= 1e6) return `${formatNumber(v / 1e6)}M`;
+  if (a >= 1e4) return `${formatNumber(v / 1e3)}k`;
+  return formatNumber(v);
+}
+
 function scaled(v: number, unit: string, table: [number, string][]): string {
   const a = Math.abs(v);
   for (const [f, p] of table) if (a >= f * 0.9995 || f === table[table.length - 1][0]) return `${formatNumber(v / f)} ${p}${unit}`;

@@ -6,6 +6,7 @@
 import type { LayerHardware, ProfileReport } from '../engine/report/profileReport';
 import { baseOptions, chartBox, withAlpha } from './charts';
 import { h, note, num, numWithBadge, section, th } from './dom';
+import { compactNumber, formatValue } from './format';
 
 export function stageNames(layers: LayerHardware[]): string[] {
   const names: string[] = [];
@@ -17,7 +18,7 @@ export const dramTotal = (l: LayerHardware): number => l.dramBytes.kMsb + l.dram
 
 function cyclesChart(layers: LayerHardware[], stages: string[]): HTMLElement {
   return chartBox('Cycles per layer by stage, SpAtten (left bar) and dense baseline (right bar)', (c) => {
-    const base = baseOptions(c, 'layer', 'cycles');
+    const base = baseOptions(c, 'layer', 'cycles', compactNumber);
     const datasets = stages.flatMap((s, i) => [
       { label: s, data: layers.map((l) => l.stages[s] ?? 0), backgroundColor: c.series[i % 8], stack: 'SpAtten' },
       { label: `${s} (dense)`, data: layers.map((l) => l.denseStages[s] ?? 0), backgroundColor: withAlpha(c.series[i % 8], 0.35), borderColor: c.series[i % 8], borderWidth: 1, stack: 'dense' },
@@ -45,7 +46,7 @@ function dramChart(layers: LayerHardware[]): HTMLElement {
     ['q', 'Q'],
   ];
   return chartBox('DRAM bytes per layer by tensor, SpAtten and dense', (c) => {
-    const base = baseOptions(c, 'layer', 'DRAM bytes');
+    const base = baseOptions(c, 'layer', 'DRAM traffic', (v) => formatValue(v, 'bytes'));
     return {
       type: 'bar',
       data: {

@@ -10,21 +10,33 @@ import { humanize } from './format';
  * after these with a label made from its name, so a new metric never disappears.
  */
 export const SUMMARY_LABELS: Record<string, string> = {
-  speedupVsDense: 'Speedup vs dense SpAtten',
+  speedup: 'Speedup vs dense',
+  speedupVsDense: 'Speedup vs dense',
+  energySaving: 'Energy saving vs dense',
   energySavingVsDense: 'Energy saving vs dense',
+  speedupAdditive: 'Speedup, additive model',
   speedupVsGpu: 'Speedup vs GPU',
   energySavingVsGpu: 'Energy saving vs GPU',
   speedupVsCpu: 'Speedup vs CPU',
   energySavingVsCpu: 'Energy saving vs CPU',
   dramReduction: 'DRAM reduction',
+  dramReductionInt8: 'DRAM reduction vs int8',
   tokensKept: 'Tokens kept',
   headsKept: 'Heads kept',
+  keysFetched: 'Keys fetched (K/L)',
+  valuesFetched: 'Values fetched (V/L)',
   refetchRate: 'LSB refetch rate',
   accuracyImpact: 'Accuracy impact',
   latency: 'SpAtten latency',
+  denseLatency: 'Dense latency',
+  latencyAdditive: 'Latency, additive model',
   energy: 'SpAtten energy',
   cycles: 'SpAtten cycles',
-  dramBytes: 'DRAM traffic',
+  dramBytes: 'SpAtten DRAM traffic',
+  denseDramBytes: 'Dense DRAM traffic',
+  tflops: 'Throughput',
+  tokens: 'Tokens profiled',
+  clock: 'Clock',
 };
 
 export function orderedSummaryKeys(summary: Record<string, Quantity>): string[] {

@@ -27,16 +27,18 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
   let t0 = Infinity;
   let t1 = -Infinity;
   const busy = new Float64Array(t.units.length);
-  const layerSpan = new Map<number, [number, number]>();
+  // Extent of each (step, layer) pass, for the alternating background bands.
+  const layerSpan = new Map<string, [number, number, number]>();
   for (let i = 0; i < n; i++) {
     t0 = Math.min(t0, t.start[i]);
     t1 = Math.max(t1, t.end[i]);
     busy[t.unit[i]] += t.end[i] - t.start[i];
-    const s = layerSpan.get(t.layer[i]);
+    const key = `${t.step?.[i] ?? 0}:${t.layer[i]}`;
+    const s = layerSpan.get(key);
     if (s) {
       s[0] = Math.min(s[0], t.start[i]);
       s[1] = Math.max(s[1], t.end[i]);
-    } else layerSpan.set(t.layer[i], [t.start[i], t.end[i]]);
+    } else layerSpan.set(key, [t.start[i], t.end[i], t.layer[i]]);
   }
   if (!(t1 > t0)) {
     t0 = 0;
@@ -76,7 +78,7 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
     const x = (cyc: number) => LABEL + ((cyc - v0) / (v1 - v0)) * plotW;
 
     // Layer bands (alternate shading) with labels.
-    for (const [layer, [s, e]] of layerSpan) {
+    for (const [key, [s, e, layer]] of layerSpan) {
       if (e < v0 || s > v1) continue;
       const xs = Math.max(LABEL, x(s));
       const xe = Math.min(LABEL + plotW, x(e));
@@ -87,7 +89,7 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
       if (xe - xs > 22) {
         ctx.fillStyle = c.muted;
         ctx.textAlign = 'left';
-        ctx.fillText(`L${layer}`, xs + 3, AXIS + 12);
+        ctx.fillText(t.step ? `s${key.split(':')[0]} L${layer}` : `L${layer}`, xs + 3, AXIS + 12);
       }
     }
     // Axis with cycles and time.

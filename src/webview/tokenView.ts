@@ -95,11 +95,16 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
   const eager = L * N <= EAGER_CELLS;
   for (let l = 0; l < L; l++) {
     const lt = report.tokens.layers[l];
+    // The label sticks to the top while a long row (many wrapped tokens) scrolls by.
     const head = h(
       'div',
       { class: 'layer-head', role: 'rowheader' },
-      h('span', { class: 'layer-name' }, `Layer ${l}`),
-      lt ? h('span', { class: 'layer-kept', 'data-tokens-in': lt.tokensIn, 'data-tokens-kept': lt.tokensKept, title: 'tokens kept after this layer / tokens entering it (measured)' }, `${lt.tokensKept}/${lt.tokensIn}`) : null,
+      h(
+        'div',
+        { class: 'layer-head-sticky' },
+        h('span', { class: 'layer-name' }, `Layer ${l}`),
+        lt ? h('span', { class: 'layer-kept', 'data-tokens-in': lt.tokensIn, 'data-tokens-kept': lt.tokensKept, title: 'tokens kept after this layer / tokens entering it (measured)' }, `${lt.tokensKept}/${lt.tokensIn}`) : null,
+      ),
     );
     const box = h('div', { class: 'layer-tokens' });
     // Rough height so the scrollbar is right before lazy rows fill in (~7 chars per chip).
@@ -171,7 +176,7 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
       h(
         'table',
         { class: 'data compact', 'data-token-detail': t },
-        h('thead', {}, h('tr', {}, th('Layer'), th('Importance', 'Σ prob', 'measured'), th(''), th('Rank'), th('State'))),
+        h('thead', {}, h('tr', {}, th('Layer'), th('Importance', 'Σp', 'measured'), th(''), th('Rank'), th('State'))),
         body,
       ),
     );
