@@ -7,7 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { denseDramBytes, simulate, type SimulationResult, type TimingModel } from '../engine/hardware/simulate';
+import { denseDramBytes, simulate } from '../engine/hardware/simulate';
+import type { SimulationResult, TimingModel } from '../engine/hardware/simulationResult';
 import { loadHardwareConfig } from '../engine/hardware/hardwarePresets';
 import type { HardwareConfig } from '../engine/hardware/hardwareConfig';
 import { rooflineBaselines } from '../engine/hardware/roofline';

@@ -16,7 +16,8 @@ import type { Trace } from '../trace/trace';
 import { denseTrace, withoutQuantization } from './denseBaseline';
 import type { HardwareConfig } from './hardwareConfig';
 import { platformPresets, rooflineLatency } from './roofline';
-import { simulate, type TimingModel } from './simulate';
+import { simulate } from './simulate';
+import type { TimingModel } from './simulationResult';
 
 export interface AblationStep {
   name: string;

@@ -1,0 +1,223 @@
+// The result of simulate() and its aggregation: per-layer and per-head figures from the
+// accumulated per-(step, layer) timings and operation counts. Units as in simulate.ts.
+import type { LayerHardware, StageCycles } from '../report/profileReport';
+import { energyOf, type EnergyBreakdown, type EnergyCounts, type EnergyPerOp } from './energyModel';
+import type { HardwareConfig } from './hardwareConfig';
+import { peakBandwidthBytesPerSecond } from './hardwareConfig';
+import { HARDWARE_UNITS, PIPELINE_STAGES } from './pipelinedTiming';
+import type { RowWork, TensorBytes } from './rowWork';
+import type { Timeline } from './timeline';
+
+export type TimingModel = 'pipelined' | 'additive';
+
+export interface HeadSimulation {
+  head: number;
+  rows: number;
+  /** Busy cycles of the head's rows by stage (occupancy; overlapped, so these do not add up to the layer's cycles). */
+  busy: StageCycles;
+  /** Rows whose DRAM time was at least their busiest compute unit's. */
+  memoryBoundRows: number;
+  bound: 'memory' | 'compute';
+  dramBytes: TensorBytes;
+}
+
+export interface LayerSimulation {
+  layer: number;
+  /** Cycles over all steps (SpAtten and dense baseline). */
+  cycles: number;
+  denseCycles: number;
+  /** Cycles by stage, summing to `cycles` (pipelined: DRAM time first, then exposed compute, then fill/drain). */
+  stages: StageCycles;
+  denseStages: StageCycles;
+  /** Memory when the DRAM was busy at least as long as the busiest compute unit. */
+  bound: 'memory' | 'compute';
+  denseBound: 'memory' | 'compute';
+  /** Busy cycles per hardware unit (pipelined model). */
+  unitBusy: Record<string, number>;
+  dramBytes: TensorBytes;
+  denseDramBytes: number;
+  energyJoules: number;
+  denseEnergyJoules: number;
+  energy: EnergyBreakdown;
+  /** Executed FLOPs (SpAtten) and dense FLOPs. */
+  flops: number;
+  denseFlops: number;
+  /** Fractions in [0, 1]: multipliers busy (MACs / (multipliers x cycles)), DRAM bandwidth used. */
+  utilization: { multipliers: number; dramBandwidth: number };
+  heads: HeadSimulation[];
+}
+
+export interface SimulationResult {
+  hardware: string;
+  timing: TimingModel;
+  denseBits: number;
+  clockHz: number;
+  totalCycles: number;
+  denseCycles: number;
+  seconds: number;
+  denseSeconds: number;
+  /** denseCycles / totalCycles (same hardware, same timing model). */
+  speedup: number;
+  dramBytes: number;
+  dramBytesByTensor: TensorBytes;
+  denseDramBytes: number;
+  energyJoules: number;
+  denseEnergyJoules: number;
+  flops: number;
+  denseFlops: number;
+  /** Executed FLOPs per second / 1e12. */
+  tflops: number;
+  utilization: { multipliers: number; dramBandwidth: number };
+  /** Top-k calls and how many had rounds measured by the functional engine. */
+  topKCalls: { total: number; measured: number };
+  layers: LayerSimulation[];
+  timeline?: Timeline;
+}
+
+export interface LayerAcc {
+  cycles: number;
+  denseCycles: number;
+  stages: Float64Array;
+  denseStages: Float64Array;
+  unitBusy: Float64Array;
+  denseUnitBusy: Float64Array;
+  bytes: TensorBytes;
+  denseBytes: number;
+  counts: EnergyCounts;
+  denseCounts: EnergyCounts;
+  heads: Map<number, { rows: number; busy: Float64Array; memRows: number; bytes: TensorBytes }>;
+}
+
+export function zeroCounts(): EnergyCounts {
+  return { macs: 0, softmaxElements: 0, comparisons: 0, sramBytes: 0, dramBytes: 0 };
+}
+
+export function addCounts(acc: EnergyCounts, w: RowWork, c: HardwareConfig): void {
+  const wordBytes = (w.headDim * c.datapathBits) / 8; // one vector as datapath words in SRAM
+  acc.macs += w.qkMacs + w.pvMacs;
+  acc.softmaxElements += w.softmaxElements;
+  acc.comparisons += (w.localVTopK ? w.queries * w.localVTopK.comparisons : 0) + (w.tokenTopK ? w.tokenTopK.comparisons : 0);
+  // Written once when fetched, read once per query (and per recompute).
+  acc.sramBytes += (w.keys + w.values) * wordBytes + ((w.queries + w.refetchedQueries) * w.keys + w.queries * w.values) * wordBytes;
+  acc.dramBytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
+}
+
+function stagesRecord(names: readonly string[], v: Float64Array): StageCycles {
+  const out: StageCycles = {};
+  names.forEach((n, i) => (out[n] = v[i]));
+  return out;
+}
+
+function bound(busy: Float64Array): 'memory' | 'compute' {
+  let compute = 0;
+  for (let u = 1; u < busy.length; u++) compute = Math.max(compute, busy[u]);
+  return busy[0] >= compute ? 'memory' : 'compute';
+}
+
+export function assemble(
+  c: HardwareConfig,
+  opts: { timing: TimingModel; denseBits: number },
+  layers: Map<number, LayerAcc>,
+  stageNames: readonly string[],
+  e: EnergyPerOp,
+  topK: { topKTotal: number; topKMeasured: number },
+  timeline: Timeline | undefined,
+): SimulationResult {
+  const bytesPerCycle = peakBandwidthBytesPerSecond(c) / c.clockHz;
+  const multipliers = c.qkMultipliers + c.pvMultipliers;
+  const out: LayerSimulation[] = [];
+  const tot = { cycles: 0, dense: 0, kMsb: 0, kLsb: 0, v: 0, q: 0, denseBytes: 0, energy: 0, denseEnergy: 0, macs: 0, denseMacs: 0 };
+  for (const layer of [...layers.keys()].sort((a, b) => a - b)) {
+    const a = layers.get(layer) as LayerAcc;
+    const energy = energyOf(a.counts, e);
+    const denseEnergy = energyOf(a.denseCounts, e);
+    const dram = a.bytes.kMsb + a.bytes.kLsb + a.bytes.v + a.bytes.q;
+    const heads: HeadSimulation[] = [...a.heads.entries()]
+      .sort((x, y) => x[0] - y[0])
+      .map(([head, h]) => ({
+        head,
+        rows: h.rows,
+        busy: stagesRecord(PIPELINE_STAGES, h.busy),
+        memoryBoundRows: h.memRows,
+        bound: h.memRows * 2 >= h.rows ? 'memory' : 'compute',
+        dramBytes: h.bytes,
+      }));
+    out.push({
+      layer,
+      cycles: a.cycles,
+      denseCycles: a.denseCycles,
+      stages: stagesRecord(stageNames, a.stages),
+      denseStages: stagesRecord(stageNames, a.denseStages),
+      bound: bound(a.unitBusy),
+      denseBound: bound(a.denseUnitBusy),
+      unitBusy: stagesRecord(HARDWARE_UNITS, a.unitBusy),
+      dramBytes: { ...a.bytes },
+      denseDramBytes: a.denseBytes,
+      energyJoules: energy.total,
+      denseEnergyJoules: denseEnergy.total,
+      energy,
+      flops: 2 * a.counts.macs,
+      denseFlops: 2 * a.denseCounts.macs,
+      utilization: {
+        multipliers: a.cycles > 0 ? a.counts.macs / (multipliers * a.cycles) : 0,
+        dramBandwidth: a.cycles > 0 ? dram / (bytesPerCycle * a.cycles) : 0,
+      },
+      heads,
+    });
+    tot.cycles += a.cycles;
+    tot.dense += a.denseCycles;
+    tot.kMsb += a.bytes.kMsb;
+    tot.kLsb += a.bytes.kLsb;
+    tot.v += a.bytes.v;
+    tot.q += a.bytes.q;
+    tot.denseBytes += a.denseBytes;
+    tot.energy += energy.total;
+    tot.denseEnergy += denseEnergy.total;
+    tot.macs += a.counts.macs;
+    tot.denseMacs += a.denseCounts.macs;
+  }
+  const seconds = tot.cycles / c.clockHz;
+  const dramBytes = tot.kMsb + tot.kLsb + tot.v + tot.q;
+  return {
+    hardware: c.name,
+    timing: opts.timing,
+    denseBits: opts.denseBits,
+    clockHz: c.clockHz,
+    totalCycles: tot.cycles,
+    denseCycles: tot.dense,
+    seconds,
+    denseSeconds: tot.dense / c.clockHz,
+    speedup: tot.cycles > 0 ? tot.dense / tot.cycles : 0,
+    dramBytes,
+    dramBytesByTensor: { kMsb: tot.kMsb, kLsb: tot.kLsb, v: tot.v, q: tot.q },
+    denseDramBytes: tot.denseBytes,
+    energyJoules: tot.energy,
+    denseEnergyJoules: tot.denseEnergy,
+    flops: 2 * tot.macs,
+    denseFlops: 2 * tot.denseMacs,
+    tflops: seconds > 0 ? (2 * tot.macs) / seconds / 1e12 : 0,
+    utilization: {
+      multipliers: tot.cycles > 0 ? tot.macs / (multipliers * tot.cycles) : 0,
+      dramBandwidth: tot.cycles > 0 ? dramBytes / (bytesPerCycle * tot.cycles) : 0,
+    },
+    topKCalls: { total: topK.topKTotal, measured: topK.topKMeasured },
+    layers: out,
+    timeline,
+  };
+}
+
+/** Map a layer result to the report's LayerHardware (src/engine/report/profileReport.ts). */
+export function toLayerHardware(l: LayerSimulation): LayerHardware {
+  return {
+    layer: l.layer,
+    cycles: l.cycles,
+    denseCycles: l.denseCycles,
+    stages: l.stages,
+    denseStages: l.denseStages,
+    bound: l.bound,
+    dramBytes: l.dramBytes,
+    denseDramBytes: l.denseDramBytes,
+    energyJoules: l.energyJoules,
+    denseEnergyJoules: l.denseEnergyJoules,
+  };
+}
