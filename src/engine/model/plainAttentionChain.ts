@@ -221,10 +221,13 @@ export function matchPlainChain(g: GraphIndex, softmax: onnx.INodeProto): PlainC
     t = c.output?.[0] ?? '';
   }
   if (!pv) throw new InputError(where, 'Softmax is not followed by a MatMul with V');
-  // Every intermediate of the chain must feed only the next chain node.
+  // Every intermediate of the chain must feed only the next chain node (Shape readers aside: they
+  // need only the shape, and segments recompute the tensor for them from Q and K).
+  const chainSet = new Set([...back.nodes, softmax]);
   for (const n of back.nodes) {
     const out = n.output?.[0] ?? '';
-    if (!soleConsumer(g, out)) {
+    const others = (g.consumers.get(out) ?? []).filter((c) => !chainSet.has(c) && c.opType !== 'Shape');
+    if (others.length > 0 || g.graphOutputs.includes(out)) {
       throw new InputError(nodeLabel(n), 'an intermediate of the attention scores is also used outside the attention core');
     }
   }

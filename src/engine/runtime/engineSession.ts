@@ -15,7 +15,8 @@ import type { AttentionCore } from './attentionCore';
 import { denseAttentionCore } from './denseAttentionCore';
 import type { ModelInput } from './modelInputs';
 import { buildFeeds, classifyInputs } from './modelInputs';
-import type { PassKind, PassState } from './segmentRunner';
+import type { ModelSummary } from '../report/profileReport';
+import type { ObservedCoreShape, PassKind, PassState } from './segmentRunner';
 import { newPassState, SegmentRunner } from './segmentRunner';
 import { planSegments } from './segmentPlan';
 import { tensorToF32 } from './ortTensors';
@@ -115,6 +116,27 @@ export class EngineSession {
 
   get cores() {
     return this.discovered.cores;
+  }
+
+  /**
+   * The model summary with the geometry observed at run time filled in where discovery could
+   * not read it statically (dynamic reshape targets, fused ops without widths). Call after a run.
+   */
+  summary(): ModelSummary {
+    const s = { ...this.discovered.summary };
+    const seen = this.fullRunner.observed.get(0) ?? this.decodeRunner?.observed.get(0);
+    if (seen) {
+      s.heads = s.heads || seen.heads;
+      s.kvHeads = s.kvHeads || seen.kvHeads;
+      s.headDim = s.headDim || seen.headDim;
+      s.hiddenSize = s.hiddenSize || seen.heads * seen.headDim;
+    }
+    return s;
+  }
+
+  /** Geometry of each layer's core as observed at run time (undefined before a run). */
+  observedShape(layer: number): ObservedCoreShape | undefined {
+    return this.fullRunner.observed.get(layer) ?? this.decodeRunner?.observed.get(layer);
   }
 
   /** How decode steps run, once generate/score decided it (null before). */

@@ -35,7 +35,16 @@ export function newPassState(layers: number): PassState {
   return { kv: new Array(layers).fill(null), contexts: Array.from({ length: layers }, () => []), notes: new Set() };
 }
 
+export interface ObservedCoreShape {
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+}
+
 export class SegmentRunner {
+  /** Per layer, the geometry seen at run time (discovery cannot read dynamic reshape targets). */
+  readonly observed = new Map<number, ObservedCoreShape>();
+
   private constructor(
     readonly plan: SegmentPlan,
     private readonly sessions: ort.InferenceSession[],
@@ -107,6 +116,7 @@ export class SegmentRunner {
     const layer = dc.layer;
     const t = readCoreTensors(dc, src, positions);
     const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq } = t;
+    if (!this.observed.has(layer)) this.observed.set(layer, { heads: H, kvHeads: Hkv, headDim: D });
     const where = `attention core ${layer} (${dc.anchor})`;
     let call: AttentionCoreCall;
     if (kind === 'decode') {
