@@ -3,10 +3,12 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { encodeOnnxModel, loadOnnxModel } from '../../../src/engine/onnx/onnxModelLoader';
 import { float16BitsToFloat32 } from '../../../src/engine/onnx/tensorData';
+import { loadTokenizerForModel } from '../../../src/engine/tokenize/tokenizerForModel';
 import { CI_FIXTURES, FixtureKind, FixtureVariant, GeneratedFixture, generateFixture } from '../../fixtures/generateFixture';
 
 const i64 = (a: number[], dims: number[]): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(a.map((x) => BigInt(x))), dims);
@@ -148,6 +150,19 @@ describe('generated fixtures', () => {
       const diff = maxAbsDiff(la, lb);
       assert.ok(diff <= relTol * maxAbs(lb), `diff ${diff}, max |logit| ${maxAbs(lb)}`);
       if (variant !== 'external') assert.ok(diff > 0, 'a lossy variant changes the logits a little');
+    });
+  }
+});
+
+describe('fixtures with a tokenizer beside them', () => {
+  for (const kind of ['bert', 'gpt2', 'llama'] as FixtureKind[]) {
+    it(`${kind}: loadTokenizerForModel finds it and its ids run through the model`, async () => {
+      const f = generateFixture(kind, 'fp32', { withTokenizer: true });
+      assert.equal(path.basename(f.path), 'model.onnx');
+      const tok = loadTokenizerForModel(f.path, { vocabSize: f.config.vocab });
+      const enc = tok.encode('Once upon a time, Lily was playing!');
+      const out = await run(f, await session(f), { ids: enc.ids });
+      assert.ok(logitsOf(out).every(Number.isFinite));
     });
   }
 });
