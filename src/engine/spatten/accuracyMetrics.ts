@@ -148,6 +148,28 @@ export function meanWithInterval(
   return { mean, low: at(alpha), high: at(1 - alpha), n, method };
 }
 
+/**
+ * Aggregates one record of metrics per input (e.g. { agree: 1, kl: 0.01 }) into a mean and
+ * interval per metric; a metric missing from some inputs is aggregated over those that have it.
+ */
+export function aggregateMetrics(
+  perInput: Record<string, number>[],
+  options: Parameters<typeof meanWithInterval>[1] = {},
+): Record<string, MeanWithInterval> {
+  const columns = new Map<string, number[]>();
+  for (const record of perInput) {
+    for (const [name, value] of Object.entries(record)) {
+      if (!Number.isFinite(value)) continue;
+      let column = columns.get(name);
+      if (!column) columns.set(name, (column = []));
+      column.push(value);
+    }
+  }
+  const out: Record<string, MeanWithInterval> = {};
+  for (const [name, values] of columns) out[name] = meanWithInterval(values, options);
+  return out;
+}
+
 /** Quantile of Student's t with `df` degrees of freedom (p in (0.5, 1)), by bisection on the CDF. */
 export function studentTQuantile(p: number, df: number): number {
   let lo = 0;

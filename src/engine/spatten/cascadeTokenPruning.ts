@@ -14,6 +14,12 @@ export class CascadeTokenPruning {
   private length = 0;
   private candidates = new Int32Array(0);
   private protectedFlags = new Uint8Array(0);
+  /**
+   * Every pruning as flat triples [step, layer, token]: from `step` on, layers >= `layer` no longer
+   * see `token`. A token's depth only decreases, so there are at most layers x tokens of them, and
+   * they reconstruct the alive set of any (step, layer) exactly.
+   */
+  private readonly events: number[] = [];
 
   constructor(private readonly layers: number) {}
 
@@ -85,6 +91,7 @@ export class CascadeTokenPruning {
       if (flags[j] === 0) {
         this.depth[j] = layer;
         this.stepPruned[j] = step;
+        this.events.push(step, layer, j);
       }
     }
     for (let i = 0; i < result.kept.length; i++) flags[result.kept[i]] = 0;
@@ -103,7 +110,27 @@ export class CascadeTokenPruning {
     return Array.from(this.stepPruned.subarray(0, this.length));
   }
 
+  /** The pruning events in order: { step, layer, token } (see `events`). */
+  pruneEvents(): { step: number; layer: number; token: number }[] {
+    const out: { step: number; layer: number; token: number }[] = [];
+    for (let i = 0; i < this.events.length; i += 3) out.push({ step: this.events[i], layer: this.events[i + 1], token: this.events[i + 2] });
+    return out;
+  }
+
+  /** Tokens in [0, contextLength) that (step, layer) processed: no event with step' <= step and layer' <= layer. */
+  aliveAt(step: number, layer: number, contextLength: number): number[] {
+    const gone = new Uint8Array(contextLength);
+    for (let i = 0; i < this.events.length; i += 3) {
+      const j = this.events[i + 2];
+      if (this.events[i] <= step && this.events[i + 1] <= layer && j < contextLength) gone[j] = 1;
+    }
+    const out: number[] = [];
+    for (let j = 0; j < contextLength; j++) if (gone[j] === 0) out.push(j);
+    return out;
+  }
+
   reset(): void {
     this.length = 0;
+    this.events.length = 0;
   }
 }

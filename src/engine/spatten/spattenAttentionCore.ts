@@ -20,8 +20,8 @@ import { CascadeTokenPruning } from './cascadeTokenPruning';
 import { fcFlopsPerToken, pvFlops, qkFlops } from './flops';
 import { pruneLocalValues } from './localVPruning';
 import { resolvePolicy, type SpattenPolicy } from './policy';
-import { quantizeDequantize, splitMsbLsb, symmetricScale } from './progressiveQuantization';
 import { headKeepCounts, keepCount, tokenKeepFractions } from './pruningSchedule';
+import { QuantizedOperands } from './quantizedOperands';
 import { QuickSelectTopK } from './quickSelectTopK';
 import { seededRandom } from './seededRandom';
 import { SpattenRecorder } from './spattenRecorder';
@@ -56,10 +56,9 @@ export class SpattenAttentionCore implements AttentionCore {
   private aliveKeys = new Int32Array(0);
   private scores = new Float64Array(0);
   private protectedFlags = new Uint8Array(0);
-  private qBuf = new Float32Array(0);
-  private kMsbBuf = new Float32Array(0);
-  private kFullBuf = new Float32Array(0);
-  private vBuf = new Float32Array(0);
+  private readonly operands = new QuantizedOperands();
+  /** Context length (keys) of each step seen, for keptTokensAt. */
+  private readonly contextByStep = new Map<number, number>();
   private readonly bits: Pick<TraceRow, 'keyBits' | 'valueBits' | 'queryBits' | 'requantThreshold' | 'lsbBits'>;
 
   constructor(
@@ -90,6 +89,7 @@ export class SpattenAttentionCore implements AttentionCore {
     const traceStep = generation ? step : 0;
     this.ensureScratch(Lk);
     this.markProtected(call);
+    this.contextByStep.set(step, Lk);
 
     // Generation: the top-k for this layer runs before it, on importance carried so far.
     const tokensIn = this.tokens.countAlive(layer, Lk);
@@ -100,7 +100,7 @@ export class SpattenAttentionCore implements AttentionCore {
     const nAlive = this.tokens.aliveTokens(layer, Lk, this.aliveKeys);
 
     const out = new Float32Array(H * Lq * D);
-    const { qSrc, kScore, kFull, vSrc } = this.quantizeOperands(call, nAlive);
+    const { qSrc, kScore, kFull, vSrc } = this.operands.prepare(call, p.quantization, this.aliveKeys, nAlive);
     const progressive = p.quantization.mode === 'progressive';
     const threshold = p.quantization.threshold;
     let attentionFlops = 0;
@@ -239,44 +239,6 @@ export class SpattenAttentionCore implements AttentionCore {
     if (this.dims.mode === 'generation' && call.step >= 0) for (const j of call.queryPositions) flags[j] = 1;
   }
 
-  /**
-   * Q, K (MSB-only for scores, full for refetch) and V as the datapath sees them. One scale per
-   * token row of a head ([D] values): a token's stored bits then never depend on later tokens,
-   * as in a KV cache written once, and only the rows alive at this layer are quantized (the
-   * others are never fetched or read).
-   */
-  private quantizeOperands(call: AttentionCoreCall, nAlive: number): { qSrc: Float32Array; kScore: Float32Array; kFull: Float32Array; vSrc: Float32Array } {
-    const q = this.policy.quantization;
-    if (q.mode === 'off') return { qSrc: call.q, kScore: call.k, kFull: call.k, vSrc: call.v };
-    const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
-    const qn = H * Lq * D;
-    const kn = Hkv * Lk * D;
-    if (this.qBuf.length < qn) this.qBuf = new Float32Array(qn);
-    if (this.kFullBuf.length < kn) {
-      this.kFullBuf = new Float32Array(kn);
-      this.kMsbBuf = new Float32Array(kn);
-      this.vBuf = new Float32Array(kn);
-    }
-    for (let r = 0; r < H * Lq; r++) {
-      const off = r * D;
-      quantizeDequantize(call.q, off, D, q.queryBits, symmetricScale(call.q, off, D, q.queryBits), this.qBuf, off);
-    }
-    const total = q.keyBits + q.keyLsbBits;
-    for (let g = 0; g < Hkv; g++) {
-      for (let a = 0; a < nAlive; a++) {
-        const off = (g * Lk + this.aliveKeys[a]) * D;
-        quantizeDequantize(call.v, off, D, q.valueBits, symmetricScale(call.v, off, D, q.valueBits), this.vBuf, off);
-        if (q.mode === 'static') {
-          quantizeDequantize(call.k, off, D, q.keyBits, symmetricScale(call.k, off, D, q.keyBits), this.kFullBuf, off);
-        } else {
-          splitMsbLsb(call.k, off, D, q.keyBits, q.keyLsbBits, symmetricScale(call.k, off, D, total), this.kMsbBuf, this.kFullBuf, off);
-        }
-      }
-    }
-    const kScore = q.mode === 'static' ? this.kFullBuf : this.kMsbBuf;
-    return { qSrc: this.qBuf, kScore, kFull: this.kFullBuf, vSrc: this.vBuf };
-  }
-
   private ensureScratch(Lk: number): void {
     this.importance.ensure(Lk);
     this.tokens.ensure(Lk);
@@ -314,6 +276,32 @@ export class SpattenAttentionCore implements AttentionCore {
     return this.recorder.keptTokens.map((s) => (s ? Array.from(s) : []));
   }
 
+  /**
+   * Token positions that (step, layer) processed, for any step run since the last reset (call
+   * steps: -1 = encoder/prompt pass). Reconstructed exactly from the pruning events.
+   */
+  keptTokensAt(step: number, layer: number): number[] {
+    const Lk = this.contextByStep.get(step);
+    if (Lk === undefined) return [];
+    return this.tokens.aliveAt(step, layer, Lk);
+  }
+
+  /** Every token pruning: from `step` on, layers >= `layer` no longer see `token` (call step numbering). */
+  tokenPruneEvents(): { step: number; layer: number; token: number }[] {
+    return this.tokens.pruneEvents();
+  }
+
+  /** Positions in [0, contextLength) the policy and model never prune (sinks, recent, [CLS]/BOS, given positions). */
+  protectedPositions(contextLength: number): number[] {
+    const prot = this.policy.tokenPruning.protect;
+    const fixed = new Set([...this.dims.protectedPositions, ...prot.positions]);
+    const out: number[] = [];
+    for (let j = 0; j < contextLength; j++) {
+      if (fixed.has(j) || j < prot.sinkTokens || j >= contextLength - prot.recentTokens) out.push(j);
+    }
+    return out;
+  }
+
   /** Per token position: the first layer that no longer processes it, -1 when every layer does. */
   tokenPrunedAtLayer(): number[] {
     return this.tokens.prunedAtLayer();
@@ -347,6 +335,7 @@ export class SpattenAttentionCore implements AttentionCore {
     this.heads = new CascadeHeadPruning(this.dims.layers, this.dims.heads);
     this.topK = new QuickSelectTopK(seededRandom(this.policy.topK.seed));
     this.recorder = new SpattenRecorder(this.dims.layers, this.dims.heads);
+    this.contextByStep.clear();
   }
 }
 

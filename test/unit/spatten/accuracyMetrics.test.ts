@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  aggregateMetrics,
   compareClassifier,
   klDivergence,
   matchLength,
@@ -65,4 +66,14 @@ test('bootstrap interval is seeded and brackets the mean', () => {
   const wb = a.high - a.low;
   const wt = t.high - t.low;
   assert.ok(Math.abs(wb - wt) / wt < 0.3, `${wb} vs ${wt}`);
+});
+
+test('aggregateMetrics: one interval per metric over the inputs that have it', () => {
+  const agg = aggregateMetrics([{ agree: 1, kl: 0.1 }, { agree: 0, kl: 0.3 }, { agree: 1 }]);
+  assert.equal(agg.agree.n, 3);
+  close(agg.agree.mean, 2 / 3);
+  assert.equal(agg.kl.n, 2);
+  close(agg.kl.mean, 0.2);
+  // n = 2: half width t(0.975, 1) x sd / sqrt(2) = 12.7062 x 0.141421 / 1.41421 = 1.27062.
+  close(agg.kl.high - agg.kl.mean, 1.270620, 1e-5);
 });

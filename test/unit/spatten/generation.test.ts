@@ -54,6 +54,17 @@ test('first generated token fetches all; pruning starts at step 1 and can hit la
   assert.deepEqual(core.keptTokensByLayer(), [[0, 1, 6], [0, 1, 6]]);
   const steps = core.trace().layerSteps!.filter((s) => s.step === 2);
   assert.deepEqual(steps.map((s) => [s.tokensIn, s.tokensKept]), [[4, 3], [3, 3]]);
+  // Any earlier (step, layer) is reconstructed from the pruning events.
+  assert.deepEqual(core.keptTokensAt(0, 1), [0, 1, 2, 3, 4]);
+  assert.deepEqual(core.keptTokensAt(1, 0), [0, 1, 5]);
+  assert.deepEqual(core.keptTokensAt(2, 1), [0, 1, 6]);
+  assert.deepEqual(core.keptTokensAt(-1, 0), [0, 1, 2, 3]);
+  assert.deepEqual(core.tokenPruneEvents(), [
+    { step: 1, layer: 0, token: 2 },
+    { step: 1, layer: 0, token: 3 },
+    { step: 1, layer: 0, token: 4 },
+    { step: 2, layer: 0, token: 5 },
+  ]);
 });
 
 test('LLM variant: averaged scores and protected recent tokens', () => {
@@ -67,6 +78,7 @@ test('LLM variant: averaged scores and protected recent tokens', () => {
   // token 3: 0.9 / 4 = 0.225. Keep 3 = {4, 5} + token 0.
   assert.deepEqual(core.tokenPrunedAtLayer(), [-1, 0, 0, 0, -1, -1]);
   assert.equal(core.trace().rows[0].rescaleImportance, true);
+  assert.deepEqual(core.protectedPositions(6), [4, 5]);
 });
 
 test('a pruned token stays pruned: later steps never fetch it at that layer', () => {
