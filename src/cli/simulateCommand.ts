@@ -178,7 +178,10 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
     .argument('<trace.csv>', "workload CSV in the SpAtten authors' schema");
   addModelOptions(cmd)
     .option('--perfetto <file>', `write the timeline as Chrome trace / Perfetto JSON (at most ${DEFAULT_TIMELINE_MAX_EVENTS} events)`)
-    .action((tracePath: string, opts: ModelOptions & { perfetto?: string }) => {
+    .action((tracePath: string, opts: ModelOptions & { perfetto?: string }, self: Command) => {
+      if (opts.perfetto === '-' && opts.json === '-') {
+        self.error('error: --perfetto - and --json - cannot both write to stdout', { exitCode: 2, code: 'spatten.usage' });
+      }
       const hw = loadHardwareConfig(opts.hardware);
       const trace = readWorkloadCsvFile(tracePath, { queries: opts.queries });
       const bar = progressBar(io, 'simulate');

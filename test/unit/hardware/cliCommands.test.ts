@@ -81,6 +81,7 @@ test('usage errors are commander errors', async () => {
   await assert.rejects(run(['simulate', small, '--dense-bits', 'many']), (e: unknown) => e instanceof CommanderError && e.code === 'commander.invalidArgument');
   await assert.rejects(run(['simulate', small, '--timing', 'fast']), (e: unknown) => e instanceof CommanderError && e.code === 'commander.invalidArgument');
   await assert.rejects(run(['simulate']), (e: unknown) => e instanceof CommanderError && e.code === 'commander.missingArgument');
+  await assert.rejects(run(['simulate', small, '--json', '-', '--perfetto', '-']), (e: unknown) => e instanceof CommanderError && e.exitCode === 2);
   await assert.rejects(run(['ablate']), (e: unknown) => e instanceof CommanderError && e.exitCode === 2);
 });
 

@@ -110,3 +110,25 @@ test('stages always sum to the cycles, and units never overlap on the timeline',
     for (let i = 1; i < on.length; i++) assert.ok(on[i].start >= on[i - 1].start + on[i - 1].dur, `unit ${u} overlaps`);
   }
 });
+
+test('BERT-style row (16 query rows over 16 keys): pipelined 199 cycles, additive 141', () => {
+  // Pipelined: K 16 x 64 B = 1024 B + Q 16 x 128 B = 2048 B -> 96 tx -> 6 cycles; V 1024 B -> 2.
+  // Per query: QK ceil(16*64/512) = 2, softmax ceil(16/8) = 2, PV 2; x 16 queries = 32 each.
+  // K [0,6]; QK [17, max(17+32, 6+17) = 49]; softmax [28, max(28+32, 49+11) = 60]; decision 148;
+  // V [148,150]; PV [164, max(164+32, 150+16) = 196]; done 199.
+  // Additive: B = 2; Ktx = floor(2*8*64*8/8/32) = 32 -> 2, V 2: dram 4; fill 16 * 2 = 32;
+  // drain 11 + (87 + 2) + 1 + 1 + 3 = 105. Total 141.
+  const r = row({ sentenceLength: 16, keysFetched: 16, valuesFetched: 16, queries: 16 });
+  const t: Trace = { ...trace([r]), mode: 'encoder' };
+  assert.equal(simulate(t, hw, { timing: 'pipelined', denseBits: 32 }).totalCycles, 199);
+  assert.equal(simulate(t, hw, { timing: 'additive', denseBits: 32 }).totalCycles, 141);
+});
+
+test('the 1/8 configuration: one key per cycle, 2 channels', () => {
+  // spatten-1/8, the first workload: K+Q 640 B = 20 tx -> ceil(20/2) = 10 cycles; V 16 tx -> 8.
+  // QK ceil(8*64/64) = 8, softmax ceil(8/1) = 8, PV 8.
+  // K [0,10]; QK [17, max(25, 10+17) = 27]; softmax [28, max(36, 27+11) = 38]; decision 126;
+  // V [126,134]; PV [142, max(150, 134+16) = 150]; done 153.
+  const eighth = resolveHardwareConfig('spatten-1/8');
+  assert.equal(simulate(trace([row({})]), eighth, { timing: 'pipelined', denseBits: 32 }).totalCycles, 153);
+});
