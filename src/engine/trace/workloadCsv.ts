@@ -85,7 +85,8 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length === 0) throw new InputError(file, 'empty file: expected the workload CSV header');
   if (lines.length > MAX_ROWS) throw new InputError(file, `too many rows (${lines.length}, limit ${MAX_ROWS})`);
-  const header = lines[0].replace(/\r$/, '');
+  // Spreadsheet exports may start with a UTF-8 byte-order mark.
+  const header = lines[0].replace(/^\uFEFF/, '').replace(/\r$/, '');
   if (header !== HEADER) {
     throw new InputError(`${file}:1`, `header must be exactly "${HEADER}"`);
   }

@@ -34,6 +34,11 @@ test('mapping of the GPT-2-small SpAtten trace', () => {
   assert.equal(t.rows.filter((r) => r.refetchedQueries > 0).length, 323);
 });
 
+test('CRLF line ends and a byte-order mark are accepted', () => {
+  const t = parseWorkloadCsv(`\uFEFF${HEADER}\r\n0,0,0,64.0,8,8,-1,-1,-1,False,-1,8,-1,False,False,False,-1\r\n`, { fileName: 'w.csv' });
+  assert.equal(t.rows.length, 1);
+});
+
 test("'sentence' mode gives every row L query rows", () => {
   const t = parseWorkloadCsv(`${HEADER}\n0,0,0,64.0,128,128,-1,-1,-1,True,-1,128,-1,False,False,False,-1\n`, { fileName: 'b.csv', queries: 'sentence' });
   assert.equal(t.mode, 'encoder');
