@@ -151,6 +151,8 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
   if (st.size > maxBytes) throw new InputError(where, `model file is ${st.size} bytes, over the limit of ${maxBytes} bytes`);
 
   const bytes = new Uint8Array(await fs.promises.readFile(abs));
+  // The file may have grown between stat and read.
+  if (bytes.byteLength > maxBytes) throw new InputError(where, `model file is ${bytes.byteLength} bytes, over the limit of ${maxBytes} bytes`);
   sniff(bytes, where);
   const proto = decodeModel(bytes, where);
   const opset = validateModelProto(proto, where);

@@ -148,3 +148,57 @@ describe('dequantization', () => {
     }
   });
 });
+
+describe('dequantization agrees with onnxruntime', () => {
+  it('per-axis DequantizeLinear -> MatMul: our weight times x equals the ORT output', async () => {
+    const ort = await import('onnxruntime-node');
+    const { encodeModel, model, valueInfo } = await import('../../../src/engine/onnx/graphBuilder');
+    // W int8 [3, 2] (K x N), per-column (axis 1) scale and zero point.
+    const w = { name: 'W', dims: [3, 2], dataType: DT.INT8, rawData: bytes(Int8Array.of(-3, 7, 0, -128, 127, 4)) };
+    const s = floatTensor('S', [2], Float32Array.of(0.25, 0.125));
+    const z = { name: 'Z', dims: [2], dataType: DT.INT8, rawData: bytes(Int8Array.of(1, -2)) };
+    const graph: onnx.IGraphProto = {
+      initializer: [w, s, z],
+      node: [
+        node({ op: 'DequantizeLinear', inputs: ['W', 'S', 'Z'], outputs: ['Wf'], attrs: { axis: 1 } }),
+        node({ op: 'MatMul', inputs: ['x', 'Wf'], outputs: ['y'] }),
+      ],
+    };
+    const m = model({
+      graphName: 'g',
+      nodes: graph.node!,
+      initializers: graph.initializer!,
+      inputs: [valueInfo('x', 'float32', [1, 3])],
+      outputs: [valueInfo('y', 'float32', [1, 2])],
+      opsets: { '': 13 },
+    });
+    // Optimizations off: ORT would otherwise fuse DQ + MatMul into a kernel that also quantizes x.
+    const sess = await ort.InferenceSession.create(encodeModel(m), { graphOptimizationLevel: 'disabled' });
+    const x = Float32Array.of(1, -2, 0.5);
+    const y = (await sess.run({ x: new ort.Tensor('float32', x, [1, 3]) })).y.data as Float32Array;
+    const wf = dequantizedConstant('Wf', graph, collectConstants(graph))!;
+    assert.deepEqual(wf.dims, [3, 2]);
+    for (let n = 0; n < 2; n++) {
+      let acc = 0;
+      for (let k = 0; k < 3; k++) acc += x[k] * wf.data[k * 2 + n];
+      assert.ok(Math.abs(acc - y[n]) < 1e-6, `column ${n}: ${acc} vs ${y[n]}`);
+    }
+  });
+
+  it('fp16 fixture initializers read back as the fp32 values rounded to half precision', async () => {
+    const h = collectConstants((await loadOnnxModel(generateFixture('llama', 'fp16').path)).proto.graph!);
+    const f = collectConstants((await loadOnnxModel(generateFixture('llama', 'fp32').path)).proto.graph!);
+    let checked = 0;
+    for (const [name, t] of h) {
+      if (t.dataType !== DT.FLOAT16) continue;
+      const a = tensorToFloat32(t);
+      const b = tensorToFloat32(f.get(name)!);
+      for (let i = 0; i < a.length; i++) {
+        const clamped = Math.max(-65504, Math.min(65504, b[i]));
+        assert.equal(a[i], float16BitsToFloat32(float32ToFloat16Bits(clamped)));
+      }
+      checked++;
+    }
+    assert.ok(checked > 20, `${checked} tensors checked`);
+  });
+});
