@@ -161,6 +161,8 @@ function render(report: ProfileReport): void {
   tabs.addEventListener('vsc-tabs-select', (ev) => {
     state = { ...state, view: views[ev.detail.selectedIndex] ?? 'summary' };
     saveState();
+    // Standalone page: keep the view in the URL so a link or reload reopens it.
+    if (!vscode) history.replaceState(null, '', `#${state.view}`);
   });
   root.replaceChildren(header(report), h('div', { class: 'status' }), tabs);
   root.dataset.ready = 'true';

@@ -11,6 +11,7 @@
 import type { ProfileReport } from '../engine/report/profileReport';
 import { bucket, h, note, num, provBadge, rampLegend, th } from './dom';
 import { formatNumber } from './format';
+import { renderTokenOverview } from './tokenOverview';
 
 export interface TokenViewCallbacks {
   /** Selection changed (persist it). */
@@ -176,7 +177,7 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
       h(
         'table',
         { class: 'data compact', 'data-token-detail': t },
-        h('thead', {}, h('tr', {}, th('Layer'), th('Importance', 'Σp', 'measured'), th(''), th('Rank'), th('State'))),
+        h('thead', {}, h('tr', {}, th('Layer'), th('Σ prob', undefined, 'measured'), th(''), th('Rank'), th('State'))),
         body,
       ),
     );
@@ -231,11 +232,21 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
   const kept = pruned.filter((p) => p < 0).length;
   const input = h('details', { class: 'input-text' }, h('summary', {}, `Input text (${N} tokens, ${kept} kept to the end)`), h('pre', {}, report.input.text));
 
+  const overview = h(
+    'figure',
+    { class: 'token-overview-figure' },
+    renderTokenOverview(report, (t, l) => {
+      moveTo(l, t, true);
+      select(t, l);
+    }),
+    h('figcaption', { class: 'note' }, `Overview: ${L} layers (rows, top = layer 0) × ${N} tokens (columns); empty = pruned earlier, red tick = pruned by that layer. Click to select.`),
+  );
   const element = h(
     'div',
     { class: 'view-tokens' },
     legend,
     input,
+    overview,
     h('div', { class: 'token-layout' }, h('div', { class: 'token-scroll' }, grid), detail),
     note(`Colour = cumulative attention probability each token has received after the layer, scaled to the largest unprotected live token of that row. Arrow keys move through the grid; Enter shows a token's per-layer importance and rank. ${formatNumber(N)} tokens × ${L} layers.`),
   );

@@ -109,6 +109,13 @@ test('token grid keyboard navigation and the per-layer detail', async () => {
   const detail = await p.$$eval('[data-token-detail="0"] tr[data-detail-layer]', (rows) => rows.map((r) => [r.querySelector<HTMLElement>('.num')!.dataset.value, Number(r.querySelector<HTMLElement>('[data-rank]')!.dataset.rank)]));
   assert.deepEqual(detail.map(([v, r]) => [num(v as string), r]), report.tokens.cumulativeImportance.map((row, l) => [row[0], report.tokens.rank[l][0]]));
   assert.equal(await p.$$eval('.tok.selected', (e) => e.length), report.tokens.cumulativeImportance.length);
+  // The overview map: a click on (token 10, layer 2) selects that token.
+  const box = (await p.$('.token-overview'))!;
+  const r = (await box.boundingBox())!;
+  assert.equal(await box.getAttribute('data-tokens'), String(report.input.tokens.length));
+  await p.mouse.click(r.x + (10.5 / report.input.tokens.length) * r.width, r.y + 2 * 11 + 5);
+  assert.deepEqual(await focused(), [2, 10]);
+  assert.equal(await p.$$eval('.tok.selected', (els) => els.every((e) => (e as HTMLElement).dataset.token === '10')), true);
 });
 
 test('head, refetch and latency views carry the report numbers', async () => {
@@ -211,6 +218,17 @@ test('themes: body class and prefers-color-scheme; screenshots of every view', a
       await p.evaluate(() => window.scrollTo(0, 0));
       await p.screenshot({ path: path.join(ARTIFACTS, `webview-${v}-${theme}.png`), fullPage: true });
     }
+  }
+  // High contrast: black background, and the views still render.
+  await p.evaluate(() => {
+    document.body.classList.remove('vscode-light', 'vscode-dark');
+    document.body.classList.add('vscode-high-contrast');
+  });
+  assert.equal(await bg(), 'rgb(0, 0, 0)');
+  for (const v of ['tokens', 'latency']) {
+    await showView(p, v);
+    await waitForCharts(p, v);
+    await p.screenshot({ path: path.join(ARTIFACTS, `webview-${v}-high-contrast.png`), fullPage: true });
   }
   assert.deepEqual(o.consoleErrors, []);
   assert.deepEqual(await o.cspViolations(), []);
