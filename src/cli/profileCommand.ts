@@ -1,0 +1,145 @@
+// `spatten-profile profile <model.onnx>`: run a model through the SpAtten engine and print a
+// per-layer summary; write the requested exports (--json/--html/--csv/--workload-csv/--perfetto).
+import * as path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { runProfile } from '../engine/profile';
+import type { ProfileReport, Quantity } from '../engine/report/profileReport';
+import { renderExport, writeExport } from '../engine/report/writeExport';
+import { headCsv, layerCsv } from '../engine/report/csvExport';
+import { InputError } from '../engine/errors';
+import { createProgressReporter } from './progressReporter';
+import { readBatchInputs, readTextInput, policyArgument, hardwareArgument } from './profileInputs';
+import { defaultIo, fmtBytes, formatTable, writeOutput, type CommandIo } from './simulateCommand';
+import { writeFileSync } from 'node:fs';
+
+export function parseCount(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
+  return Number(v);
+}
+
+export interface ProfileFlags {
+  text?: string;
+  textFile?: string;
+  batchFile?: string;
+  policy: string;
+  hardware: string;
+  generate: number;
+  maxTokens?: number;
+}
+
+export function addProfileInputOptions(cmd: Command): Command {
+  return cmd
+    .option('--text <text>', 'the text to profile')
+    .option('--text-file <file>', 'a text file profiled as one input')
+    .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with a "text" field (.jsonl); accuracy is averaged with 95% CIs')
+    .option('--policy <name|file>', 'policy preset (off, paper-bert, paper-gpt2-small, paper-gpt2-medium, aggressive) or a JSON policy file', 'paper-gpt2-small')
+    .option('--hardware <name|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON hardware config', 'spatten-1x')
+    .option('--generate <n>', 'tokens to generate greedily after the prompt (decoders)', parseCount, 0)
+    .option('--max-tokens <n>', 'truncate inputs to this many tokens (default 512)', parseCount);
+}
+
+export function requestInputs(o: ProfileFlags): string[] {
+  const given = [o.text !== undefined, o.textFile !== undefined, o.batchFile !== undefined].filter(Boolean).length;
+  if (given !== 1) throw new InputError('input', 'give exactly one of --text, --text-file, --batch-file');
+  if (o.text !== undefined) {
+    if (o.text.trim() === '') throw new InputError('--text', 'the text is empty');
+    return [o.text];
+  }
+  return o.textFile !== undefined ? [readTextInput(o.textFile)] : readBatchInputs(o.batchFile as string);
+}
+
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
+
+function quantityLine(name: string, v: Quantity): string {
+  const value = v.unit === 'B' ? fmtBytes(v.value) : `${fmt(v.value, 4)} ${v.unit}`;
+  return `  ${name.padEnd(20)} ${value.padStart(16)}  [${v.source}] ${v.note ?? ''}`;
+}
+
+/** The per-layer table and the summary printed by `profile`. */
+export function formatProfileSummary(r: ProfileReport): string {
+  const rows = r.layers.map((l, i) => {
+    const t = r.tokens.layers[i];
+    const rows = r.refetch.rows[i]?.reduce((a, b) => a + b, 0) ?? 0;
+    const ref = r.refetch.refetched[i]?.reduce((a, b) => a + b, 0) ?? 0;
+    const bytes = l.dramBytes.kMsb + l.dramBytes.kLsb + l.dramBytes.v + l.dramBytes.q;
+    return [
+      String(i),
+      t ? `${t.tokensIn}->${t.tokensKept}` : '-',
+      t ? String(t.headsKept) : '-',
+      rows ? `${fmt((100 * ref) / rows, 3)}%` : '-',
+      String(Math.round(l.cycles)),
+      String(Math.round(l.denseCycles)),
+      `${fmt(l.denseCycles / l.cycles)}x`,
+      l.bound,
+      fmtBytes(bytes),
+      fmtBytes(l.denseDramBytes),
+    ];
+  });
+  const m = r.model;
+  const head = `${m.fileName}: ${m.family}, ${m.layers} layers x ${m.heads} heads (${m.kvHeads} KV), head dim ${m.headDim}, ${r.mode}; policy ${r.policy.name}, hardware ${r.hardware.name}\n`;
+  const table = formatTable(
+    ['layer', 'tokens in->kept', 'heads', 'refetched', 'cycles', 'dense cycles', 'speedup', 'bound', 'DRAM', 'dense DRAM (fp32)'],
+    rows,
+  );
+  const note = '(tokens/heads: last pass or step, measured; cycles, bound, DRAM: modelled)\n';
+  const summary = Object.entries(r.summary).map(([k, v]) => quantityLine(k, v));
+  const accuracy = Object.entries(r.accuracy.metrics).map(([k, v]) => quantityLine(k, v));
+  const warn = r.warnings.map((w) => `  warning: ${w}`);
+  return [head, table, note, 'summary:', ...summary, 'accuracy (dense vs SpAtten):', ...accuracy, ...warn, ''].join('\n');
+}
+
+export function registerProfileCommand(program: Command, io: CommandIo = defaultIo): void {
+  const cmd = program
+    .command('profile')
+    .description('run an ONNX transformer through the SpAtten engine: pruning decisions (measured), cycles/DRAM/energy (modelled), accuracy impact (measured)')
+    .argument('<model>', 'the .onnx model (its tokenizer.json or tokenizer.bin beside it)');
+  addProfileInputOptions(cmd)
+    .option('--json <file|->', 'write the ProfileReport JSON (- = stdout, and no table)')
+    .option('--html <file>', 'write the self-contained HTML report')
+    .option('--csv <dir>', 'write per-layer.csv and per-head.csv into this folder')
+    .option('--workload-csv <file>', "write the Trace in the SpAtten authors' workload CSV schema")
+    .option('--perfetto <file>', 'write the hardware timeline as Chrome trace / Perfetto JSON')
+    .action(async (model: string, o: ProfileFlags & { json?: string; html?: string; csv?: string; workloadCsv?: string; perfetto?: string }) => {
+      const texts = requestInputs(o);
+      const progress = createProgressReporter(io.stderr as NodeJS.WriteStream);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      let result;
+      try {
+        result = await runProfile(
+          { modelPath: model, texts, policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: o.generate, maxTokens: o.maxTokens, signal: controller.signal },
+          (p) => progress.update(p),
+        );
+      } finally {
+        progress.stop();
+        process.removeListener('SIGINT', onSigint);
+      }
+      if (o.json === '-') writeOutput('-', await renderExport(result, 'json'), io);
+      else io.stdout.write(formatProfileSummary(result.report));
+      const written: string[] = [];
+      const write = async (file: string | undefined, format: 'json' | 'html' | 'workload-csv' | 'perfetto') => {
+        if (!file || file === '-') return;
+        await writeExport(result, format, file).catch((e: NodeJS.ErrnoException) => {
+          throw new InputError(file, `cannot write (${e.code ?? e.message})`);
+        });
+        written.push(file);
+      };
+      await write(o.json, 'json');
+      await write(o.html, 'html');
+      await write(o.workloadCsv, 'workload-csv');
+      await write(o.perfetto, 'perfetto');
+      if (o.csv) {
+        try {
+          mkdirSync(o.csv, { recursive: true });
+          writeFileSync(path.join(o.csv, 'per-layer.csv'), layerCsv(result.report));
+          writeFileSync(path.join(o.csv, 'per-head.csv'), headCsv(result.report));
+        } catch (e) {
+          throw new InputError(o.csv, `cannot write CSV files (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+        written.push(path.join(o.csv, 'per-layer.csv'), path.join(o.csv, 'per-head.csv'));
+      }
+      for (const f of written) io.stderr.write(`wrote ${f}\n`);
+    });
+}

@@ -1,0 +1,57 @@
+// The model summary without running anything: what the custom editor for .onnx files shows. Loads
+// the file (size-checked, external data confined to its folder) and runs transformer discovery; a
+// model the engine cannot map still gets a summary of what was read, with the reason in `problem`.
+import { InputError } from './errors';
+import { loadOnnxModel } from './onnx/onnxModelLoader';
+import { discoverTransformer } from './model/transformerDiscovery';
+import type { ModelSummary } from './report/profileReport';
+
+export interface ModelDescription extends ModelSummary {
+  /** Graph inputs and outputs as "name: type[dims]". */
+  inputs: string[];
+  outputs: string[];
+  /** Why the engine cannot profile this model (discovery stopped), when it cannot. */
+  problem?: string;
+}
+
+type ValueInfo = { name?: string | null; type?: { tensorType?: { elemType?: number | null; shape?: { dim?: { dimValue?: unknown; dimParam?: string | null }[] | null } | null } | null } | null };
+
+const ELEM_NAMES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 16: 'bfloat16' };
+
+function describeValue(v: ValueInfo): string {
+  const t = v.type?.tensorType;
+  const dims = (t?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? String(d.dimValue) : '?'));
+  return `${v.name ?? '?'}: ${ELEM_NAMES[t?.elemType ?? 0] ?? 'tensor'}[${dims.join(', ')}]`;
+}
+
+export async function describeModel(modelPath: string): Promise<ModelDescription> {
+  const loaded = await loadOnnxModel(modelPath);
+  const graph = loaded.proto.graph;
+  const initializers = new Set((graph?.initializer ?? []).map((t) => t.name));
+  const inputs = (graph?.input ?? []).filter((v) => !initializers.has(v.name)).map(describeValue);
+  const outputs = (graph?.output ?? []).map(describeValue);
+  try {
+    const d = discoverTransformer(loaded.proto, loaded.fileName);
+    return { ...d.summary, inputs, outputs };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    let parameters = 0;
+    for (const t of graph?.initializer ?? []) parameters += (t.dims ?? []).reduce<number>((a, d) => a * Number(d), 1);
+    return {
+      fileName: loaded.fileName,
+      family: 'generic',
+      layers: 0,
+      heads: 0,
+      kvHeads: 0,
+      headDim: 0,
+      hiddenSize: 0,
+      parameters,
+      opset: loaded.opset,
+      causal: false,
+      attentionCores: [],
+      inputs,
+      outputs,
+      problem: e.message,
+    };
+  }
+}

@@ -1,0 +1,164 @@
+// runProfile: the one entry point every front end (CLI, extension, tests) calls.
+//
+//   load + discover -> tokenize -> dense reference (plain ORT, measured)
+//     -> SpAtten engine run (ORT segments + the SpAtten attention core, measured decisions)
+//     -> cycle/energy model on the resulting Trace (modelled) -> ProfileReport
+//
+// onnxruntime-node is imported lazily (inside runProfile) so that importing this module, e.g.
+// from the extension at activation, does not load the native addon.
+import * as path from 'node:path';
+import { CancelledError, InputError, throwIfAborted } from './errors';
+import { loadOnnxModel } from './onnx/onnxModelLoader';
+import { discoverTransformer, type DiscoveredTransformer } from './model/transformerDiscovery';
+import { loadTokenizerForModel } from './tokenize/tokenizerForModel';
+import type { TextTokenizer } from './tokenize/textTokenizer';
+import { resolvePolicy } from './spatten/policy';
+import { createSpattenCore, type SpattenAttentionCore, type SpattenCoreDims } from './spatten/spattenAttentionCore';
+import { resolveHardwareConfig } from './hardware/hardwarePresets';
+import { simulate } from './hardware/simulate';
+import type { ProfileRequest, ProfileResult, ProgressSink } from './profileRequest';
+import { layerFfnSize } from './model/layerFfnSize';
+import { compareOutputs, type OutputComparison } from './accuracyComparison';
+import { buildReport } from './report/buildReport';
+
+/** Longest prompt profiled unless the request says otherwise (tokens); longer text is truncated with a warning. */
+export const DEFAULT_MAX_TOKENS = 512;
+/** Hard ceiling on tokens, whatever the request: bounds memory and time for hostile inputs. */
+export const MAX_TOKENS_CEILING = 4096;
+/** Longest input text accepted (UTF-16 code units) before tokenizing. */
+export const MAX_TEXT_CHARS = 4 * 1024 * 1024;
+
+interface Tokens {
+  text: string;
+  ids: number[];
+  offsets: [number, number][];
+}
+
+function tokenizeInput(tokenizer: TextTokenizer, text: string, maxTokens: number, where: string, warnings: string[]): Tokens {
+  if (text.length > MAX_TEXT_CHARS) throw new InputError(where, `input is ${text.length} characters, over the ${MAX_TEXT_CHARS}-character limit`);
+  const enc = tokenizer.encode(text);
+  if (enc.ids.length === 0) throw new InputError(where, 'the input produced no tokens');
+  if (enc.ids.length > maxTokens) {
+    warnings.push(`${where}: ${enc.ids.length} tokens, truncated to the first ${maxTokens} (maxTokens)`);
+    return { text, ids: enc.ids.slice(0, maxTokens), offsets: enc.offsets.slice(0, maxTokens) };
+  }
+  return { text, ids: enc.ids, offsets: enc.offsets };
+}
+
+function coreDims(d: DiscoveredTransformer, mode: 'encoder' | 'generation', protectedPositions: number[]): SpattenCoreDims {
+  const s = d.summary;
+  const ffn = layerFfnSize(d);
+  return {
+    layers: s.layers,
+    heads: s.heads,
+    kvHeads: s.kvHeads,
+    headDim: s.headDim,
+    hiddenSize: s.hiddenSize,
+    ffnSize: ffn.ffnSize,
+    ffnMatrices: ffn.ffnMatrices,
+    mode,
+    protectedPositions,
+    modelName: s.fileName,
+  };
+}
+
+export async function runProfile(req: ProfileRequest, onProgress: ProgressSink = () => undefined): Promise<ProfileResult> {
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const warnings: string[] = [];
+  const signal = req.signal;
+  const lap = (name: string, since: number) => (timings[name] = performance.now() - since);
+
+  onProgress({ stage: 'load', detail: path.basename(req.modelPath), fraction: 0 });
+  // Settings are checked before the model is read: a typo should not cost a model load.
+  const policy = resolvePolicy(req.policy);
+  const hardware = resolveHardwareConfig(req.hardware);
+  const maxTokens = Math.min(req.maxTokens ?? DEFAULT_MAX_TOKENS, MAX_TOKENS_CEILING);
+  if (!(maxTokens >= 2)) throw new InputError('maxTokens', `${req.maxTokens} is not a token count of at least 2`);
+  const generateTokens = req.generateTokens ?? 0;
+  if (!Number.isInteger(generateTokens) || generateTokens < 0 || generateTokens > 1024) {
+    throw new InputError('generateTokens', `${req.generateTokens} must be an integer in 0..1024`);
+  }
+  if (req.texts.length === 0) throw new InputError('input', 'no input text');
+
+  const loaded = await loadOnnxModel(req.modelPath);
+  const discovered = discoverTransformer(loaded.proto, loaded.fileName);
+  lap('load', t0);
+  throwIfAborted(signal);
+
+  const mode: 'encoder' | 'generation' = discovered.summary.causal ? 'generation' : 'encoder';
+  const tokenizer = loadTokenizerForModel(req.modelPath);
+  const inputs = req.texts.map((t, i) => tokenizeInput(tokenizer, t, maxTokens, req.texts.length > 1 ? `input ${i + 1}` : 'input', warnings));
+  if (mode === 'generation' && generateTokens === 0 && inputs.some((x) => x.ids.length < 2)) {
+    throw new InputError('input', 'a language model needs at least 2 tokens to score (or set generateTokens)');
+  }
+
+  // Lazy: the native addon loads only once a profile really starts.
+  const { EngineSession } = await import('./runtime/engineSession');
+  const { ReferenceModel } = await import('./runtime/referenceRun');
+  const engineModel = { proto: loaded.proto, fileName: loaded.fileName };
+  const reference = await ReferenceModel.create(loaded.proto, discovered);
+  const session = await EngineSession.create(engineModel, discovered);
+  try {
+    const protectedOf = (x: Tokens) => x.offsets.flatMap(([s], i) => (s < 0 ? [i] : []));
+    let primaryCore: SpattenAttentionCore | null = null;
+    const comparisons: OutputComparison[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i];
+      const core = createSpattenCore(policy, coreDims(discovered, mode, protectedOf(x)));
+      const cmp = await compareOutputs({
+        mode,
+        ids: x.ids,
+        reference,
+        session,
+        core,
+        generateTokens: i === 0 ? generateTokens : 0,
+        signal,
+        timings: i === 0 ? timings : undefined,
+        onProgress: (detail, fraction) =>
+          onProgress({ stage: fraction < 0.5 ? 'reference' : 'engine', detail: inputs.length > 1 ? `input ${i + 1} of ${inputs.length}: ${detail}` : detail, fraction: 0.05 + (0.75 * (i + fraction)) / inputs.length }),
+      });
+      comparisons.push(cmp);
+      if (i === 0) primaryCore = core;
+    }
+    for (const w of session.warnings) warnings.push(w);
+    const core = primaryCore as SpattenAttentionCore;
+
+    onProgress({ stage: 'simulate', detail: hardware.name, fraction: 0.85 });
+    const tSim = performance.now();
+    const trace = core.trace(policy.name);
+    const sim = simulate(trace, hardware, { timing: 'pipelined', denseBits: 32, timeline: { maxEvents: 20_000 } });
+    const additive = simulate(trace, hardware, { timing: 'additive', denseBits: 32 });
+    lap('simulate', tSim);
+    throwIfAborted(signal);
+
+    onProgress({ stage: 'report', fraction: 0.95 });
+    timings.total = performance.now() - t0;
+    const report = buildReport({
+      loaded,
+      discovered,
+      mode,
+      text: inputs[0].text,
+      ids: comparisons[0].reportIds,
+      offsets: inputs[0].offsets,
+      tokenizer,
+      policy,
+      hardware,
+      core,
+      sim,
+      additive,
+      trace,
+      comparisons,
+      timings,
+      warnings,
+    });
+    onProgress({ stage: 'report', detail: 'done', fraction: 1 });
+    return { report, trace };
+  } catch (e) {
+    if (signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError();
+    throw e;
+  } finally {
+    await session.release();
+    await reference.release();
+  }
+}

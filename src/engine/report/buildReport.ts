@@ -1,0 +1,187 @@
+// Assembles the ProfileReport from what the run produced: the model summary (discovery), the
+// tokens (tokenizer), the SpAtten core's decisions (measured on the real tensors), the cycle model
+// on the core's Trace (modelled) and the dense-vs-pruned comparison (measured). Every summary
+// figure is a Quantity with unit and provenance.
+import type { LoadedModel } from '../onnx/onnxModelLoader';
+import type { DiscoveredTransformer } from '../model/transformerDiscovery';
+import type { TextTokenizer } from '../tokenize/textTokenizer';
+import type { SpattenPolicy } from '../spatten/policy';
+import type { SpattenAttentionCore } from '../spatten/spattenAttentionCore';
+import type { HardwareConfig } from '../hardware/hardwareConfig';
+import { denseDramBytes, toLayerHardware, type SimulationResult } from '../hardware/simulate';
+import { measuredPlatform, rooflineBaselines } from '../hardware/roofline';
+import type { Trace } from '../trace/trace';
+import type { OutputComparison } from '../accuracyComparison';
+import { TOOL_NAME, TOOL_VERSION } from '../version';
+import { accuracySection } from './accuracySection';
+import { PROFILE_REPORT_VERSION, type LayerTokens, type ProfileReport, type Quantity, type ReportToken, type TimelineReport } from './profileReport';
+
+export interface ReportInputs {
+  loaded: LoadedModel;
+  discovered: DiscoveredTransformer;
+  mode: 'encoder' | 'generation';
+  /** The first input's text, the token ids shown (input + generated) and the input's offsets. */
+  text: string;
+  ids: number[];
+  offsets: [number, number][];
+  tokenizer: TextTokenizer;
+  policy: SpattenPolicy;
+  hardware: HardwareConfig;
+  core: SpattenAttentionCore;
+  sim: SimulationResult;
+  additive: SimulationResult;
+  trace: Trace;
+  comparisons: OutputComparison[];
+  /** Wall times in ms (measured). */
+  timings: Record<string, number>;
+  warnings: string[];
+}
+
+const q = (value: number, unit: string, source: Quantity['source'], note: string): Quantity => ({ value, unit, source, note });
+
+/** Pads or cuts a row to n entries (layers that processed fewer tokens report 0 for the rest). */
+function fit(row: number[], n: number, fill: number): number[] {
+  return row.length >= n ? row.slice(0, n) : [...row, ...Array<number>(n - row.length).fill(fill)];
+}
+
+/** Rank 0 = highest score; ties broken by position, as the top-k engine breaks them. */
+function ranks(scores: number[]): number[] {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
+  const r = new Array<number>(scores.length);
+  order.forEach((tok, rank) => (r[tok] = rank));
+  return r;
+}
+
+function tokensOf(x: ReportInputs): ReportToken[] {
+  const protectedSet = new Set(x.policy.tokenPruning.protect.positions);
+  return x.ids.map((id, i) => {
+    const [start, end] = x.offsets[i] ?? [-1, -1];
+    // Generated tokens are not in the source text: no span, not protected.
+    const isInput = i < x.offsets.length;
+    return { id, text: x.tokenizer.tokenText(id), start, end, protected: isInput && (start < 0 || protectedSet.has(i)) };
+  });
+}
+
+/** Tokens and heads alive per layer in the last pass/step the core ran (what the views show). */
+function layerTokens(x: ReportInputs): LayerTokens[] {
+  const steps = x.trace.layerSteps ?? [];
+  const lastStep = steps.reduce((m, s) => Math.max(m, s.step), -Infinity);
+  const L = x.discovered.summary.layers;
+  const out: LayerTokens[] = Array.from({ length: L }, () => ({ tokensIn: 0, tokensKept: 0, headsKept: 0 }));
+  for (const s of steps) if (s.step === lastStep && s.layer < L) out[s.layer] = { tokensIn: s.tokensIn, tokensKept: s.tokensKept, headsKept: s.headsKept };
+  return out;
+}
+
+function timelineOf(sim: SimulationResult): TimelineReport | undefined {
+  const t = sim.timeline;
+  if (!t) return undefined;
+  return {
+    units: [...t.units],
+    clockHz: t.clockHz,
+    unit: t.events.map((e) => e.unit),
+    start: t.events.map((e) => e.start),
+    end: t.events.map((e) => e.start + e.dur),
+    layer: t.events.map((e) => e.layer),
+    step: t.events.map((e) => e.step),
+  };
+}
+
+function fetchFractions(trace: Trace): { keys: number; values: number; refetch: number; rows: number } {
+  let keys = 0;
+  let values = 0;
+  let refetched = 0;
+  let queries = 0;
+  for (const r of trace.rows) {
+    keys += r.keysFetched / r.sentenceLength;
+    values += r.valuesFetched / r.sentenceLength;
+    refetched += r.refetchedQueries;
+    queries += r.queries;
+  }
+  const n = Math.max(1, trace.rows.length);
+  return { keys: keys / n, values: values / n, refetch: queries ? refetched / queries : 0, rows: trace.rows.length };
+}
+
+function summaryOf(x: ReportInputs): Record<string, Quantity> {
+  const { sim, additive, trace, hardware } = x;
+  const f = fetchFractions(trace);
+  const int8Dense = denseDramBytes(trace, hardware, 8);
+  const s = x.discovered.summary;
+  const steps = new Set(trace.rows.map((r) => r.step)).size;
+  const denseRows = steps * s.layers * s.heads;
+  const hw = `${hardware.name}, pipelined timing model`;
+  return {
+    speedup: q(sim.speedup, '×', 'modelled', `dense / SpAtten cycles of the attention workload on ${hw}`),
+    speedupAdditive: q(additive.speedup, '×', 'modelled', `same, with the authors' additive (no-overlap) timing model`),
+    latency: q(sim.seconds, 's', 'modelled', `SpAtten attention latency on ${hw}`),
+    denseLatency: q(sim.denseSeconds, 's', 'modelled', `dense attention latency on ${hw}`),
+    latencyAdditive: q(additive.seconds, 's', 'modelled', 'SpAtten latency, additive model (conservative bound)'),
+    energySaving: q(sim.denseEnergyJoules / sim.energyJoules, '×', 'modelled', 'dense / SpAtten energy of the attention workload'),
+    energy: q(sim.energyJoules, 'J', 'modelled', 'SpAtten energy of the attention workload'),
+    dramReduction: q(sim.denseDramBytes / sim.dramBytes, '×', 'modelled', 'dense fp32 / SpAtten DRAM bytes (K, V, Q; transaction-rounded)'),
+    dramReductionInt8: q(int8Dense / sim.dramBytes, '×', 'modelled', 'dense 8-bit / SpAtten DRAM bytes'),
+    dramBytes: q(sim.dramBytes, 'B', 'modelled', 'SpAtten DRAM traffic (K MSB + K LSB refetch + V + Q)'),
+    denseDramBytes: q(sim.denseDramBytes, 'B', 'modelled', 'dense DRAM traffic at 32 bits'),
+    tflops: q(sim.tflops, 'TFLOPS', 'modelled', 'executed attention FLOPs per second on the modelled hardware'),
+    keysFetched: q(f.keys, 'fraction', 'measured', 'mean keys fetched / context length over (step, layer, head) rows (K/L)'),
+    valuesFetched: q(f.values, 'fraction', 'measured', 'mean values fetched / context length (V/L)'),
+    tokensKept: q(f.keys, 'fraction', 'measured', 'same as K/L: tokens surviving cascade token pruning, averaged over rows'),
+    headsKept: q(denseRows ? f.rows / denseRows : 1, 'fraction', 'measured', 'rows computed / (steps x layers x heads): heads surviving cascade head pruning'),
+    refetchRate: q(f.refetch, 'fraction', 'measured', 'query rows whose K LSBs were refetched (progressive quantization)'),
+    tokens: q(x.ids.length, 'tokens', 'measured', 'tokens in the profiled sequence (input + generated)'),
+    clock: q(hardware.clockHz, 'Hz', 'configured', `${hardware.name} clock`),
+  };
+}
+
+function baselinesOf(x: ReportInputs): ProfileReport['baselines'] {
+  const { sim } = x;
+  const out: ProfileReport['baselines'] = rooflineBaselines(sim.denseFlops, sim.denseDramBytes).map((r) => ({
+    name: r.platform,
+    latency: q(r.seconds, 's', 'modelled', `roofline of the dense attention workload (${r.bound}-bound): ${r.source}`),
+    note: `SpAtten speedup over it: ${(r.seconds / sim.seconds).toPrecision(3)}× (roofline is a lower bound on the platform's latency)`,
+  }));
+  const ms = x.timings.referenceRun;
+  if (ms > 0) {
+    const p = measuredPlatform(ms / 1000, sim.denseFlops);
+    out.push({
+      name: 'onnxruntime-node, this machine',
+      latency: q(ms / 1000, 's', 'measured', 'wall time of one dense ORT inference of the whole model (projections and FFN included) on this input'),
+      note: `whole-model CPU time; not the same work as the attention-only figures above (${p.source})`,
+    });
+  }
+  return out;
+}
+
+export function buildReport(x: ReportInputs): ProfileReport {
+  const n = x.ids.length;
+  const s = x.discovered.summary;
+  const importance = x.core.tokenImportanceByLayer().map((row) => fit(row, n, 0));
+  const timings: Record<string, Quantity> = {};
+  for (const [k, ms] of Object.entries(x.timings)) timings[k] = q(ms / 1000, 's', 'measured', `wall time: ${k}`);
+  const report: ProfileReport = {
+    version: PROFILE_REPORT_VERSION,
+    generatedAt: new Date().toISOString(),
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    model: s,
+    mode: x.mode,
+    input: { text: x.text, tokens: tokensOf(x) },
+    policy: { name: x.policy.name, settings: x.policy as unknown as Record<string, unknown> },
+    hardware: { name: x.hardware.name, settings: x.hardware as unknown as Record<string, unknown> },
+    summary: summaryOf(x),
+    tokens: {
+      prunedAtLayer: fit(x.core.tokenPrunedAtLayer(), n, -1),
+      cumulativeImportance: importance,
+      rank: importance.map(ranks),
+      layers: layerTokens(x),
+    },
+    heads: { prunedAtLayer: x.core.headPrunedAtLayer(), importance: x.core.headImportanceByLayer() },
+    refetch: x.core.refetchReport(),
+    layers: x.sim.layers.map(toLayerHardware),
+    baselines: baselinesOf(x),
+    accuracy: accuracySection(x.comparisons, x.tokenizer),
+    timings,
+    warnings: x.warnings,
+  };
+  const timeline = timelineOf(x.sim);
+  if (timeline) report.timeline = timeline;
+  return report;
+}

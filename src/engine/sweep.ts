@@ -1,0 +1,67 @@
+// The accuracy-vs-reduction sweep: the same model and inputs profiled once per token keep fraction,
+// so a user can pick a policy for their model. Each point takes the base policy and replaces its
+// token schedule by a uniform per-layer keep fraction (keep 1 = token pruning off); everything else
+// (head / V pruning, quantization) stays as the base policy sets it.
+import type { ProfileRequest, ProgressSink } from './profileRequest';
+import type { ProfileReport, SweepRow } from './report/profileReport';
+import { runProfile } from './profile';
+import { InputError } from './errors';
+
+export interface SweepResult {
+  rows: SweepRow[];
+  /** The full report of each point, same order as rows. */
+  reports: ProfileReport[];
+}
+
+function pointPolicy(base: ProfileRequest['policy'], keep: number, layers: number): Record<string, unknown> {
+  const extendsPolicy = typeof base === 'string' ? { extends: base } : base;
+  return {
+    ...extendsPolicy,
+    name: `${typeof base === 'string' ? base : String(base.name ?? 'custom')} @ keep ${keep}`,
+    tokenPruning: {
+      ...((typeof base === 'object' && (base.tokenPruning as object)) || {}),
+      enabled: keep < 1,
+      schedule: keep < 1 ? { kind: 'per-layer', keep: Array<number>(layers).fill(keep) } : { kind: 'none' },
+    },
+  };
+}
+
+/** The metric a sweep row carries: perplexity delta for language models, label agreement for classifiers. */
+function metricOf(r: ProfileReport): Pick<SweepRow, 'metricName' | 'metric' | 'metricLow' | 'metricHigh'> {
+  const m = r.accuracy.metrics;
+  const pick = m.perplexityDelta ?? m.labelAgreement ?? m.top1Agreement;
+  const name = m.perplexityDelta ? 'perplexity delta' : m.labelAgreement ? 'label agreement' : 'top-1 agreement';
+  const ci = /95% CI \[([^,]+), ([^\]]+)\]/.exec(pick?.note ?? '');
+  return { metricName: name, metric: pick?.value ?? NaN, ...(ci ? { metricLow: Number(ci[1]), metricHigh: Number(ci[2]) } : {}) };
+}
+
+export async function runSweep(base: ProfileRequest, keeps: number[], onProgress: ProgressSink = () => undefined): Promise<SweepResult> {
+  if (keeps.length === 0) throw new InputError('--keep', 'no keep fractions');
+  for (const k of keeps) if (!(k > 0 && k <= 1)) throw new InputError('--keep', `keep fraction ${k} must be in (0, 1]`);
+  // The layer count is needed for the per-layer schedule: a dense first run provides it.
+  const rows: SweepRow[] = [];
+  const reports: ProfileReport[] = [];
+  let layers = 0;
+  for (let i = 0; i < keeps.length; i++) {
+    const keep = keeps[i];
+    const sub: ProgressSink = (p) => onProgress({ ...p, detail: `keep ${keep}: ${p.detail ?? p.stage}`, fraction: (i + (p.fraction ?? 0)) / keeps.length });
+    if (layers === 0) {
+      const { describeModel } = await import('./modelDescription');
+      layers = (await describeModel(base.modelPath)).layers;
+      if (layers === 0) throw new InputError(base.modelPath, 'no attention layers found');
+    }
+    const { report } = await runProfile({ ...base, policy: pointPolicy(base.policy, keep, layers) }, sub);
+    reports.push(report);
+    rows.push({
+      keep,
+      policy: report.policy.name,
+      keysFetchedFraction: report.summary.keysFetched.value,
+      valuesFetchedFraction: report.summary.valuesFetched.value,
+      speedup: report.summary.speedup.value,
+      dramReduction: report.summary.dramReduction.value,
+      ...metricOf(report),
+    });
+  }
+  for (const r of reports) r.sweep = rows;
+  return { rows, reports };
+}
