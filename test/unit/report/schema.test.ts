@@ -25,6 +25,7 @@ test('sample reports validate against the schema', () => {
 
 test('schema rejects malformed reports', () => {
   const r = makeSampleReport() as unknown as Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mutating arbitrary paths of a JSON copy
   const bad = (mut: (x: any) => void) => {
     const x = JSON.parse(JSON.stringify(r));
     mut(x);
