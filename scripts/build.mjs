@@ -6,6 +6,7 @@
 // package folder; the VSIX ships it in node_modules (see README, "Packaging").
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -23,4 +24,19 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  buildDefaultModel();
+}
+
+// The bundled default model: the real trained stories260K (tiny Llama-2) converted to ONNX by the
+// project's own converter, from ../shared (never committed; see README "The default model").
+function buildDefaultModel() {
+  const out = 'out/models/default/model.onnx';
+  const src = '../shared/models/stories260K';
+  if (existsSync(out)) return;
+  if (!existsSync(`${src}/stories260K.bin`)) {
+    console.warn(`[build] ${src} not found: the default model (${out}) was not built`);
+    return;
+  }
+  const r = spawnSync(process.execPath, ['out/cli.js', 'convert-llama2c', `${src}/stories260K.bin`, `${src}/tok512.bin`, out], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
