@@ -91,7 +91,9 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
   'window.restoreWindows': 'none',
   'editor.hover.delay': 150,
-  'workbench.colorTheme': 'Default Dark Modern',
+  // Theme ids of VS Code 1.139's theme-defaults (its default dark and light themes).
+  'workbench.colorTheme': 'Dark 2026',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
 };
 

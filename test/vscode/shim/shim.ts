@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { format } from 'node:util';
 import { launchChromium, locateRuntime, REPO_ROOT, startCodeServer, TEST_WORKSPACE } from './codeServer';
 
 interface CommandLine { developmentPath: string; testsPath: string; folder: string }
@@ -23,6 +24,9 @@ function parseCommandLine(argv: string[]): CommandLine {
   const folder = argv.find((a) => !a.startsWith('-')) ?? TEST_WORKSPACE;
   return { developmentPath: path.resolve(developmentPath), testsPath: path.resolve(testsPath), folder: path.resolve(folder) };
 }
+
+/** Workbench chatter of an offline code-server that says nothing about the suite. */
+const NOISE = /open-vsx\.org|authentication provider|Creating a socket|connection token|reconnection-grace-time|AccountPolicyGate|AgentHost|\[Service Worker\]|Updating additional builtin|^\s+at /;
 
 const SUITE_TIMEOUT_MS = Number(process.env.SPATTEN_SUITE_TIMEOUT_MS ?? 10 * 60_000);
 
@@ -45,7 +49,9 @@ async function main(): Promise<number> {
     let finish: (code: number) => void = () => undefined;
     const finished = new Promise<number>((resolve) => { finish = resolve; });
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-      const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+      // The host's console arguments, format string first (mocha's reporter uses %s / %d).
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      if (!verbose && NOISE.test(text)) return;
       (type === 'error' || type === 'warn' ? console.error : console.log)(text);
     });
     await page.exposeFunction('codeAutomationExit', (code: number, logs?: { relativePath: string; contents: string }[]) => {

@@ -37,6 +37,7 @@ suite('export report', () => {
     const remote = html.match(/\b(?:src|href)\s*=\s*["']?\s*https?:/gi);
     assert.equal(remote, null, `no remote src/href in the HTML (found ${remote?.join(', ')})`);
 
+    target('report-heads.csv');
     const csv = (await exportTo('csv', target('report.csv'))).trim().split(/\r?\n/);
     assert.ok(csv.length >= 2 && csv[0]!.includes(','), 'CSV has a header and rows');
 

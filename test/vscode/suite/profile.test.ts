@@ -2,6 +2,7 @@
 // and checks the report against what the model summary says and what was sent.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
 import { activateExtension, bundledModelPath, bundledSamplePath, profileDone } from './helpers';
 
 suite('profile the bundled model', () => {
@@ -44,5 +45,18 @@ suite('profile the bundled model', () => {
     assert.ok(report.heads.prunedAtLayer.every((l) => l === -1));
     for (const layer of report.tokens.layers) assert.equal(layer.tokensKept, report.input.tokens.length);
     assert.equal(report.hardware.name, 'spatten-1/8');
+  });
+
+  test('a policy override setting applies over the preset', async () => {
+    const config = vscode.workspace.getConfiguration('spatten');
+    await config.update('policy.tokenPruning.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      const session = await profileDone({ modelPath: bundledModelPath(), text: 'The cat sat on the mat and looked at the little bird in the tree.' });
+      const report = session.result.report;
+      assert.match(report.policy.name, /custom \(paper-gpt2-small\)/);
+      assert.ok(report.tokens.prunedAtLayer.every((l) => l === -1), 'token pruning was switched off by the setting');
+    } finally {
+      await config.update('policy.tokenPruning.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -1,0 +1,181 @@
+// What a user does, in a real VS Code (code-server) driven by headless chromium: open a text file,
+// F1 "SpAtten: Profile Model", pick the bundled model, the active document and the presets, see the
+// report webview, export its JSON from the webview's button and compare the numbers on screen
+// with it, hover a word of the profiled text, open the model in the summary editor, and take
+// screenshots in a dark and a light theme (test-artifacts/vscode-<view>-<theme>.png).
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ProfileReport } from '../../../src/engine/report/profileReport';
+import {
+  launchChromium, locateRuntime, REPO_ROOT, startCodeServer, TEST_WORKSPACE, updateUserSettings, type CodeServer,
+} from '../shim/codeServer';
+import { hoverWord, openFromExplorer, pickItem, quickInputTitle, runCommand, sleep, waitForQuickInput, waitForWorkbench, webview } from './workbench';
+
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+/** The extension under test (the repo; another built copy can be pointed at while developing the harness). */
+const EXTENSION_ROOT = process.env.SPATTEN_EXTENSION_DEV_PATH ?? REPO_ROOT;
+const EXPORTED = path.join(TEST_WORKSPACE, 'model-spatten.json');
+/** A copy of the bundled model at the workspace root (git-ignored), opened from the explorer. */
+const MODEL_COPY = path.join(TEST_WORKSPACE, 'stories260K.onnx');
+const THEMES = { dark: 'Dark 2026', light: 'Light 2026' } as const;
+
+describe('VS Code UI: profile, report, export, hover, model summary', () => {
+  const { runtime, missing } = locateRuntime();
+  let tmpDir = '';
+  let server: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let report: ProfileReport;
+
+  before(async () => {
+    if (!runtime) throw new Error(`missing: ${missing.join('; ')}`);
+    rmSync(EXPORTED, { force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // The model summary editor is "option" priority; associate it so opening an .onnx shows it.
+    copyFileSync(path.join(EXTENSION_ROOT, 'out', 'models', 'default', 'model.onnx'), MODEL_COPY);
+    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'spatten-vscode-ui-'));
+    server = await startCodeServer({
+      runtime, tmpDir,
+      settings: { 'workbench.colorTheme': THEMES.dark, 'workbench.editorAssociations': { '*.onnx': 'spatten.modelSummary' } },
+    });
+    context = await launchChromium(runtime, tmpDir);
+    page = context.pages()[0] ?? (await context.newPage());
+    // The development extension is loaded through the smoke-test driver's payload (no tests path: no suite runs).
+    await page.goto(server.workbenchUrl(TEST_WORKSPACE, [['extensionDevelopmentPath', server.remoteUri(EXTENSION_ROOT)]]));
+    await waitForWorkbench(page);
+  });
+
+  after(async () => {
+    await context?.close().catch(() => undefined);
+    await server?.stop();
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+    rmSync(EXPORTED, { force: true });
+    rmSync(MODEL_COPY, { force: true });
+  });
+
+  it('F1 "SpAtten: Profile Model" with the picks opens the report webview', async () => {
+    // Open story.txt from the explorer so it is the active document.
+    await openFromExplorer(page, 'story.txt');
+    await page.locator('.editor-group-container .view-line', { hasText: 'Lily' }).first().waitFor({ timeout: 15_000 });
+
+    await runCommand(page, 'SpAtten: Profile Model', async () => (await quickInputTitle(page)).includes('Profile Model (1/4)'));
+    await pickItem(page, 'Bundled model');
+    await waitForQuickInput(page, '(2/4)');
+    await pickItem(page, 'Active document');
+    await waitForQuickInput(page, '(3/4)');
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, '(4/4)');
+    await page.keyboard.press('Enter');
+    await waitForReportOrError(page);
+    await sleep(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-summary-dark.png') });
+  });
+
+  it('the JSON exported from the webview matches the numbers on screen', async () => {
+    const frame = webview(page);
+    await frame.locator('vscode-button[data-export="json"]').click();
+    // Save dialog (VS Code's own dialog in the web UI): the default path is <workspace>/model-spatten.json.
+    await waitForQuickInput(page, 'Export JSON');
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(EXPORTED) && Date.now() < deadline) await sleep(100);
+    assert.ok(existsSync(EXPORTED), 'the export wrote model-spatten.json into the workspace');
+    await sleep(200);
+    report = JSON.parse(readFileSync(EXPORTED, 'utf8')) as ProfileReport;
+    assert.equal(report.version, 1);
+    const cards = await frame.locator('[data-metric]').evaluateAll((els) =>
+      els.map((e) => ({ key: e.getAttribute('data-metric')!, value: e.querySelector('.num[data-value]')?.getAttribute('data-value') ?? null })));
+    assert.ok(cards.length >= 3, `summary cards on screen (${cards.length})`);
+    for (const card of cards) {
+      const q = report.summary[card.key];
+      assert.ok(q, `summary.${card.key} is in the JSON`);
+      assert.equal(Number(card.value), q.value, `summary.${card.key} on screen equals the JSON`);
+    }
+    const subtitle = await frame.locator('.report-header .subtitle').innerText();
+    assert.ok(subtitle.includes(`${report.input.tokens.length} tokens`), subtitle);
+    assert.ok(subtitle.includes(`${report.model.layers} layers`), subtitle);
+    assert.equal(report.input.text, readFileSync(path.join(TEST_WORKSPACE, 'story.txt'), 'utf8'), 'the active document was profiled');
+  });
+
+  it('the token view renders', async () => {
+    const frame = webview(page);
+    await frame.locator('vscode-tab-header', { hasText: 'Tokens' }).first().click();
+    await frame.locator('vscode-tab-panel[data-view="tokens"]').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await sleep(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tokens-dark.png') });
+  });
+
+  it('hovering a profiled word shows its importance from the report', async () => {
+    const text = await hoverWord(page, 'Lily');
+    assert.match(text, /SpAtten token importance/);
+    const offset = report.input.text.indexOf('Lily');
+    const index = report.input.tokens.findIndex((t) => t.start >= 0 && t.start <= offset && offset < t.end);
+    assert.ok(index >= 0, 'a token covers "Lily"');
+    const pruned = report.tokens.prunedAtLayer[index]!;
+    const layer = pruned >= 0 ? pruned : report.tokens.cumulativeImportance.length - 1;
+    assert.ok(text.includes(report.tokens.cumulativeImportance[layer]![index]!.toFixed(4)), `hover shows the token's importance: ${text}`);
+    assert.ok(text.includes(pruned >= 0 ? `pruned after layer ${pruned}` : 'kept to the end'), text);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-hover-dark.png') });
+  });
+
+  it('opening an .onnx shows the model summary editor with a Profile button', async () => {
+    await page.keyboard.press('Escape');
+    await openFromExplorer(page, 'stories260K.onnx');
+    const frame = await modelSummaryFrame(page);
+    const layers = await frame.locator('tr', { hasText: 'Layers' }).locator('td').innerText();
+    assert.equal(Number(layers), report.model.layers);
+    assert.equal(await frame.locator('a.button', { hasText: 'Profile' }).count(), 1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-model-dark.png') });
+  });
+
+  it('light theme screenshots', async () => {
+    updateUserSettings(server!, { 'workbench.colorTheme': THEMES.light });
+    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 20_000 });
+    await sleep(800);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-model-light.png') });
+    // Back to the report (its tab is in the second group) and the story for the hover.
+    await page.locator('.tab', { hasText: 'SpAtten: model.onnx' }).first().click();
+    const frame = webview(page);
+    await frame.locator('vscode-tab-header', { hasText: 'Summary' }).first().click();
+    await frame.locator('[data-metric] .num[data-value]').first().waitFor({ state: 'visible', timeout: 20_000 });
+    await sleep(800);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-summary-light.png') });
+    await frame.locator('vscode-tab-header', { hasText: 'Tokens' }).first().click();
+    await sleep(800);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tokens-light.png') });
+    await page.locator('.tab', { hasText: 'story.txt' }).first().click();
+    await hoverWord(page, 'Lily');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-hover-light.png') });
+  });
+});
+
+/** Waits for the report's summary cards; fails at once with the message if the run showed an error. */
+async function waitForReportOrError(page: Page): Promise<void> {
+  const cards = webview(page).locator('[data-metric] .num[data-value]').first();
+  const error = page.locator('.notifications-toasts .notification-toast:has(.codicon-error)', { hasText: 'SpAtten' }).first();
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (await cards.isVisible().catch(() => false)) return;
+    if (await error.isVisible().catch(() => false)) throw new Error(`the profile failed: ${await error.innerText()}`);
+    await sleep(250);
+  }
+  throw new Error('the report webview did not render within 180 s');
+}
+
+/** The content frame of the webview that shows the model summary (there may be several webviews). */
+async function modelSummaryFrame(page: Page) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < count; i++) {
+      const frame = webview(page, i);
+      if ((await frame.locator('h2', { hasText: 'Attention cores found' }).count()) > 0) return frame;
+    }
+    await sleep(250);
+  }
+  throw new Error('the model summary editor did not render');
+}
