@@ -35,6 +35,8 @@ export interface EngineSessionOptions {
   seed?: number;
   /** User-given tensors by graph input name (e.g. a .npy image for a vision transformer). */
   given?: Record<string, ort.Tensor>;
+  /** Sequence length of synthetic inputs for graphs without token ids (default 16). */
+  sequenceLength?: number;
 }
 
 export interface StepInfo {
@@ -150,7 +152,7 @@ export class EngineSession {
   }
 
   private feeds(ids: number[] | null, positions: number[]): Record<string, ort.Tensor> {
-    return buildFeeds(this.inputs, { ids, positions, seed: this.opts.seed, given: this.opts.given });
+    return buildFeeds(this.inputs, { ids, positions, seed: this.opts.seed, given: this.opts.given, sequenceLength: this.opts.sequenceLength });
   }
 
   private logitsOf(store: Map<string, ort.Tensor>): { data: Float32Array; dims: number[] } {
@@ -167,7 +169,7 @@ export class EngineSession {
 
   /** All tokens at once (encoder pass, or a decoder's full-sequence pass): step -1. */
   async runEncoder(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<{ logits: Float32Array; dims: number[] }> {
-    const n = inputIds?.length ?? 0;
+    const n = inputIds?.length ?? this.opts.sequenceLength ?? 16;
     const positions = Array.from({ length: n }, (_, i) => i);
     const out = await this.pass(this.fullRunner, inputIds, positions, 'full', -1, core, newPassState(this.cores.length), signal);
     return { logits: out.data, dims: out.dims };
@@ -211,7 +213,18 @@ export class EngineSession {
         this.decode = { mode: 'kv-cache', reason: `cached decode step matches the full pass (max |diff| ${diff.toExponential(2)})` };
         return;
       }
-      reason = `a cached decode step differs from the full pass by ${diff.toExponential(2)} (a token's result depends on the other tokens of the pass: positions, masks or dynamic quantization derived from the whole sequence)`;
+      if (this.discovered.graph.nodes.some((n) => n.opType === 'DynamicQuantizeLinear')) {
+        // Dynamic quantization scales activations by their max over all tokens of a pass, so no
+        // cached step can equal a full re-run; a decoder exported with past quantizes the new
+        // token alone, which is exactly what the cached step does.
+        this.decode = {
+          mode: 'kv-cache',
+          reason: `dynamic quantization couples the tokens of a pass (cached step vs full pass: ${diff.toExponential(2)}); decode steps quantize the new token alone, as a decoder exported with past does`,
+        };
+        this.warnings.push(this.decode.reason);
+        return;
+      }
+      reason = `a cached decode step differs from the full pass by ${diff.toExponential(2)} (the graph derives positions or masks from the sequence length)`;
     } catch (e) {
       if (e instanceof Error && e.name === 'CancelledError') throw e;
       reason = `a cached decode step failed (${e instanceof Error ? e.message : String(e)})`;

@@ -68,6 +68,8 @@ export interface FeedOptions {
   seed?: number;
   /** User-given tensors by input name (override anything else). */
   given?: Record<string, ort.Tensor>;
+  /** Sequence length of synthetic inputs when there are no token ids (default 16). */
+  sequenceLength?: number;
 }
 
 /** Resolves a declared dim for a batch-1 run of `seq` tokens. */
@@ -75,14 +77,14 @@ function resolveDim(d: number | string, seq: number, input: ModelInput): number 
   if (typeof d === 'number') return d;
   if (/batch/i.test(d)) return 1;
   if (/past/i.test(d) && !/\+/.test(d)) return 0;
-  if (/seq|total|length|tokens/i.test(d)) return seq;
+  if (/seq|total|length|tokens/i.test(d) && seq > 0) return seq;
   throw new InputError(`input '${input.name}'`, `symbolic dimension '${d}' has no value the engine can pick: give this input as a .npy`);
 }
 
 export function buildFeeds(inputs: ModelInput[], opts: FeedOptions): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   const ids = opts.ids;
-  const n = ids?.length ?? 0;
+  const n = ids?.length ?? opts.sequenceLength ?? 16;
   const positions = opts.positions ?? Array.from({ length: n }, (_, i) => i);
   const rand = seeded(opts.seed ?? 1234);
   for (const inp of inputs) {

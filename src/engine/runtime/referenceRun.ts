@@ -25,7 +25,7 @@ export interface ReferenceWithProbabilities extends ReferenceOutput {
 
 async function createSession(proto: onnx.IModelProto, options: ort.InferenceSession.SessionOptions, where: string): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(encodeModel(proto), options);
+    return await ort.InferenceSession.create(encodeModel(proto), { logSeverityLevel: 3, ...options });
   } catch (e) {
     throw new InputError(where, `onnxruntime cannot load the model: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -39,6 +39,7 @@ export class ReferenceModel {
     private readonly probabilityNames: (string | null)[],
     private readonly seed: number,
     private readonly given?: Record<string, ort.Tensor>,
+    private readonly sequenceLength?: number,
   ) {}
 
   /**
@@ -48,7 +49,7 @@ export class ReferenceModel {
   static async create(
     proto: onnx.IModelProto,
     discovered: DiscoveredTransformer,
-    opts: { withProbabilities?: boolean; sessionOptions?: ort.InferenceSession.SessionOptions; seed?: number; given?: Record<string, ort.Tensor> } = {},
+    opts: { withProbabilities?: boolean; sessionOptions?: ort.InferenceSession.SessionOptions; seed?: number; given?: Record<string, ort.Tensor>; sequenceLength?: number } = {},
   ): Promise<ReferenceModel> {
     const g = discovered.graph;
     const outputs = g.graphOutputs.filter((o) => !/^present/.test(o));
@@ -67,7 +68,7 @@ export class ReferenceModel {
       options = { ...options, graphOptimizationLevel: 'disabled' };
     }
     const session = await createSession(runProto, options, 'reference model');
-    return new ReferenceModel(session, classifyInputs(g), logitsName, probabilityNames, opts.seed ?? 1234, opts.given);
+    return new ReferenceModel(session, classifyInputs(g), logitsName, probabilityNames, opts.seed ?? 1234, opts.given, opts.sequenceLength);
   }
 
   async release(): Promise<void> {
@@ -76,7 +77,7 @@ export class ReferenceModel {
 
   private async runRaw(ids: number[] | null, signal?: AbortSignal): Promise<ort.InferenceSession.ReturnType> {
     throwIfAborted(signal);
-    const feeds = buildFeeds(this.inputs, { ids, seed: this.seed, given: this.given });
+    const feeds = buildFeeds(this.inputs, { ids, seed: this.seed, given: this.given, sequenceLength: this.sequenceLength });
     return this.session.run(feeds);
   }
 
@@ -92,6 +93,48 @@ export class ReferenceModel {
     const t = out[this.logitsName];
     const probabilities = this.probabilityNames.map((n) => (n && out[n] ? tensorToF32(out[n], n).slice() : null));
     return { logits: tensorToF32(t, this.logitsName).slice(), dims: [...t.dims], probabilities };
+  }
+
+  /**
+   * Greedy generation the way an exported decoder with past runs under plain ORT: the prompt,
+   * then one token per step with the previous step's present.* fed back as past_key_values.*.
+   * Only for graphs that have past inputs.
+   */
+  async generateGreedyWithPast(promptIds: number[], maxNewTokens: number, signal?: AbortSignal): Promise<{ ids: number[]; logitsPerStep: Float32Array[] }> {
+    const pastInputs = this.inputs.filter((i) => i.role === 'past');
+    if (pastInputs.length === 0) throw new InputError('reference model', 'the graph has no past_key_values inputs');
+    const presentOf = (past: string) => past.replace(/^past_key_values/, 'present');
+    const all = [...promptIds];
+    const ids: number[] = [];
+    const logitsPerStep: Float32Array[] = [];
+    let past: Record<string, ort.Tensor> = {};
+    let fed = 0;
+    for (let i = 0; i < maxNewTokens; i++) {
+      throwIfAborted(signal);
+      const tokens = all.slice(fed);
+      const positions = tokens.map((_, j) => fed + j);
+      const feeds = buildFeeds(this.inputs, { ids: tokens, positions, seed: this.seed, given: { ...this.given, ...past } });
+      const mask = this.inputs.find((x) => x.role === 'attention_mask');
+      // The mask covers past and new tokens.
+      if (mask) feeds[mask.name] = new ort.Tensor('int64', new BigInt64Array(all.length).fill(1n), [1, all.length]);
+      const out = await this.session.run(feeds);
+      const t = out[this.logitsName];
+      const logits = tensorToF32(t, this.logitsName);
+      const V = t.dims[t.dims.length - 1];
+      const row = logits.slice(logits.length - V);
+      const token = argmax(row);
+      ids.push(token);
+      logitsPerStep.push(row);
+      fed = all.length;
+      all.push(token);
+      past = {};
+      for (const p of pastInputs) {
+        const present = out[presentOf(p.name)];
+        if (!present) throw new InputError('reference model', `no output ${presentOf(p.name)} to feed back as ${p.name}`);
+        past[p.name] = present;
+      }
+    }
+    return { ids, logitsPerStep };
   }
 
   /** Greedy generation re-running the full sequence every step (no cache): the reference path. */

@@ -54,7 +54,7 @@ export class SegmentRunner {
     const sessions: ort.InferenceSession[] = [];
     for (const s of plan.segments) {
       try {
-        sessions.push(await ort.InferenceSession.create(encodeModel(s.proto as onnx.IModelProto), options));
+        sessions.push(await ort.InferenceSession.create(encodeModel(s.proto as onnx.IModelProto), { logSeverityLevel: 3, ...options }));
       } catch (e) {
         throw new InputError(`segment ${s.index}`, `onnxruntime refused the extracted subgraph: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -128,7 +128,7 @@ export class SegmentRunner {
       call = this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions);
     } else {
       const Lk = t.newKeys;
-      const full = Int32Array.from({ length: Lq }, (_, i) => (kind === 'prefix' ? i : positions[i]));
+      const full = Int32Array.from({ length: Lq }, (_, i) => (kind === 'prefix' || i >= positions.length ? i : positions[i]));
       const m = coreMask(dc, src, Lq, Lk, D, full, true);
       if (m.note) state.notes.add(`layer ${layer}: ${m.note}`);
       if (kind === 'full') {

@@ -13,6 +13,8 @@ export interface TinyOptions {
   afterSoftmax?: 'matmul' | 'relu';
   /** Positions derived from the sequence length inside the graph (Range), added to x. */
   rangePositions?: boolean;
+  /** Token input: input_ids [1, S] int64 through a [16, 8] embedding instead of x. */
+  tokens?: boolean;
   seed?: number;
 }
 
@@ -43,15 +45,19 @@ export function tinyAttentionModel(o: TinyOptions = {}): onnx.ModelProto {
   inits.push(int64Tensor('heads_shape', [4], [0, 0, 2, 4]), int64Tensor('merge_shape', [3], [0, 0, DIM]));
   inits.push(floatTensor('sqrt_d', [], new Float32Array([2])), floatTensor('neg_big', [1], new Float32Array([-1e9])), int64Tensor('one', [], [1]));
   let x = 'x';
+  if (o.tokens) {
+    inits.push(floatTensor('embedding', [16, DIM], seededFloats(16 * DIM, seed + 9)));
+    x = add({ op: 'Gather', inputs: ['embedding', 'input_ids'], outputs: ['x_embedded'] });
+  }
   if (o.rangePositions) {
     // pos = Range(0, S) as float, [S, 1], added to every feature: a position signal computed from the length.
-    const shape = add({ op: 'Shape', inputs: ['x'], outputs: ['x_shape'] });
+    const shape = add({ op: 'Shape', inputs: [x], outputs: ['x_shape'] });
     inits.push(int64Tensor('idx1', [], [1]), int64Tensor('zero_s', [], [0]), int64Tensor('unsq_axes', [1], [1]));
     const s = add({ op: 'Gather', inputs: [shape, 'idx1'], outputs: ['seq_len'], attrs: { axis: 0 } });
     const r = add({ op: 'Range', inputs: ['zero_s', s, 'one'], outputs: ['positions'] });
     const rf = add({ op: 'Cast', inputs: [r], outputs: ['positions_f'], attrs: { to: 1 } });
     const col = add({ op: 'Unsqueeze', inputs: [rf, 'unsq_axes'], outputs: ['positions_col'] });
-    x = add({ op: 'Add', inputs: ['x', col], outputs: ['x_pos'] });
+    x = add({ op: 'Add', inputs: [x, col], outputs: ['x_pos'] });
   }
   const split = (t: string, tag: string) =>
     add({ op: 'Transpose', inputs: [add({ op: 'Reshape', inputs: [t, 'heads_shape'], outputs: [`${tag}_4d`] })], outputs: [`${tag}_heads`], attrs: { perm: [0, 2, 1, 3] } });
@@ -81,7 +87,7 @@ export function tinyAttentionModel(o: TinyOptions = {}): onnx.ModelProto {
     graphName: 'tiny',
     nodes,
     initializers: inits,
-    inputs: [valueInfo('x', 'float32', [1, 'sequence', DIM])],
+    inputs: [o.tokens ? valueInfo('input_ids', 'int64', [1, 'sequence']) : valueInfo('x', 'float32', [1, 'sequence', DIM])],
     outputs: [valueInfo('y', 'float32', [1, 'sequence', DIM])],
   });
 }
