@@ -5,17 +5,25 @@
 //           Ktx = floor(B * P * D * kbits / 8 / transaction), B = ceil(keys / P), P = multipliers / D
 //   fill  = sum over heads of queries * B
 //   drain = once, with B of the last head: qk + (softmax + B) + requant + 1 (top-k pass) + pv
-//   topK  = per row with a token top-k: B + sum over rounds (floor(n_round / ZE) + 4) + ceil(k / P)
+//   tokenTopK = per row with a token top-k: B + sum over rounds (floor(n_round / ZE) + 4) + ceil(k / P)
 // Bits: quantized widths of 6 or above 8 are billed as 8 (the authors' rule: their datapath slots);
 // unquantized (-1) at the dense precision, like the pipelined model.
-// Deviations, both because our traces carry more than the authors' BERT CSV: V uses the row's own
-// value count (their CSV had one fetch count for K and V), and "queries" replaces the sentence
-// length in the fill term (equal for BERT rows; 1 for a generation step).
+//
+// Two terms the authors' BERT model did not need (BERT used neither), added in the same spirit so
+// the model stays an upper bound on generation traces too:
+//   localVTopK = per row with local V pruning, per query row: the same top-k formula (n = keys,
+//                k = values kept);
+//   refetch    = per row whose LSBs are refetched: ceil(LSBtx / channels) + refetched queries * B
+//                (the LSB plane over the channels, then Q x K again), the key plan of rowWork.ts.
+// Deviations, because our traces carry more than the authors' BERT CSV: V uses the row's own value
+// count (their CSV had one fetch count for K and V), and "queries" replaces the sentence length in
+// the fill term (equal for BERT rows; 1 for a generation step).
 import type { TraceRow } from '../trace/trace';
 import type { HardwareConfig } from './hardwareConfig';
+import { keyFetchPlan } from './rowWork';
 import { estimateRoundSizes, mixSeed, seededRandom } from './topKEngine';
 
-export const ADDITIVE_STAGES = ['dram', 'fill', 'drain', 'tokenTopK'] as const;
+export const ADDITIVE_STAGES = ['dram', 'fill', 'drain', 'tokenTopK', 'localVTopK', 'refetch'] as const;
 export type AdditiveStage = (typeof ADDITIVE_STAGES)[number];
 
 export interface AdditiveGroupTiming {
@@ -61,9 +69,21 @@ export function additiveGroupTiming(rows: readonly TraceRow[], c: HardwareConfig
       const rounds = t.roundSizes ?? estimateRoundSizes(t.n, t.k, seededRandom(mixSeed(o.seed, 2, r.step, r.layer, r.head)));
       stages[3] += additiveTopKCycles(t.n, t.k, rounds, P, c.additiveZeroEliminatorWidth);
     }
+    if (r.localVTopK && r.localVTopK.k < r.localVTopK.n) {
+      const t = r.localVTopK;
+      const rounds = t.roundSizes ?? estimateRoundSizes(t.n, t.k, seededRandom(mixSeed(o.seed, 1, r.step, r.layer, r.head)));
+      stages[4] += r.queries * additiveTopKCycles(t.n, t.k, rounds, P, c.additiveZeroEliminatorWidth);
+    }
+    const plan = keyFetchPlan(r, c, o.unquantizedBits);
+    if (plan.refetchedQueries > 0) {
+      const lsbTx = Math.floor((B * P * d * plan.lsbBits) / 8 / c.transactionBytes);
+      stages[5] += Math.ceil(lsbTx / c.hbmChannels) * slotCycles + plan.refetchedQueries * B;
+    }
     lastB = B;
   }
   const L = c.latencies;
   stages[2] = L.qk + L.softmax + lastB + L.requant + 1 + L.pv;
-  return { cycles: stages[0] + stages[1] + stages[2] + stages[3], stages };
+  let cycles = 0;
+  for (const v of stages) cycles += v;
+  return { cycles, stages };
 }

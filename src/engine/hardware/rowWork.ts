@@ -63,18 +63,28 @@ function bitsOf(b: number, unquantizedBits: number): number {
   return b === -1 ? unquantizedBits : b;
 }
 
+/** How a row's keys are fetched: MSB bits, LSB bits (0 = none) and query rows that refetch. */
+export interface KeyFetchPlan {
+  msbBits: number;
+  lsbBits: number;
+  refetchedQueries: number;
+}
+
+export function keyFetchPlan(row: TraceRow, c: HardwareConfig, unquantizedBits: number): KeyFetchPlan {
+  if (row.keyBits > 8 && row.lsbBits === -1) {
+    return { msbBits: row.keyBits - c.defaultLsbBits, lsbBits: c.defaultLsbBits, refetchedQueries: row.queries };
+  }
+  const lsbBits = row.lsbBits > 0 ? row.lsbBits : 0;
+  return { msbBits: bitsOf(row.keyBits, unquantizedBits), lsbBits, refetchedQueries: lsbBits > 0 ? Math.min(row.refetchedQueries, row.queries) : 0 };
+}
+
 export function rowWork(row: TraceRow, c: HardwareConfig, o: WorkOptions): RowWork {
   const q = row.queries;
   const d = row.headDim;
-  let kMsbBits = bitsOf(row.keyBits, o.unquantizedBits);
-  let kLsbBits = row.lsbBits > 0 ? row.lsbBits : 0;
-  let refetched = Math.min(row.refetchedQueries, q);
-  if (row.keyBits > 8 && row.lsbBits === -1) {
-    kMsbBits = row.keyBits - c.defaultLsbBits;
-    kLsbBits = c.defaultLsbBits;
-    refetched = q;
-  }
-  if (kLsbBits === 0) refetched = 0;
+  const plan = keyFetchPlan(row, c, o.unquantizedBits);
+  const kMsbBits = plan.msbBits;
+  const kLsbBits = plan.lsbBits;
+  const refetched = plan.refetchedQueries;
   const vBits = bitsOf(row.valueBits, o.unquantizedBits);
   const qBits = bitsOf(row.queryBits, o.unquantizedBits);
   // K and V are fetched once per row and reused by all its queries (they sit in the SRAM); the LSB

@@ -52,6 +52,13 @@ function headTopKCalls(trace: Trace, groups: readonly TraceRow[][], comparators:
   });
 }
 
+/** Busy time per unit of the additive terms (for the bound): DRAM + refetch, fill, both top-ks. */
+function additiveUnitBusy(stages: Float64Array, out: Float64Array): void {
+  out[0] += stages[0] + stages[5];
+  out[1] += stages[1];
+  out[3] += stages[3] + stages[4];
+}
+
 interface DenseGroupResult {
   cycles: number;
   stages: Float64Array;
@@ -76,8 +83,7 @@ function denseGroupResult(g: readonly TraceRow[], heads: number, c: HardwareConf
   }
   const at = additiveGroupTiming(rows, c, { unquantizedBits: opts.denseBits, seed });
   const unitBusy = new Float64Array(HARDWARE_UNITS.length);
-  unitBusy[0] = at.stages[0];
-  unitBusy[1] = at.stages[1];
+  additiveUnitBusy(at.stages, unitBusy);
   return { cycles: at.cycles, stages: at.stages, unitBusy, counts, bytes };
 }
 
@@ -171,13 +177,14 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
       const at = additiveGroupTiming(g, c, { unquantizedBits: opts.denseBits, seed });
       acc.cycles += at.cycles;
       for (let s = 0; s < ADDITIVE_STAGES.length; s++) acc.stages[s] += at.stages[s];
-      // Additive terms have no overlap: DRAM, then fill on Q x K, drain on Softmax, token top-k on Top-k.
-      acc.unitBusy[0] += at.stages[0];
-      acc.unitBusy[1] += at.stages[1];
+      additiveUnitBusy(at.stages, acc.unitBusy);
       if (tl) {
+        // Laid end to end (no overlap): DRAM and refetch on DRAM, fill on Q x K, drain on Softmax,
+        // both top-ks on Top-k.
+        const unitOf = [0, 1, 2, 3, 3, 0];
         let s0 = t;
-        const spans = [0, 1, 2, 3].map((i) => {
-          const span = { unit: [0, 1, 2, 3][i], name: ADDITIVE_STAGES[i], start: s0, dur: at.stages[i] };
+        const spans = ADDITIVE_STAGES.map((name, i) => {
+          const span = { unit: unitOf[i], name, start: s0, dur: at.stages[i] };
           s0 += at.stages[i];
           return span;
         });
