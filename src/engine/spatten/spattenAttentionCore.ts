@@ -57,6 +57,8 @@ export class SpattenAttentionCore implements AttentionCore {
   private scores = new Float64Array(0);
   private protectedFlags = new Uint8Array(0);
   private readonly operands = new QuantizedOperands();
+  /** [layer] positions computed by earlier calls (a decode step that re-runs the prefix recomputes them silently). */
+  private computedUpTo: Int32Array;
   /** Context length (keys) of each step seen, for keptTokensAt. */
   private readonly contextByStep = new Map<number, number>();
   private readonly bits: Pick<TraceRow, 'keyBits' | 'valueBits' | 'queryBits' | 'requantThreshold' | 'lsbBits'>;
@@ -71,6 +73,7 @@ export class SpattenAttentionCore implements AttentionCore {
     this.heads = new CascadeHeadPruning(dims.layers, dims.heads);
     this.topK = new QuickSelectTopK(seededRandom(policy.topK.seed));
     this.recorder = new SpattenRecorder(dims.layers, dims.heads);
+    this.computedUpTo = new Int32Array(dims.layers);
     const q = policy.quantization;
     this.bits =
       q.mode === 'off'
@@ -87,8 +90,12 @@ export class SpattenAttentionCore implements AttentionCore {
     const p = this.policy;
     const generation = this.dims.mode === 'generation';
     const traceStep = generation ? step : 0;
+    // A decode step that re-runs the whole prefix (graphs that cannot use a KV cache) recomputes
+    // rows an earlier call already computed. On hardware those tokens' K and V sit in the cache:
+    // their rows are computed for the output but count nowhere (importance, refetches, trace, FLOPs).
+    const replayBelow = generation && step >= 0 ? this.computedUpTo[layer] : 0;
     this.ensureScratch(Lk);
-    this.markProtected(call);
+    this.markProtected(call, replayBelow);
     this.contextByStep.set(step, Lk);
 
     // Generation: the top-k for this layer runs before it, on importance carried so far.
@@ -114,7 +121,7 @@ export class SpattenAttentionCore implements AttentionCore {
       kvAlive[kv] = 1;
       const kBase = kv * Lk * D;
       let rows = 0;
-      let keysSum = 0;
+      let visibleSum = 0;
       let valuesSum = 0;
       let refetched = 0;
       let maxProbability = 0;
@@ -122,36 +129,40 @@ export class SpattenAttentionCore implements AttentionCore {
       for (let i = 0; i < Lq; i++) {
         const pos = call.queryPositions[i];
         if (!this.tokens.isAlive(pos, layer)) continue;
+        const counted = pos >= replayBelow;
         const nVis = call.causal ? upperBound(this.aliveKeys, nAlive, pos) : nAlive;
         const qOff = (h * Lq + i) * D;
         const maskOff = i * Lk;
         const maxMsb = softmaxScores(qSrc, qOff, kScore, kBase, D, call.scale, call.mask, maskOff, this.aliveKeys, nVis, probs);
-        this.recorder.countRow(layer, h, maxMsb);
-        if (maxMsb > maxProbability) maxProbability = maxMsb;
-        attentionFlops += qkFlops(D, nVis);
-        if (progressive && maxMsb < threshold) {
+        const refetch = progressive && maxMsb < threshold;
+        if (refetch) {
           // Flat row: fetch the K LSBs, recompute Q x K and softmax, discard the MSB-only result.
           const maxAfter = softmaxScores(qSrc, qOff, kFull, kBase, D, call.scale, call.mask, maskOff, this.aliveKeys, nVis, probs);
-          attentionFlops += qkFlops(D, nVis);
-          refetched++;
-          this.recorder.countRefetch({ step: traceStep, layer, head: h, query: pos, maxProbBefore: maxMsb, maxProbAfter: maxAfter });
+          if (counted) this.recorder.countRefetch({ step: traceStep, layer, head: h, query: pos, maxProbBefore: maxMsb, maxProbAfter: maxAfter });
         }
-        this.importance.addRow(probs, this.aliveKeys, nVis);
+        if (counted) this.importance.addRow(probs, this.aliveKeys, nVis);
         let values = nVis;
         if (p.localVPruning.enabled) {
           const pruned = pruneLocalValues(probs, nVis, p.localVPruning.keepFraction, this.topK);
           values = pruned.kept;
-          localRounds.push(pruned.result.roundSizes);
+          if (counted) localRounds.push(pruned.result.roundSizes);
         }
         weightedValues(probs, this.aliveKeys, nVis, vSrc, kBase, D, this.row.acc, out, qOff);
+        if (!counted) continue;
         this.heads.accumulate(h, out, qOff, D);
-        attentionFlops += pvFlops(D, values);
+        this.recorder.countRow(layer, h, maxMsb);
+        if (maxMsb > maxProbability) maxProbability = maxMsb;
+        if (refetch) refetched++;
+        attentionFlops += qkFlops(D, nVis) * (refetch ? 2 : 1) + pvFlops(D, values);
         rows++;
-        keysSum += nVis;
+        visibleSum += nVis;
         valuesSum += values;
       }
-      const keysFetched = rows > 0 ? Math.round(keysSum / rows) : 0;
-      const valuesFetched = rows > 0 ? Math.round(valuesSum / rows) : 0;
+      // DRAM view (authors' key_fetch_num): every alive key is fetched once into the K SRAM and
+      // reused by the row's queries (a causal prompt masks some of them per query; the datapath
+      // still streams them). Local V pruning picks V rows per query: the mean over the queries.
+      const keysFetched = rows > 0 ? nAlive : 0;
+      const valuesFetched = rows === 0 ? 0 : p.localVPruning.enabled ? Math.round(valuesSum / rows) : nAlive;
       const traceRow: TraceRow = {
         step: traceStep,
         layer,
@@ -168,7 +179,7 @@ export class SpattenAttentionCore implements AttentionCore {
         maxProbability,
       };
       if (p.localVPruning.enabled && rows > 0) {
-        traceRow.localVTopK = { n: keysFetched, k: valuesFetched, roundSizes: medianWork(localRounds) };
+        traceRow.localVTopK = { n: Math.round(visibleSum / rows), k: valuesFetched, roundSizes: medianWork(localRounds) };
       }
       this.recorder.rows.push(traceRow);
       this.recorder.lastRow = traceRow;
@@ -191,9 +202,12 @@ export class SpattenAttentionCore implements AttentionCore {
     this.recorder.snapshotLayer(layer, this.scores, Lk, this.aliveKeys, nAlive, this.heads.importance);
 
     let aliveQueries = 0;
+    let newQueries = 0;
     let denseAttention = 0;
     for (let i = 0; i < Lq; i++) {
       const pos = call.queryPositions[i];
+      if (pos < replayBelow) continue;
+      newQueries++;
       if (this.tokens.isAlive(pos, layer)) aliveQueries++;
       const visible = call.causal ? pos + 1 : Lk;
       denseAttention += H * (qkFlops(D, visible) + pvFlops(D, visible));
@@ -210,8 +224,9 @@ export class SpattenAttentionCore implements AttentionCore {
       attentionFlops,
       denseAttentionFlops: denseAttention,
       fcFlops: aliveQueries * fcFlopsPerToken(this.dims, headsAlive, kvHeadsAlive),
-      denseFcFlops: Lq * fcFlopsPerToken(this.dims, H, Hkv),
+      denseFcFlops: newQueries * fcFlopsPerToken(this.dims, H, Hkv),
     });
+    for (let i = 0; i < Lq; i++) this.computedUpTo[layer] = Math.max(this.computedUpTo[layer], call.queryPositions[i] + 1);
     return out;
   }
 
@@ -226,7 +241,7 @@ export class SpattenAttentionCore implements AttentionCore {
     return r ? { n: r.candidates, k: r.result.kept.length, roundSizes: r.result.roundSizes } : null;
   }
 
-  private markProtected(call: AttentionCoreCall): void {
+  private markProtected(call: AttentionCoreCall, replayBelow: number): void {
     const Lk = call.shape.keyLen;
     const flags = this.protectedFlags;
     flags.fill(0, 0, Lk);
@@ -236,7 +251,7 @@ export class SpattenAttentionCore implements AttentionCore {
     flags.fill(1, 0, Math.min(Lk, prot.sinkTokens));
     flags.fill(1, Math.max(0, Lk - prot.recentTokens), Lk);
     // The token being generated attends to itself: it cannot be pruned in its own step.
-    if (this.dims.mode === 'generation' && call.step >= 0) for (const j of call.queryPositions) flags[j] = 1;
+    if (this.dims.mode === 'generation' && call.step >= 0) for (const j of call.queryPositions) if (j >= replayBelow) flags[j] = 1;
   }
 
   private ensureScratch(Lk: number): void {
@@ -336,6 +351,7 @@ export class SpattenAttentionCore implements AttentionCore {
     this.topK = new QuickSelectTopK(seededRandom(this.policy.topK.seed));
     this.recorder = new SpattenRecorder(this.dims.layers, this.dims.heads);
     this.contextByStep.clear();
+    this.computedUpTo.fill(0);
   }
 }
 

@@ -43,8 +43,10 @@ test('first generated token fetches all; pruning starts at step 1 and can hit la
   const lastOfStep0 = t.rows.filter((r) => r.step === 0).at(-1)!;
   assert.deepEqual([lastOfStep0.layer, lastOfStep0.tokenTopK?.n, lastOfStep0.tokenTopK?.k], [1, 6, 3]);
   assert.deepEqual(t.rows.filter((r) => r.step >= 0).map((r) => [r.step, r.layer, r.keysFetched]), [[0, 0, 5], [0, 1, 5], [1, 0, 3], [1, 1, 3]]);
-  // Prompt rows: 4 queries, mean visible keys (1 + 2 + 3 + 4) / 4 = 2.5 -> 3.
-  assert.deepEqual(t.rows.filter((r) => r.step === -1).map((r) => [r.queries, r.keysFetched]), [[4, 3], [4, 3]]);
+  // Prompt rows: 4 queries, all 4 keys fetched once (causal masking happens in the datapath).
+  assert.deepEqual(t.rows.filter((r) => r.step === -1).map((r) => [r.queries, r.keysFetched, r.valuesFetched]), [[4, 4, 4], [4, 4, 4]]);
+  // Attention FLOPs of the prompt are causal: (1 + 2 + 3 + 4) keys x 2 (Q x K) x 2 (P x V) x D 1 = 40 per layer.
+  assert.equal(t.layerSteps![0].attentionFlops, 40);
 
   runStep(core, 2);
   // Step 2, layer 0: Lk = 7, keep 3; alive {0, 1, 5, 6}, 6 protected. Scores: token 0 25/6 + 0.4 + 2/3,
@@ -89,4 +91,28 @@ test('a pruned token stays pruned: later steps never fetch it at that layer', ()
   const rows = core.trace().rows.filter((r) => r.step >= 1);
   // keep floor(0.5 x Lk) at every layer; Lk = 6 .. 9.
   assert.deepEqual(rows.map((r) => r.keysFetched), [3, 3, 3, 3, 4, 4, 4, 4]);
+});
+
+test('decode steps that re-run the whole prefix count only the new row (same decisions as with a KV cache)', () => {
+  const cached = createSpattenCore(policy, dims);
+  const prefix = createSpattenCore(policy, dims);
+  for (const s of [-1, 0, 1, 2]) runStep(cached, s);
+  [0, 1].forEach((l) => prefix.run(promptCall(l)));
+  for (const step of [0, 1, 2]) {
+    for (const layer of [0, 1]) {
+      const one = decodeCall(layer, step);
+      const Lk = one.shape.keyLen;
+      // The whole prefix as queries; every query is 0, like the cached run's rows.
+      const full = { ...one, shape: { ...one.shape, queryLen: Lk }, q: new Float32Array(Lk), queryPositions: Int32Array.from({ length: Lk }, (_, i) => i) };
+      const out = prefix.run(full);
+      // The new row equals the cached run's single row.
+      if (step === 2 && layer === 0) assertClose([out[Lk - 1]], [7 / 3], 1e-6, 'new row');
+    }
+  }
+  assert.deepEqual(prefix.tokenPrunedAtLayer(), cached.tokenPrunedAtLayer());
+  assert.deepEqual(prefix.tokenImportanceByLayer(), cached.tokenImportanceByLayer());
+  const rows = (c: typeof cached) => c.trace().rows.map((r) => [r.step, r.layer, r.queries, r.keysFetched]);
+  assert.deepEqual(rows(prefix), rows(cached));
+  const flops = (c: typeof cached) => c.trace().layerSteps!.map((s) => [s.attentionFlops, s.fcFlops]);
+  assert.deepEqual(flops(prefix), flops(cached));
 });
