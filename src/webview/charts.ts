@@ -18,6 +18,9 @@ import { h } from './dom';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Legend, Tooltip, Filler);
 
+/** Distinct series colours defined by the theme (--sp-series-0 .. --sp-series-11). */
+export const SERIES = 12;
+
 export interface ThemeColors {
   fg: string;
   muted: string;
@@ -32,7 +35,7 @@ export function themeColors(): ThemeColors {
   const cs = getComputedStyle(document.body);
   const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
   const series: string[] = [];
-  for (let i = 0; i < 8; i++) series.push(v(`--sp-series-${i}`, '#888'));
+  for (let i = 0; i < SERIES; i++) series.push(v(`--sp-series-${i}`, '#888'));
   return {
     fg: v('--sp-fg', '#333'),
     muted: v('--sp-muted', '#777'),

@@ -42,12 +42,13 @@ function scaled(v: number, unit: string, table: [number, string][]): string {
   return `${formatNumber(v)} ${unit}`;
 }
 
+/** Decimal SI prefixes for bytes (kB, MB, GB), as the CLI prints them. */
 function bytes(v: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;
   let x = v;
-  while (Math.abs(x) >= 1024 && i < units.length - 1) {
-    x /= 1024;
+  while (Math.abs(x) >= 1000 && i < units.length - 1) {
+    x /= 1000;
     i++;
   }
   return i === 0 ? `${formatNumber(v)} B` : `${formatNumber(x)} ${units[i]}`;
@@ -55,7 +56,7 @@ function bytes(v: number): string {
 
 /**
  * Formats a value in its unit: ratios as "3.2×", fractions as percent, SI prefixes for s/J/W,
- * binary prefixes for bytes. `bare`: leave off a plain unit (counts such as cycles, rows) that a
+ * decimal prefixes for bytes. `bare`: leave off a plain unit (counts such as cycles, rows) that a
  * table column header already names; scaled units keep their (prefixed) suffix.
  */
 export function formatValue(value: number, unit: string, bare = false): string {

@@ -20,8 +20,8 @@ function cyclesChart(layers: LayerHardware[], stages: string[]): HTMLElement {
   return chartBox('Cycles per layer by stage, SpAtten (left bar) and dense baseline (right bar)', (c) => {
     const base = baseOptions(c, 'layer', 'cycles', compactNumber);
     const datasets = stages.flatMap((s, i) => [
-      { label: s, data: layers.map((l) => l.stages[s] ?? 0), backgroundColor: c.series[i % 8], stack: 'SpAtten' },
-      { label: `${s} (dense)`, data: layers.map((l) => l.denseStages[s] ?? 0), backgroundColor: withAlpha(c.series[i % 8], 0.35), borderColor: c.series[i % 8], borderWidth: 1, stack: 'dense' },
+      { label: s, data: layers.map((l) => l.stages[s] ?? 0), backgroundColor: c.series[i % c.series.length], stack: 'SpAtten' },
+      { label: `${s} (dense)`, data: layers.map((l) => l.denseStages[s] ?? 0), backgroundColor: withAlpha(c.series[i % c.series.length], 0.35), borderColor: c.series[i % c.series.length], borderWidth: 1, stack: 'dense' },
     ]);
     return {
       type: 'bar',
@@ -52,7 +52,7 @@ function dramChart(layers: LayerHardware[]): HTMLElement {
       data: {
         labels: layers.map((l) => `L${l.layer}`),
         datasets: [
-          ...parts.map(([k, label], i) => ({ label, data: layers.map((l) => l.dramBytes[k]), backgroundColor: c.series[(i + 4) % 8], stack: 'SpAtten' })),
+          ...parts.map(([k, label], i) => ({ label, data: layers.map((l) => l.dramBytes[k]), backgroundColor: c.series[(i + 4) % c.series.length], stack: 'SpAtten' })),
           { label: 'dense (all tensors)', data: layers.map((l) => l.denseDramBytes), backgroundColor: withAlpha(c.muted, 0.4), borderColor: c.muted, borderWidth: 1, stack: 'dense' },
         ],
       },

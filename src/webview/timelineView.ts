@@ -86,10 +86,11 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
         ctx.fillStyle = c.grid;
         ctx.fillRect(xs, AXIS, xe - xs, height - AXIS);
       }
-      if (xe - xs > 22) {
+      if (xe - xs > (t.step ? 70 : 22)) {
         ctx.fillStyle = c.muted;
         ctx.textAlign = 'left';
-        ctx.fillText(t.step ? `s${key.split(':')[0]} L${layer}` : `L${layer}`, xs + 3, AXIS + 12);
+        const step = Number(key.split(':')[0]);
+        ctx.fillText(!t.step ? `L${layer}` : step < 0 ? `prompt L${layer}` : `step ${step} L${layer}`, xs + 3, AXIS + 12);
       }
     }
     // Axis with cycles and time.
@@ -119,7 +120,7 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
       if (e < v0 || s > v1) continue;
       const xs = Math.max(LABEL, x(s));
       const w = Math.max(1, Math.min(LABEL + plotW, x(e)) - xs);
-      ctx.fillStyle = c.series[t.unit[i] % 8];
+      ctx.fillStyle = c.series[t.unit[i] % c.series.length];
       ctx.fillRect(xs, AXIS + BAND + t.unit[i] * LANE + 5, w, LANE - 10);
     }
   }
@@ -167,7 +168,7 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
     if (u >= 0 && u < t.units.length) for (let i = 0; i < n && hit < 0; i++) if (t.unit[i] === u && t.start[i] <= cyc && cyc < t.end[i]) hit = i;
     tip.hidden = hit < 0;
     if (hit >= 0) {
-      tip.textContent = `${t.units[u]} · layer ${t.layer[hit]}${t.step ? ` · step ${t.step[hit]}` : ''} · ${formatNumber(t.start[hit])}–${formatNumber(t.end[hit])} cyc (${formatNumber(t.end[hit] - t.start[hit])} cycles, modelled)`;
+      tip.textContent = `${t.units[u]} · layer ${t.layer[hit]}${t.step ? (t.step[hit] < 0 ? ' · prompt' : ` · step ${t.step[hit]}`) : ''} · ${formatNumber(t.start[hit])}–${formatNumber(t.end[hit])} cyc (${formatNumber(t.end[hit] - t.start[hit])} cycles, modelled)`;
       tip.style.left = `${ev.clientX - r.left + 12}px`;
       tip.style.top = `${ev.clientY - r.top + 12}px`;
     }

@@ -21,7 +21,8 @@ test('formatValue uses the unit', () => {
   assert.equal(formatValue(2.5e-3, 'J'), '2.5 mJ');
   assert.equal(formatValue(1.5, 's'), '1.5 s');
   assert.equal(formatValue(3.2e-10, 's'), '320 ps');
-  assert.equal(formatValue(1536, 'bytes'), '1.5 KiB');
+  assert.equal(formatValue(1536, 'bytes'), '1.54 kB');
+  assert.equal(formatValue(2.5e6, 'B'), '2.5 MB');
   assert.equal(formatValue(512, 'bytes'), '512 B');
   assert.equal(formatValue(12345, 'cycles'), '12,345 cycles');
   assert.equal(formatValue(1e9, 'Hz'), '1 GHz');
