@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
@@ -83,12 +84,19 @@ describe('generated fixtures', () => {
     });
   }
 
-  it('is deterministic: regenerating gives the same bytes', () => {
-    const a = fs.readFileSync(generateFixture('gpt2', 'fp32').path);
-    const b = fs.readFileSync(generateFixture('gpt2', 'fp32', { seed: 1234 }).path);
-    assert.ok(a.equals(b));
-    const c = generateFixture('gpt2', 'fp32', { seed: 99 });
-    assert.ok(!fs.readFileSync(c.path).equals(a), 'another seed gives other weights');
+  it('is deterministic: building again in a fresh folder gives the same bytes', () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'spatten-fixture-'));
+    try {
+      for (const variant of ['fp32', 'int8'] as FixtureVariant[]) {
+        const a = fs.readFileSync(generateFixture('gpt2', variant).path);
+        const b = fs.readFileSync(generateFixture('gpt2', variant, { dir: fresh }).path);
+        assert.ok(a.equals(b), variant);
+      }
+      const c = generateFixture('gpt2', 'fp32', { seed: 99, dir: fresh });
+      assert.ok(!fs.readFileSync(c.path).equals(fs.readFileSync(generateFixture('gpt2', 'fp32').path)), 'another seed gives other weights');
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   const pairs: [FixtureKind, FixtureKind, number[]][] = [
