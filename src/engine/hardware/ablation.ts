@@ -42,7 +42,10 @@ export function ablate(spatten: Trace, dense: Trace | undefined, c: HardwareConf
   const base = { timing: o.timing, denseBits: o.denseBits, seed: o.seed };
   const denseRun = simulate(dense ?? denseTrace(spatten), c, base);
   const unquantized = withoutQuantization(spatten);
-  const slow = simulate(unquantized, c, { ...base, topKComparators: o.slowTopKComparators ?? 1 });
+  // The slow top-k: both models' top-k widths set to the slow value (the pipelined model's
+  // comparators, the additive model's zero-eliminator width).
+  const slowWidth = o.slowTopKComparators ?? 1;
+  const slow = simulate(unquantized, { ...c, topKComparators: slowWidth, additiveZeroEliminatorWidth: slowWidth }, base);
   const fast = simulate(unquantized, c, base);
   const full = simulate(spatten, c, base);
   // The GPU reference runs the dense workload: its executed FLOPs and its fp32 traffic.
@@ -53,7 +56,7 @@ export function ablate(spatten: Trace, dense: Trace | undefined, c: HardwareConf
     { name: 'datapath', description: 'dense trace on the SpAtten datapath', seconds: denseRun.seconds, cycles: denseRun.totalCycles, dramBytes: denseRun.dramBytes },
     {
       name: '+ pruning, slow top-k',
-      description: `token/head/local-V pruning, unquantized, ${o.slowTopKComparators ?? 1}-comparator top-k`,
+      description: `token/head/local-V pruning, unquantized, ${slowWidth}-comparator top-k`,
       seconds: slow.seconds,
       cycles: slow.totalCycles,
       dramBytes: slow.dramBytes,
