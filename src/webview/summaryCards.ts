@@ -81,7 +81,7 @@ function baselines(report: ProfileReport): HTMLElement {
       const src = base.source === 'measured' && ours.source === 'measured' ? 'measured' : 'modelled';
       return h('td', { class: 'r', 'data-field': field }, numWithBadge(base.value / ours.value, 'x', src, `${b.name} / SpAtten`));
     };
-    row.append(ratio(b.latency, latency, 'speedup'), ratio(b.energy, energy, 'energySaving'), h('td', { class: 'muted' }, b.note));
+    row.append(ratio(b.latency, latency, 'speedup'), ratio(b.energy, energy, 'energySaving'), h('td', { class: 'muted wrap' }, b.note));
     body.append(row);
   }
   const head = h('tr', {}, th('Baseline'), th('Latency'), th('Energy'), th('Speedup of SpAtten', '×'), th('Energy saving', '×'), th('Note'));
