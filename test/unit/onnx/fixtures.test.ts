@@ -64,7 +64,8 @@ function maxAbs(a: Float32Array): number {
 async function session(f: GeneratedFixture): Promise<ort.InferenceSession> {
   // Through our loader (external data inlined, re-encoded) exactly as the runtime will do it.
   const loaded = await loadOnnxModel(f.path);
-  return ort.InferenceSession.create(encodeOnnxModel(loaded.proto));
+  // One thread: CI has 2 cores shared by parallel test files.
+  return ort.InferenceSession.create(encodeOnnxModel(loaded.proto), { intraOpNumThreads: 1, interOpNumThreads: 1 });
 }
 
 const IDS = [1, 5, 7, 9, 3, 11];
