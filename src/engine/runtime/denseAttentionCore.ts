@@ -21,8 +21,20 @@ export function computeDenseAttention(call: AttentionCoreCall, out?: Float32Arra
       let max = -Infinity;
       for (let j = 0; j <= last; j++) {
         const kOff = kBase + j * D;
-        let dot = 0;
-        for (let d = 0; d < D; d++) dot += q[qOff + d] * k[kOff + d];
+        // Four partial sums: independent chains the CPU can overlap.
+        let d0 = 0;
+        let d1 = 0;
+        let d2 = 0;
+        let d3 = 0;
+        let d = 0;
+        for (; d + 3 < D; d += 4) {
+          d0 += q[qOff + d] * k[kOff + d];
+          d1 += q[qOff + d + 1] * k[kOff + d + 1];
+          d2 += q[qOff + d + 2] * k[kOff + d + 2];
+          d3 += q[qOff + d + 3] * k[kOff + d + 3];
+        }
+        for (; d < D; d++) d0 += q[qOff + d] * k[kOff + d];
+        const dot = d0 + d1 + d2 + d3;
         let s = dot * scale;
         if (mask) s += mask[i * Lk + j];
         scores[j] = s;

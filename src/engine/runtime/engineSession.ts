@@ -136,6 +136,13 @@ export class EngineSession {
     return s;
   }
 
+  /** Wall time so far in ORT segments and in the engine's attention cores (ms, measured). */
+  timings(): { segmentMs: number; coreMs: number } {
+    const a = this.fullRunner.timings;
+    const b = this.decodeRunner?.timings ?? { segmentMs: 0, coreMs: 0 };
+    return { segmentMs: a.segmentMs + b.segmentMs, coreMs: a.coreMs + b.coreMs };
+  }
+
   /** Geometry of each layer's core as observed at run time (undefined before a run). */
   observedShape(layer: number): ObservedCoreShape | undefined {
     return this.fullRunner.observed.get(layer) ?? this.decodeRunner?.observed.get(layer);

@@ -22,6 +22,15 @@ import type { SegmentPlan } from './segmentPlan';
 
 export type PassKind = 'full' | 'decode' | 'prefix';
 
+/**
+ * Segment sessions run one after another, each with its own intra-op thread pool; spinning
+ * pools would keep stealing the cores from the next segment, so spinning is off.
+ */
+const SEGMENT_SESSION_DEFAULTS: ort.InferenceSession.SessionOptions = {
+  logSeverityLevel: 3,
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
+};
+
 export interface PassState {
   /** Per layer: the KV cache (decode) or null before the prompt pass. */
   kv: (LayerKvCache | null)[];
@@ -44,6 +53,8 @@ export interface ObservedCoreShape {
 export class SegmentRunner {
   /** Per layer, the geometry seen at run time (discovery cannot read dynamic reshape targets). */
   readonly observed = new Map<number, ObservedCoreShape>();
+  /** Wall time spent in ORT segment runs and in the engine's cores (tensor reads, mask, core, context), ms. */
+  readonly timings = { segmentMs: 0, coreMs: 0 };
 
   private constructor(
     readonly plan: SegmentPlan,
@@ -54,7 +65,7 @@ export class SegmentRunner {
     const sessions: ort.InferenceSession[] = [];
     for (const s of plan.segments) {
       try {
-        sessions.push(await ort.InferenceSession.create(encodeModel(s.proto as onnx.IModelProto), { logSeverityLevel: 3, ...options }));
+        sessions.push(await ort.InferenceSession.create(encodeModel(s.proto as onnx.IModelProto), { ...SEGMENT_SESSION_DEFAULTS, ...options }));
       } catch (e) {
         throw new InputError(`segment ${s.index}`, `onnxruntime refused the extracted subgraph: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -93,13 +104,17 @@ export class SegmentRunner {
           if (!t) throw new InputError(`segment ${stage}`, `input '${name}' was not produced (is it a graph input the engine does not feed?)`);
           inputs[name] = t;
         }
+        const t0 = performance.now();
         const out = await this.sessions[segIdx].run(inputs);
+        this.timings.segmentMs += performance.now() - t0;
         for (const [k, v] of Object.entries(out)) store.set(k, v);
         segIdx++;
       }
       if (stage === cores.length) break;
       throwIfAborted(signal);
+      const t0 = performance.now();
       this.runCore(cores[stage], src, positions, kind, step, core, state);
+      this.timings.coreMs += performance.now() - t0;
     }
     return store;
   }
