@@ -50,11 +50,15 @@ export function themeColors(): ThemeColors {
 export const reducedMotion = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /** Base options: theme fonts and colours, no animation when motion is reduced. */
-export function baseOptions(c: ThemeColors, xTitle: string, yTitle: string, yTick?: (v: number) => string): NonNullable<ChartConfiguration['options']> {
-  const axis = (title: string, tick?: (v: number) => string) => ({
-    ticks: tick
-      ? { color: c.muted, font: { family: c.font, size: 11 }, callback: (v: number | string) => (typeof v === 'number' ? tick(v) : v) }
-      : { color: c.muted, font: { family: c.font, size: 11 } },
+/** `yTick` formats y tick labels; `countY` keeps y ticks on whole numbers (counts of rows, tokens). */
+export function baseOptions(c: ThemeColors, xTitle: string, yTitle: string, yTick?: (v: number) => string, countY = false): NonNullable<ChartConfiguration['options']> {
+  const axis = (title: string, tick?: (v: number) => string, integer = false) => ({
+    ticks: {
+      color: c.muted,
+      font: { family: c.font, size: 11 },
+      ...(integer ? { precision: 0 } : {}),
+      ...(tick ? { callback: (v: number | string) => (typeof v === 'number' ? tick(v) : v) } : {}),
+    },
     grid: { color: c.grid },
     border: { color: c.grid },
     title: { display: title !== '', text: title, color: c.fg, font: { family: c.font, size: 12 } },
@@ -67,7 +71,7 @@ export function baseOptions(c: ThemeColors, xTitle: string, yTitle: string, yTic
       legend: { labels: { color: c.fg, font: { family: c.font, size: 12 }, boxWidth: 12, boxHeight: 12 } },
       tooltip: { titleFont: { family: c.font }, bodyFont: { family: c.font } },
     },
-    scales: { x: axis(xTitle), y: axis(yTitle, yTick) },
+    scales: { x: axis(xTitle), y: axis(yTitle, yTick, countY) },
   };
 }
 

@@ -87,7 +87,7 @@ function histogramChart(report: ProfileReport, layerOf: () => number): HTMLEleme
         },
       ],
     },
-    options: { ...baseOptions(c, 'max probability (MSBs only)', 'query rows'), plugins: { ...baseOptions(c, '', '').plugins, legend: { display: false } } },
+    options: { ...baseOptions(c, 'max probability (MSBs only)', 'query rows', undefined, true), plugins: { ...baseOptions(c, '', '').plugins, legend: { display: false } } },
     plugins: [verticalLinePlugin(thresholdPixel, `threshold ${formatNumber(threshold)}`, () => c.fg)],
   }));
 }
@@ -96,7 +96,7 @@ function perStepChart(perStep: number[]): HTMLElement {
   return chartBox('Refetched rows per decode step', (c) => ({
     type: 'bar',
     data: { labels: perStep.map((_, i) => String(i)), datasets: [{ label: 'refetched rows', data: perStep, backgroundColor: c.series[1] }] },
-    options: { ...baseOptions(c, 'decode step', 'refetched rows'), plugins: { ...baseOptions(c, '', '').plugins, legend: { display: false } } },
+    options: { ...baseOptions(c, 'decode step', 'refetched rows', undefined, true), plugins: { ...baseOptions(c, '', '').plugins, legend: { display: false } } },
   }));
 }
 
