@@ -64,8 +64,9 @@ export class CascadeTokenPruning {
 
   /**
    * Runs the cascade top-k for `layer` over the tokens in [0, n) alive there: keeps `keep` of them
-   * by `scores`, protected tokens first (they rank as +Infinity; ties by position), and marks the
-   * rest pruned from `layer` on. Returns the top-k result, or null when nothing had to be pruned.
+   * (or every protected one, if more) by `scores`, protected tokens first (they rank as +Infinity;
+   * ties by position), and marks the rest pruned from `layer` on. `scores` is overwritten for
+   * protected tokens. Returns the top-k result, or null when nothing had to be pruned.
    */
   prune(
     layer: number,
@@ -77,12 +78,18 @@ export class CascadeTokenPruning {
     step: number,
   ): { result: TopKResult; candidates: number } | null {
     const alive = this.aliveTokens(layer, n, this.candidates);
-    if (alive <= keep) return null;
+    let protectedAlive = 0;
     for (let i = 0; i < alive; i++) {
       const j = this.candidates[i];
-      if (isProtected(j)) scores[j] = Infinity;
+      if (isProtected(j)) {
+        scores[j] = Infinity;
+        protectedAlive++;
+      }
     }
-    const result = topK.select(scores, alive, keep, this.candidates);
+    // Protected tokens are never pruned, even when the schedule's count is smaller.
+    const k = Math.max(keep, protectedAlive);
+    if (alive <= k) return null;
+    const result = topK.select(scores, alive, k, this.candidates);
     // Mark survivors, then prune every other candidate.
     const flags = this.protectedFlags;
     for (let i = 0; i < result.kept.length; i++) flags[result.kept[i]] = 1;

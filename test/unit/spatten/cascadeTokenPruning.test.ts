@@ -58,3 +58,10 @@ test('resetForNewInput forgets the pruning', () => {
   assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, 1, -1]);
   assert.equal(core.trace().rows.length, 2);
 });
+
+test('protected tokens survive even when the schedule keeps fewer', () => {
+  // keep floor(0.25 x 4) = 1, but tokens 0 and 2 are protected: both stay, 1 and 3 go.
+  const core = handCore({ tokenPruning: { enabled: true, schedule: { kind: 'per-layer', keep: [1, 0.25] }, protect: { positions: [0, 2] } } });
+  core.run(handCall(0));
+  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, 1, -1, 1]);
+});
