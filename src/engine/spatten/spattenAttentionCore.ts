@@ -26,7 +26,7 @@ import { QuickSelectTopK } from './quickSelectTopK';
 import { seededRandom } from './seededRandom';
 import { SpattenRecorder } from './spattenRecorder';
 import { TokenImportance } from './tokenImportance';
-import { validateCoreCall } from './validateCoreCall';
+import { validateCoreCall, validateCoreDims } from './validateCoreCall';
 
 export interface SpattenCoreDims {
   layers: number;
@@ -67,6 +67,7 @@ export class SpattenAttentionCore implements AttentionCore {
     readonly policy: SpattenPolicy,
     readonly dims: SpattenCoreDims,
   ) {
+    validateCoreDims(dims);
     this.tokenKeep = tokenKeepFractions(policy.tokenPruning.enabled ? policy.tokenPruning.schedule : { kind: 'none' }, dims.layers);
     this.headKeep = headKeepCounts(policy.headPruning.enabled ? policy.headPruning.schedule : { kind: 'none' }, dims.layers, dims.heads);
     this.tokens = new CascadeTokenPruning(dims.layers);

@@ -10,6 +10,20 @@ export interface CoreDimsForValidation {
   headDim: number;
 }
 
+/** The model dimensions a SpAtten core is created with. */
+export function validateCoreDims(dims: CoreDimsForValidation & { hiddenSize: number; ffnSize: number; mode: string; protectedPositions: number[] }): void {
+  const where = 'SpAtten core dimensions';
+  for (const key of ['layers', 'heads', 'kvHeads', 'headDim', 'hiddenSize', 'ffnSize'] as const) {
+    const v = dims[key];
+    if (!Number.isInteger(v) || v < 1) throw new InputError(where, `${key} must be a positive integer (got ${v})`);
+  }
+  if (dims.kvHeads > dims.heads) throw new InputError(where, `kvHeads (${dims.kvHeads}) exceeds heads (${dims.heads})`);
+  if (dims.mode !== 'encoder' && dims.mode !== 'generation') throw new InputError(where, `mode must be 'encoder' or 'generation' (got ${dims.mode})`);
+  for (const p of dims.protectedPositions) {
+    if (!Number.isInteger(p) || p < 0) throw new InputError(where, `protected position ${p} is not a non-negative integer`);
+  }
+}
+
 export function validateCoreCall(call: AttentionCoreCall, dims: CoreDimsForValidation): void {
   const where = `attention core (layer ${call.layer}, step ${call.step})`;
   const { heads, kvHeads, headDim, queryLen, keyLen } = call.shape;

@@ -99,5 +99,6 @@ test('bad calls are InputErrors naming the layer', () => {
   assert.throws(() => core.run({ ...ok, k: new Float32Array(3) }), /k has 3 elements, expected 4 \(\[Hkv, Lk, D\]\)/);
   assert.throws(() => core.run({ ...ok, shape: { ...ok.shape, heads: 4 } }), /does not match the model/);
   assert.throws(() => core.run({ ...ok, queryPositions: Int32Array.from([0, 5]) }), /queryPositions\[1\] = 5/);
+  assert.throws(() => createSpattenCore('off', { layers: 2, heads: 2, kvHeads: 4, headDim: 2, hiddenSize: 4, ffnSize: 8, mode: 'encoder', protectedPositions: [] }), /kvHeads \(4\) exceeds heads/);
   assert.throws(() => createSpattenCore({ tokenPruning: { enabled: true, schedule: { kind: 'per-layer', keep: [1] } } }, { layers: 2, heads: 2, kvHeads: 1, headDim: 2, hiddenSize: 4, ffnSize: 8, mode: 'encoder', protectedPositions: [] }), /has 1 entries but the model has 2 layers/);
 });
