@@ -31,6 +31,26 @@ function checkExtraOutputs(g: GraphIndex, n: onnx.INodeProto): void {
   }
 }
 
+/** Output width of the projection producing `t`: MatMul(x, W [in, out]) (+ bias), or 0. */
+function projectionWidth(g: GraphIndex, t: string | null): number {
+  let cur = t ?? '';
+  for (let guard = 0; guard < 3; guard++) {
+    const p = g.producer.get(cur);
+    if (!p) return 0;
+    if (p.opType === 'Add') {
+      cur = (p.input ?? []).find((i) => i && !constantTensor(g, i)) ?? '';
+      continue;
+    }
+    if (p.opType === 'MatMul') {
+      const w = constantTensor(g, p.input?.[1] ?? '');
+      const d = w ? dimsOf(w) : [];
+      return d.length === 2 ? d[1] : 0;
+    }
+    return 0;
+  }
+  return 0;
+}
+
 export function readFusedCore(g: GraphIndex, n: onnx.INodeProto, anchorIndex: number): Omit<DiscoveredCore, 'layer'> {
   const heads = attrInt(n, 'num_heads', 0);
   if (heads <= 0) refuse(n, 'missing or invalid num_heads');
@@ -104,6 +124,12 @@ export function readFusedCore(g: GraphIndex, n: onnx.INodeProto, anchorIndex: nu
     };
   } else {
     refuse(n, 'not a fused attention op');
+  }
+  if (headDim === 0 && fused.op !== 'Attention') {
+    const width = projectionWidth(g, fused.query);
+    const packed = fused.key === null;
+    const per = fused.op === 'GroupQueryAttention' && packed ? heads + 2 * kvHeads : packed ? 3 * heads : heads;
+    if (width > 0 && width % per === 0) headDim = width / per;
   }
   return {
     kind: fused.op,

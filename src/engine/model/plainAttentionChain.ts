@@ -164,6 +164,25 @@ function walkOperand(g: GraphIndex, t: string, allowScale: boolean): OperandWalk
 }
 
 /**
+ * A Reshape target as numbers: a constant, or (opset-11 style exports) a Concat of
+ * Shape-derived pieces and constants, where the dynamic pieces read as -1.
+ */
+function reshapeTarget(g: GraphIndex, name: string): number[] | undefined {
+  const c = constantTensor(g, name);
+  if (c) return (c.dims ?? []).length === 1 ? tensorValues(c, 64) : undefined;
+  const p = g.producer.get(name);
+  if (p?.opType !== 'Concat') return undefined;
+  const out: number[] = [];
+  for (const i of p.input ?? []) {
+    const t = constantTensor(g, i);
+    const v = t ? tensorValues(t, 64) : undefined;
+    if (v) out.push(...v);
+    else out.push(-1);
+  }
+  return out;
+}
+
+/**
  * Reads [.., H, D] off the nearest constant 4-D Reshape target upstream of a head-split tensor
  * (bounded walk that stops at MatMuls, i.e. at the projections). 0s when the target is dynamic.
  */
@@ -177,9 +196,10 @@ function headsFromReshape(g: GraphIndex, t: string): { heads: number; headDim: n
     const p = g.producer.get(cur);
     if (!p || p.opType === 'MatMul' || p.opType === 'Gemm') continue;
     if (p.opType === 'Reshape') {
-      const shape = constantTensor(g, p.input?.[1] ?? '');
-      const vals = shape && (shape.dims ?? []).length === 1 ? tensorValues(shape, 64) : undefined;
+      const vals = reshapeTarget(g, p.input?.[1] ?? '');
       if (vals && vals.length === 4 && vals[2] > 0 && vals[3] > 0) return { heads: vals[2], headDim: vals[3] };
+      queue.push(p.input?.[0] ?? '');
+      continue;
     }
     for (const i of p.input ?? []) if (i && !constantTensor(g, i)) queue.push(i);
   }

@@ -113,7 +113,28 @@ export class EngineSession {
     if (!logitsName) throw new InputError(model.fileName ?? 'model', 'graph has no output besides present key/values');
     const plan = planSegments(model.proto, g, discovered.cores, { withMasks: true, outputs: [logitsName] });
     const runner = await SegmentRunner.create(plan, opts.sessionOptions ?? {});
-    return new EngineSession(model, discovered, classifyInputs(g), logitsName, runner, opts);
+    const session = new EngineSession(model, discovered, classifyInputs(g), logitsName, runner, opts);
+    await session.resolveGeometry();
+    return session;
+  }
+
+  /**
+   * When discovery could not read a core's geometry statically (reshape targets computed at run
+   * time), a 2-token dense pass measures it, and the discovered cores and summary are completed
+   * in place, so that callers sizing a core from them (heads, head dim) see real numbers.
+   */
+  private async resolveGeometry(): Promise<void> {
+    if (this.cores.every((c) => c.heads > 0 && c.kvHeads > 0 && c.headDim > 0)) return;
+    const hasTokens = this.inputs.some((i) => i.role === 'input_ids');
+    await this.runEncoder(hasTokens ? [0, 0] : null, denseAttentionCore);
+    for (const c of this.cores) {
+      const seen = this.fullRunner.observed.get(c.layer);
+      if (!seen) continue;
+      c.heads ||= seen.heads;
+      c.kvHeads ||= seen.kvHeads;
+      c.headDim ||= seen.headDim;
+    }
+    Object.assign(this.discovered.summary, this.summary());
   }
 
   get cores() {

@@ -15,6 +15,8 @@ export interface TinyOptions {
   rangePositions?: boolean;
   /** Token input: input_ids [1, S] int64 through a [16, 8] embedding instead of x. */
   tokens?: boolean;
+  /** Head split by a reshape target computed at run time: Concat(Shape(x)[0:2], [-1, 4]). */
+  dynamicHeads?: boolean;
   seed?: number;
 }
 
@@ -59,8 +61,15 @@ export function tinyAttentionModel(o: TinyOptions = {}): onnx.ModelProto {
     const col = add({ op: 'Unsqueeze', inputs: [rf, 'unsq_axes'], outputs: ['positions_col'] });
     x = add({ op: 'Add', inputs: [x, col], outputs: ['x_pos'] });
   }
+  let headsShape = 'heads_shape';
+  if (o.dynamicHeads) {
+    inits.push(int64Tensor('slice_0', [1], [0]), int64Tensor('slice_2', [1], [2]), int64Tensor('tail_shape', [2], [-1, 4]));
+    const sh = add({ op: 'Shape', inputs: [x], outputs: ['x_dims'] });
+    const lead = add({ op: 'Slice', inputs: [sh, 'slice_0', 'slice_2'], outputs: ['x_lead_dims'] });
+    headsShape = add({ op: 'Concat', inputs: [lead, 'tail_shape'], outputs: ['dynamic_heads_shape'], attrs: { axis: 0 } });
+  }
   const split = (t: string, tag: string) =>
-    add({ op: 'Transpose', inputs: [add({ op: 'Reshape', inputs: [t, 'heads_shape'], outputs: [`${tag}_4d`] })], outputs: [`${tag}_heads`], attrs: { perm: [0, 2, 1, 3] } });
+    add({ op: 'Transpose', inputs: [add({ op: 'Reshape', inputs: [t, headsShape], outputs: [`${tag}_4d`] })], outputs: [`${tag}_heads`], attrs: { perm: [0, 2, 1, 3] } });
   let q = split(add({ op: 'MatMul', inputs: [x, w('wq', 1)], outputs: ['q'] }), 'q');
   const k = split(add({ op: 'MatMul', inputs: [x, w('wk', 2)], outputs: ['k'] }), 'k');
   const v = split(add({ op: 'MatMul', inputs: [x, w('wv', 3)], outputs: ['v'] }), 'v');

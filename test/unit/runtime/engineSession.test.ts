@@ -178,3 +178,13 @@ test('reference with attention probabilities: rows sum to 1 and the causal futur
   }
   await ref.release();
 });
+
+test('geometry discovery cannot read statically is measured when the session is created', async () => {
+  const proto = tinyAttentionModel({ tokens: true, dynamicHeads: true, mask: 'trilu' });
+  const d = discoverTransformer(proto);
+  assert.deepEqual([d.cores[0].heads, d.summary.headDim], [0, 0]);
+  const engine = await EngineSession.create({ proto }, d);
+  assert.deepEqual([d.cores[0].heads, d.cores[0].kvHeads, d.cores[0].headDim], [2, 2, 4]);
+  assert.deepEqual([d.summary.heads, d.summary.headDim, d.summary.hiddenSize], [2, 4, 8]);
+  await engine.release();
+});
