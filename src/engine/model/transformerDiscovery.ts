@@ -9,12 +9,23 @@ import type { DiscoveredCore } from './attentionCore';
 import { detectCausalMask } from './causalMaskDetection';
 import { FUSED_ATTENTION_OPS, readFusedCore } from './fusedAttentionSpec';
 import type { GraphIndex } from './graphIndex';
-import { indexGraph, nodeLabel } from './graphIndex';
+import { indexGraph, nodeLabel, toNum } from './graphIndex';
+import { dataTypeName } from '../onnx/tensorData';
 import { summarizeModel } from './modelSummary';
 import { matchPlainChain } from './plainAttentionChain';
 
+/** A graph input or output as declared: element type name ('FLOAT', 'INT64', ...) and dims (numbers or symbolic names). */
+export interface TensorSignature {
+  name: string;
+  elemType: string;
+  dims: (number | string)[];
+}
+
 export interface DiscoveredTransformer {
   graph: GraphIndex;
+  /** Runtime inputs (initializers listed as inputs excluded) and outputs, as declared. */
+  inputs: TensorSignature[];
+  outputs: TensorSignature[];
   cores: DiscoveredCore[];
   summary: ModelSummary;
   /** Softmax nodes that are not attention (classifier heads, routers), for the record. */
@@ -98,5 +109,20 @@ export function discoverTransformer(proto: onnx.IModelProto, fileName = 'model.o
   }
   found.sort((a, b) => a.anchorIndex - b.anchorIndex);
   const cores: DiscoveredCore[] = found.map((c, layer) => ({ ...c, layer }));
-  return { graph: g, cores, summary: summarizeModel(g, cores, fileName), ignoredSoftmax };
+  const sig = (v: onnx.IValueInfoProto): TensorSignature => {
+    const tt = v.type?.tensorType;
+    return {
+      name: v.name ?? '',
+      elemType: dataTypeName(tt?.elemType ?? 0),
+      dims: (tt?.shape?.dim ?? []).map((d) => d.dimParam || (d.dimValue !== null && d.dimValue !== undefined ? toNum(d.dimValue) : '?')),
+    };
+  };
+  return {
+    graph: g,
+    inputs: (g.graph.input ?? []).filter((v) => g.graphInputs.has(v.name ?? '')).map(sig),
+    outputs: (g.graph.output ?? []).map(sig),
+    cores,
+    summary: summarizeModel(g, cores, fileName),
+    ignoredSoftmax,
+  };
 }

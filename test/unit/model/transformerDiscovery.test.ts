@@ -58,6 +58,8 @@ test('converted stories260K: 5 causal layers, 8 heads over 4 KV heads of 8, Llam
   );
   assert.match(d.summary.attentionCores[0], /^MatMul->Div->Add->Softmax->MatMul at \/model\/layers\.0\/self_attn\/Softmax/);
   assert.match(d.cores[0].causalEvidence, /Trilu/);
+  assert.deepEqual(d.inputs.map((i) => [i.name, i.elemType, i.dims]), [['input_ids', 'INT64', ['batch_size', 'sequence_length']], ['position_ids', 'INT64', ['batch_size', 'sequence_length']]]);
+  assert.deepEqual(d.outputs.map((o) => [o.name, o.dims]), [['logits', ['batch_size', 'sequence_length', 512]]]);
   assert.ok(Math.abs((d.cores[0].scale ?? 0) - 1 / Math.sqrt(8)) < 1e-7);
 });
 
