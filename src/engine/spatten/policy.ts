@@ -82,7 +82,8 @@ const PRESET_OVERRIDES: Record<PolicyPresetName, Record<string, unknown>> = {
     quantization: { mode: 'progressive', queryBits: 16, keyBits: 8, keyLsbBits: 4, valueBits: 8, threshold: 0.05 },
   },
   aggressive: {
-    tokenPruning: { enabled: true, schedule: { kind: 'ramp', averagePrune: 0.45, noPruneLayers: 1 } },
+    // Keeps 50% of the context after the first layer, falling to 10% at the last.
+    tokenPruning: { enabled: true, schedule: { kind: 'ramp', averagePrune: 0.7, startPrune: 0.5, noPruneLayers: 1 } },
     headPruning: { enabled: true, schedule: { kind: 'ramp', averageKeep: 0.75, noPruneLayers: 1 } },
     localVPruning: { enabled: true, keepFraction: 0.1 },
     quantization: { mode: 'progressive', queryBits: 16, keyBits: 4, keyLsbBits: 4, valueBits: 4, threshold: 0.1 },
