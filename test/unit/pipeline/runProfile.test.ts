@@ -1,0 +1,97 @@
+// The whole pipeline on real inputs: runProfile on the converted stories260K (real trained
+// weights, ../shared) and on a generated BERT classifier with its tokenizer. The report must match
+// its JSON Schema, agree with the Trace it came from, and with policy `off` equal the dense run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { runProfile } from '../../../src/engine/profile';
+import { CancelledError, InputError } from '../../../src/engine/errors';
+import type { ProfileProgress } from '../../../src/engine/profileRequest';
+import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';
+import { generateFixture } from '../../fixtures/generateFixture';
+
+const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'media/schema/profile-report.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const TEXT = readFileSync(path.join(REPO_ROOT, 'media/samples/default.txt'), 'utf8');
+
+test('stories260K, policy off: the engine equals the dense reference', async () => {
+  const { onnxPath } = await convertStories260K();
+  const { report, trace } = await runProfile({ modelPath: onnxPath, texts: [TEXT.slice(0, 120)], policy: 'off', hardware: 'spatten-1x' });
+  const m = report.accuracy.metrics;
+  assert.ok(m.maxLogitDiff.value <= 1e-4, `max |logit diff| ${m.maxLogitDiff.value}`);
+  assert.equal(m.top1Agreement.value, 1);
+  assert.ok(Math.abs(m.perplexityDelta.value) < 1e-3, `perplexity delta ${m.perplexityDelta.value}`);
+  assert.equal(report.summary.keysFetched.value, 1);
+  assert.equal(report.summary.refetchRate.value, 0);
+  assert.ok(trace.rows.every((r) => r.keysFetched === r.sentenceLength && r.valuesFetched === r.sentenceLength));
+  // Same work on the same hardware: no speedup, no DRAM saving.
+  assert.ok(Math.abs(report.summary.speedup.value - 1) < 1e-9, `speedup ${report.summary.speedup.value}`);
+  assert.ok(Math.abs(report.summary.dramReduction.value - 1) < 1e-9);
+});
+
+test('stories260K, paper-gpt2-small with generation: a consistent, schema-valid report', async () => {
+  const { onnxPath } = await convertStories260K();
+  const stages = new Set<string>();
+  const { report, trace } = await runProfile(
+    { modelPath: onnxPath, texts: [TEXT], policy: 'paper-gpt2-small', hardware: 'spatten-1x', generateTokens: 8 },
+    (p: ProfileProgress) => stages.add(p.stage),
+  );
+  assert.ok(validate(report), JSON.stringify(validate.errors?.slice(0, 5)));
+  assert.deepEqual([...stages].sort(), ['engine', 'load', 'reference', 'report', 'simulate']);
+  const m = report.model;
+  assert.deepEqual([m.family, m.layers, m.heads, m.kvHeads, m.headDim, m.hiddenSize], ['llama', 5, 8, 4, 8, 64]);
+  const inputTokens = report.input.tokens.filter((t) => t.start >= 0 || t.protected).length;
+  assert.equal(report.input.tokens.length, inputTokens + 8, 'input tokens + 8 generated');
+  assert.equal(report.accuracy.generated?.length, 8);
+  assert.equal(report.layers.length, 5);
+  assert.equal(report.tokens.cumulativeImportance.length, 5);
+  for (const row of report.tokens.cumulativeImportance) assert.equal(row.length, report.input.tokens.length);
+  // The summary agrees with the trace it was computed from.
+  const kl = trace.rows.reduce((a, r) => a + r.keysFetched / r.sentenceLength, 0) / trace.rows.length;
+  assert.ok(Math.abs(report.summary.keysFetched.value - kl) < 1e-12);
+  assert.ok(report.summary.keysFetched.value < 1 && report.summary.valuesFetched.value < report.summary.keysFetched.value);
+  assert.ok(report.summary.dramReduction.value > 1, 'pruning and 6-bit K/V must cut DRAM traffic');
+  const layerCycles = report.layers.reduce((a, l) => a + l.cycles, 0);
+  assert.ok(Math.abs(layerCycles / report.summary.latency.value / report.summary.clock.value - 1) < 1e-9);
+  // Every summary number says its unit and where it came from.
+  for (const [k, v] of Object.entries(report.summary)) {
+    assert.ok(Number.isFinite(v.value), `${k} = ${v.value}`);
+    assert.ok(v.unit && ['measured', 'modelled', 'configured'].includes(v.source), k);
+  }
+  // The generated text is real stories260K output, decoded by its tokenizer.
+  assert.ok(report.accuracy.generated!.every((g) => typeof g.text === 'string' && g.id >= 0 && g.id < 512));
+});
+
+test('BERT classifier fixture with its tokenizer: encoder mode, classifier accuracy', async () => {
+  const fx = generateFixture('bert', 'fp32', { withTokenizer: true });
+  const { report } = await runProfile({ modelPath: fx.path, texts: ['the quick brown fox jumps over the lazy dog', 'hello world'], policy: 'paper-bert', hardware: 'spatten-1/8' });
+  assert.ok(validate(report), JSON.stringify(validate.errors?.slice(0, 5)));
+  assert.equal(report.mode, 'encoder');
+  assert.equal(report.accuracy.kind, 'classifier');
+  const agree = report.accuracy.metrics.labelAgreement;
+  assert.ok(agree.value >= 0 && agree.value <= 1 && agree.source === 'measured');
+  assert.match(agree.note ?? '', /mean of 2 inputs, 95% CI/);
+  assert.equal(report.model.family, 'bert');
+});
+
+test('bad inputs are InputErrors naming what and where; cancellation is a CancelledError', async () => {
+  const dir = path.join(REPO_ROOT, '.test-cache', 'bad-models');
+  mkdirSync(dir, { recursive: true });
+  const junk = path.join(dir, 'junk.onnx');
+  writeFileSync(junk, Buffer.from('definitely not a protobuf model file \u0000\u0001\u0002'));
+  await assert.rejects(runProfile({ modelPath: junk, texts: ['hi'], policy: 'off', hardware: 'spatten-1x' }), (e) => e instanceof InputError && e.message.includes('junk.onnx'));
+  await assert.rejects(runProfile({ modelPath: path.join(dir, 'missing.onnx'), texts: ['hi'], policy: 'off', hardware: 'spatten-1x' }), (e) => e instanceof InputError && e.message.includes('missing.onnx'));
+  const { onnxPath } = await convertStories260K();
+  await assert.rejects(runProfile({ modelPath: onnxPath, texts: ['x'], policy: 'no-such-policy', hardware: 'spatten-1x' }), (e) => e instanceof InputError && /no-such-policy/.test(e.message));
+  await assert.rejects(runProfile({ modelPath: onnxPath, texts: ['x'], policy: 'off', hardware: 'spatten-2x' }), (e) => e instanceof InputError && /spatten-2x/.test(e.message));
+  await assert.rejects(runProfile({ modelPath: onnxPath, texts: [], policy: 'off', hardware: 'spatten-1x' }), InputError);
+  const controller = new AbortController();
+  await assert.rejects(
+    runProfile({ modelPath: onnxPath, texts: [TEXT], policy: 'paper-gpt2-small', hardware: 'spatten-1x', generateTokens: 32, signal: controller.signal }, (p) => {
+      if (p.stage === 'engine') controller.abort();
+    }),
+    (e) => e instanceof CancelledError,
+  );
+});
