@@ -51,6 +51,8 @@ export class SpattenAttentionCore implements AttentionCore {
   private tokens: CascadeTokenPruning;
   private heads: CascadeHeadPruning;
   private topK: QuickSelectTopK;
+  /** Pivots for recomputed (replayed) rows, so they do not shift the main sequence's rounds. */
+  private replayTopK: QuickSelectTopK;
   private recorder: SpattenRecorder;
   private readonly row = new AttentionRowScratch();
   private aliveKeys = new Int32Array(0);
@@ -73,6 +75,7 @@ export class SpattenAttentionCore implements AttentionCore {
     this.tokens = new CascadeTokenPruning(dims.layers);
     this.heads = new CascadeHeadPruning(dims.layers, dims.heads);
     this.topK = new QuickSelectTopK(seededRandom(policy.topK.seed));
+    this.replayTopK = new QuickSelectTopK(seededRandom(policy.topK.seed ^ 0x5bd1e995));
     this.recorder = new SpattenRecorder(dims.layers, dims.heads);
     this.computedUpTo = new Int32Array(dims.layers);
     const q = policy.quantization;
@@ -144,7 +147,7 @@ export class SpattenAttentionCore implements AttentionCore {
         if (counted) this.importance.addRow(probs, this.aliveKeys, nVis);
         let values = nVis;
         if (p.localVPruning.enabled) {
-          const pruned = pruneLocalValues(probs, nVis, p.localVPruning.keepFraction, this.topK);
+          const pruned = pruneLocalValues(probs, nVis, p.localVPruning.keepFraction, counted ? this.topK : this.replayTopK);
           values = pruned.kept;
           if (counted) localRounds.push(pruned.result.roundSizes);
         }
@@ -350,6 +353,7 @@ export class SpattenAttentionCore implements AttentionCore {
     this.tokens = new CascadeTokenPruning(this.dims.layers);
     this.heads = new CascadeHeadPruning(this.dims.layers, this.dims.heads);
     this.topK = new QuickSelectTopK(seededRandom(this.policy.topK.seed));
+    this.replayTopK = new QuickSelectTopK(seededRandom(this.policy.topK.seed ^ 0x5bd1e995));
     this.recorder = new SpattenRecorder(this.dims.layers, this.dims.heads);
     this.contextByStep.clear();
     this.computedUpTo.fill(0);

@@ -111,7 +111,7 @@ test('decode steps that re-run the whole prefix count only the new row (same dec
   }
   assert.deepEqual(prefix.tokenPrunedAtLayer(), cached.tokenPrunedAtLayer());
   assert.deepEqual(prefix.tokenImportanceByLayer(), cached.tokenImportanceByLayer());
-  const rows = (c: typeof cached) => c.trace().rows.map((r) => [r.step, r.layer, r.queries, r.keysFetched]);
+  const rows = (c: typeof cached) => c.trace().rows.map((r) => [r.step, r.layer, r.queries, r.keysFetched, r.tokenTopK?.roundSizes]);
   assert.deepEqual(rows(prefix), rows(cached));
   const flops = (c: typeof cached) => c.trace().layerSteps!.map((s) => [s.attentionFlops, s.fcFlops]);
   assert.deepEqual(flops(prefix), flops(cached));
