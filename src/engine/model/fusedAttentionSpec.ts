@@ -1,6 +1,8 @@
 // Reads ORT-fused attention nodes (com.microsoft Attention, MultiHeadAttention,
 // GroupQueryAttention) into what the engine needs to compute them, and refuses the attributes
-// and inputs it does not model, naming them.
+// and inputs it does not model, naming them. Past K/V inputs are ignored (the runtime feeds them
+// empty): the engine owns the KV cache, and a fused node's present outputs may only be model
+// outputs.
 
 import type { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
@@ -68,7 +70,6 @@ export function readFusedCore(g: GraphIndex, n: onnx.INodeProto, anchorIndex: nu
   if (op === 'Attention') {
     refuseAttr(n, 'do_rotary', (v) => v !== 0, 0, 'rotary inside Attention is not modelled');
     refuseAttr(n, 'past_present_share_buffer', (v) => v !== 0, 0, 'shared past/present buffers are not modelled');
-    if (opt(n, 4)) refuse(n, "input 'past' is connected: feed a model exported without past (the engine owns the KV cache)");
     if (opt(n, 5)) refuse(n, "input 'attention_bias' (relative position bias) is not modelled");
     const weights = opt(n, 1) ?? refuse(n, 'missing weights input');
     const w = constantTensor(g, weights);
@@ -89,7 +90,6 @@ export function readFusedCore(g: GraphIndex, n: onnx.INodeProto, anchorIndex: nu
     evidence = causal ? 'Attention unidirectional=1' : 'Attention unidirectional=0 (bidirectional)';
     fused = { op: 'Attention', input: opt(n, 0) ?? refuse(n, 'missing input'), weights, bias: opt(n, 2), maskIndex: opt(n, 3), qkvHiddenSizes: qkv, maskFilterValue };
   } else if (op === 'MultiHeadAttention') {
-    if (opt(n, 6) || opt(n, 7)) refuse(n, 'past_key/past_value are connected: feed a model exported without past (the engine owns the KV cache)');
     if (opt(n, 9)) refuse(n, "input 'cache_indirection' (beam search) is not modelled");
     causal = attrInt(n, 'unidirectional', 0) === 1;
     evidence = causal ? 'MultiHeadAttention unidirectional=1' : 'MultiHeadAttention without unidirectional (bidirectional)';

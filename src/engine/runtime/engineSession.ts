@@ -88,8 +88,13 @@ export interface ScoreResult {
 /** How decode steps run: on the new token with the engine's cache, or re-running the prefix. */
 export type DecodeMode = 'kv-cache' | 'full-prefix';
 
-/** Max |diff| between the cached decode step and a full pass for the cache to be trusted. */
+/**
+ * Max |diff| between a cached decode step and a full pass for the cache to be trusted: absolute,
+ * or relative to the largest logit (fp16 models round differently in the two paths). A position
+ * or mask derived from the sequence length changes logits by O(1) of their scale.
+ */
 const DECODE_PROBE_TOLERANCE = 1e-3;
+const DECODE_PROBE_RELATIVE = 2e-3;
 
 export class EngineSession {
   private decodeRunner: SegmentRunner | null = null;
@@ -236,8 +241,12 @@ export class EngineSession {
       const a = EngineSession.lastRow(full);
       const b = EngineSession.lastRow(step);
       let diff = 0;
-      for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
-      if (diff <= DECODE_PROBE_TOLERANCE) {
+      let scale = 0;
+      for (let i = 0; i < a.length; i++) {
+        diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        scale = Math.max(scale, Math.abs(a[i]));
+      }
+      if (diff <= Math.max(DECODE_PROBE_TOLERANCE, DECODE_PROBE_RELATIVE * scale)) {
         this.decode = { mode: 'kv-cache', reason: `cached decode step matches the full pass (max |diff| ${diff.toExponential(2)})` };
         return;
       }
