@@ -64,17 +64,15 @@ export class ImportanceDecorations implements vscode.Disposable {
       tokens.forEach((t, i) => {
         const f = facts[i];
         if (!f) return;
-        if (f.prunedAtLayer >= 0) {
-          pruned.push({ range: t.range });
-          return;
-        }
+        // Pruned tokens keep the heat of the layer that pruned them, with their text faded.
+        if (f.prunedAtLayer >= 0) pruned.push({ range: t.range });
         const share = max > 0 && Number.isFinite(f.importance) ? f.importance / max : 0;
         byLevel[Math.min(HEAT_LEVELS - 1, Math.floor(share * HEAT_LEVELS))]!.push(t.range);
       });
     }
     this.heat.forEach((type, level) => editor.setDecorations(type, byLevel[level]!));
     editor.setDecorations(this.pruned, pruned);
-    const count = pruned.length + byLevel.reduce((n, r) => n + r.length, 0);
+    const count = byLevel.reduce((n, r) => n + r.length, 0);
     const key = editor.document.uri.toString();
     this.applied.set(key, (this.applied.get(key) ?? 0) + count);
   }

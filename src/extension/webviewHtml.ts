@@ -43,7 +43,7 @@ export function reportHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
 <title>SpAtten Report</title>
 </head>
 <body>
-<div id="app" data-host="vscode"></div>
+<main id="app"></main>
 <script nonce="${nonce}" src="${escapeHtml(script.toString())}"></script>
 </body>
 </html>`;

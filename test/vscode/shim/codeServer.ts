@@ -5,7 +5,7 @@
 // The runtime is installed by scripts/install-vscode-runtime.sh into $SPATTEN_VSCODE_RUNTIME or
 // ~/.cache/spatten-vscode-runtime; chromium comes from apt (/usr/bin/chromium).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,10 +182,4 @@ export async function launchChromium(runtime: VsCodeRuntime, tmpDir: string): Pr
       '--disable-component-update', '--disable-sync'],
     env: { ...process.env, ...xdgInside(path.join(tmpDir, 'chromium-xdg')) } as Record<string, string>,
   });
-}
-
-/** Merges settings into the running server's user settings file (VS Code picks the change up live). */
-export function updateUserSettings(server: CodeServer, settings: Record<string, unknown>): void {
-  const current = JSON.parse(readFileSync(server.userSettingsFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(server.userSettingsFile, JSON.stringify({ ...current, ...settings }, null, 2));
 }

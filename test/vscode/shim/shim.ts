@@ -26,7 +26,7 @@ function parseCommandLine(argv: string[]): CommandLine {
 }
 
 /** Workbench chatter of an offline code-server that says nothing about the suite. */
-const NOISE = /open-vsx\.org|authentication provider|Creating a socket|connection token|reconnection-grace-time|AccountPolicyGate|AgentHost|\[Service Worker\]|Updating additional builtin|^\s+at /;
+const NOISE = /open-vsx\.org|authentication provider|Creating a socket|connection token|reconnection-grace-time|AccountPolicyGate|AgentHost|\[Service Worker\]|Updating additional builtin|Creation of workbench contribution|^\s+at /;
 
 const SUITE_TIMEOUT_MS = Number(process.env.SPATTEN_SUITE_TIMEOUT_MS ?? 10 * 60_000);
 

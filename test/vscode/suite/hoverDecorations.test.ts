@@ -45,7 +45,7 @@ suite('hover and importance decorations', () => {
   test('decorations appear after a profile, toggle off and on, and go on edit and on close', async () => {
     const api = await activateExtension();
     const document = await vscode.workspace.openTextDocument({ content: 'One day, a little girl named Lily found a needle in her room.', language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(document);
+    await vscode.window.showTextDocument(document);
     await profileDone({ modelPath: bundledModelPath(), documentUri: document.uri.toString() });
     await waitFor('decorations', () => api.decoratedRanges(document.uri) > 0);
     const decorated = api.decoratedRanges(document.uri);
@@ -54,7 +54,9 @@ suite('hover and importance decorations', () => {
     assert.equal(await vscode.commands.executeCommand('spatten.toggleDecorations'), true);
     assert.equal(api.decoratedRanges(document.uri), decorated);
     // An edit makes the offsets stale: decorations and hovers go.
-    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'X '));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(0, 0), 'X ');
+    assert.ok(await vscode.workspace.applyEdit(edit));
     await waitFor('decorations cleared after an edit', () => api.decoratedRanges(document.uri) === 0);
     assert.equal((await hoverAt(document, 'Lily')).includes('SpAtten'), false);
     // Profile again, then close the editor.

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ProfileReport } from '../../../src/engine/report/profileReport';
 import {
-  launchChromium, locateRuntime, REPO_ROOT, startCodeServer, TEST_WORKSPACE, updateUserSettings, type CodeServer,
+  launchChromium, locateRuntime, REPO_ROOT, startCodeServer, TEST_WORKSPACE, type CodeServer,
 } from '../shim/codeServer';
 import { hoverWord, openFromExplorer, pickItem, quickInputTitle, runCommand, sleep, waitForQuickInput, waitForWorkbench, webview } from './workbench';
 
@@ -21,6 +21,8 @@ const EXTENSION_ROOT = process.env.SPATTEN_EXTENSION_DEV_PATH ?? REPO_ROOT;
 const EXPORTED = path.join(TEST_WORKSPACE, 'model-spatten.json');
 /** A copy of the bundled model at the workspace root (git-ignored), opened from the explorer. */
 const MODEL_COPY = path.join(TEST_WORKSPACE, 'stories260K.onnx');
+/** A word near the start of story.txt (visible however narrow the editor group is). */
+const HOVER_WORD = 'time';
 const THEMES = { dark: 'Dark 2026', light: 'Light 2026' } as const;
 
 describe('VS Code UI: profile, report, export, hover, model summary', () => {
@@ -40,7 +42,7 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     tmpDir = mkdtempSync(path.join(os.tmpdir(), 'spatten-vscode-ui-'));
     server = await startCodeServer({
       runtime, tmpDir,
-      settings: { 'workbench.colorTheme': THEMES.dark, 'workbench.editorAssociations': { '*.onnx': 'spatten.modelSummary' } },
+      settings: { 'workbench.colorTheme': THEMES.dark, 'editor.minimap.enabled': false, 'workbench.editorAssociations': { '*.onnx': 'spatten.modelSummary' } },
     });
     context = await launchChromium(runtime, tmpDir);
     page = context.pages()[0] ?? (await context.newPage());
@@ -52,7 +54,7 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
   after(async () => {
     await context?.close().catch(() => undefined);
     await server?.stop();
-    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+    if (tmpDir && !process.env.SPATTEN_KEEP_TMP) rmSync(tmpDir, { recursive: true, force: true });
     rmSync(EXPORTED, { force: true });
     rmSync(MODEL_COPY, { force: true });
   });
@@ -87,13 +89,14 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     await sleep(200);
     report = JSON.parse(readFileSync(EXPORTED, 'utf8')) as ProfileReport;
     assert.equal(report.version, 1);
-    const cards = await frame.locator('[data-metric]').evaluateAll((els) =>
-      els.map((e) => ({ key: e.getAttribute('data-metric')!, value: e.querySelector('.num[data-value]')?.getAttribute('data-value') ?? null })));
-    assert.ok(cards.length >= 3, `summary cards on screen (${cards.length})`);
-    for (const card of cards) {
-      const q = report.summary[card.key];
-      assert.ok(q, `summary.${card.key} is in the JSON`);
-      assert.equal(Number(card.value), q.value, `summary.${card.key} on screen equals the JSON`);
+    // Every summary metric of the report is on screen with the same number (data-value is the raw JSON number).
+    const onScreen = new Map(await frame.locator('[data-metric]').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-metric')!, e.querySelector('.num[data-value]')?.getAttribute('data-value') ?? null] as [string, string | null])));
+    const keys = Object.keys(report.summary);
+    assert.ok(keys.length >= 3, `the report has summary metrics (${keys.length})`);
+    for (const key of keys) {
+      assert.ok(onScreen.has(key), `summary.${key} has a card on screen`);
+      assert.equal(Number(onScreen.get(key)), report.summary[key]!.value, `summary.${key} on screen equals the JSON`);
     }
     const subtitle = await frame.locator('.report-header .subtitle').innerText();
     assert.ok(subtitle.includes(`${report.input.tokens.length} tokens`), subtitle);
@@ -110,11 +113,11 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
   });
 
   it('hovering a profiled word shows its importance from the report', async () => {
-    const text = await hoverWord(page, 'Lily');
+    const text = await hoverWord(page, HOVER_WORD);
     assert.match(text, /SpAtten token importance/);
-    const offset = report.input.text.indexOf('Lily');
+    const offset = report.input.text.indexOf(HOVER_WORD);
     const index = report.input.tokens.findIndex((t) => t.start >= 0 && t.start <= offset && offset < t.end);
-    assert.ok(index >= 0, 'a token covers "Lily"');
+    assert.ok(index >= 0, `a token covers "${HOVER_WORD}"`);
     const pruned = report.tokens.prunedAtLayer[index]!;
     const layer = pruned >= 0 ? pruned : report.tokens.cumulativeImportance.length - 1;
     assert.ok(text.includes(report.tokens.cumulativeImportance[layer]![index]!.toFixed(4)), `hover shows the token's importance: ${text}`);
@@ -133,8 +136,16 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
   });
 
   it('light theme screenshots', async () => {
-    updateUserSettings(server!, { 'workbench.colorTheme': THEMES.light });
+    // Preferences: Color Theme writes workbench.colorTheme to the user settings.
+    await runCommand(page, 'Preferences: Color Theme', async () => (await page.locator('.quick-input-widget .monaco-list-row', { hasText: THEMES.light }).count()) > 0);
+    await pickItem(page, THEMES.light);
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
     await page.locator('.monaco-workbench.vs').waitFor({ timeout: 20_000 });
+    const deadline = Date.now() + 10_000;
+    const theme = () => (JSON.parse(readFileSync(server!.userSettingsFile, 'utf8')) as Record<string, unknown>)['workbench.colorTheme'];
+    // VS Code drops the key when the value equals the default (Light 2026 is the web default).
+    while (theme() === THEMES.dark && Date.now() < deadline) await sleep(200);
+    assert.ok(theme() === THEMES.light || theme() === undefined, `workbench.colorTheme is now ${String(theme())}`);
     await sleep(800);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-model-light.png') });
     // Back to the report (its tab is in the second group) and the story for the hover.
@@ -148,7 +159,7 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     await sleep(800);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tokens-light.png') });
     await page.locator('.tab', { hasText: 'story.txt' }).first().click();
-    await hoverWord(page, 'Lily');
+    await hoverWord(page, HOVER_WORD);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-hover-light.png') });
   });
 });
