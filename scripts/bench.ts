@@ -48,9 +48,16 @@ async function benchBert(runs: number, seq: number): Promise<void> {
   const engine = await EngineSession.create({ proto: fx.proto }, d);
   const ref = await ReferenceModel.create(fx.proto, d);
   const ids = Array.from({ length: seq }, (_, i) => 1 + ((i * 37) % (fx.config.vocab - 1)));
+  const before = engine.timings();
   const e = await median(runs, () => engine.runEncoder(ids, denseAttentionCore));
+  const after = engine.timings();
   const o = await median(runs, () => ref.run(ids));
   line(`BERT-base encoder, ${seq} tokens`, e, o, `${d.cores.length} layers, ${engine.summary().heads} heads, median of ${runs}`);
+  // Mean split of the engine's time over the warm-up and timed runs.
+  const n = runs + 1;
+  console.log(
+    `${''.padEnd(34)} engine split: ORT segments ${((after.segmentMs - before.segmentMs) / n).toFixed(1)} ms, attention cores in TypeScript ${((after.coreMs - before.coreMs) / n).toFixed(1)} ms (mean per run)`,
+  );
   await engine.release();
   await ref.release();
 }
