@@ -129,6 +129,13 @@ export async function runProfile(req: ProfileRequest, onProgress: ProgressSink =
     const trace = core.trace(policy.name);
     const sim = simulate(trace, hardware, { timing: 'pipelined', denseBits: 32, timeline: { maxEvents: 20_000 } });
     const additive = simulate(trace, hardware, { timing: 'additive', denseBits: 32 });
+    // Decoders: the generation stage alone (decode steps, the memory-bound part the paper's GPT-2
+    // figures describe), besides the whole run including the compute-bound prompt pass.
+    const decodeRows = trace.rows.filter((r) => r.step >= 0);
+    const decode =
+      mode === 'generation' && decodeRows.length > 0 && decodeRows.length < trace.rows.length
+        ? simulate({ ...trace, rows: decodeRows, layerSteps: trace.layerSteps?.filter((s) => s.step >= 0) }, hardware, { timing: 'pipelined', denseBits: 32 })
+        : undefined;
     lap('simulate', tSim);
     throwIfAborted(signal);
 
@@ -147,6 +154,7 @@ export async function runProfile(req: ProfileRequest, onProgress: ProgressSink =
       core,
       sim,
       additive,
+      decode,
       trace,
       comparisons,
       timings,

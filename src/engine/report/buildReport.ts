@@ -31,6 +31,8 @@ export interface ReportInputs {
   core: SpattenAttentionCore;
   sim: SimulationResult;
   additive: SimulationResult;
+  /** Decoders: the decode steps alone (no prompt pass), pipelined model. */
+  decode?: SimulationResult;
   trace: Trace;
   comparisons: OutputComparison[];
   /** Wall times in ms (measured). */
@@ -130,6 +132,17 @@ function summaryOf(x: ReportInputs): Record<string, Quantity> {
     refetchRate: q(f.refetch, 'fraction', 'measured', 'query rows whose K LSBs were refetched (progressive quantization)'),
     tokens: q(x.ids.length, 'tokens', 'measured', 'tokens in the profiled sequence (input + generated)'),
     clock: q(hardware.clockHz, 'Hz', 'configured', `${hardware.name} clock`),
+    ...(x.decode ? decodeSummary(x.decode, hw) : {}),
+  };
+}
+
+/** The generation stage alone: what the paper's GPT-2 figures (32 generated tokens) measure. */
+function decodeSummary(d: SimulationResult, hw: string): Record<string, Quantity> {
+  return {
+    speedupDecode: q(d.speedup, '×', 'modelled', `decode steps only (no prompt pass): dense / SpAtten cycles on ${hw}`),
+    dramReductionDecode: q(d.denseDramBytes / d.dramBytes, '×', 'modelled', 'decode steps only: dense fp32 / SpAtten DRAM bytes'),
+    latencyDecode: q(d.seconds, 's', 'modelled', `decode steps only: SpAtten latency on ${hw}`),
+    energySavingDecode: q(d.denseEnergyJoules / d.energyJoules, '×', 'modelled', 'decode steps only: dense / SpAtten energy'),
   };
 }
 
@@ -199,6 +212,10 @@ export function buildReport(x: ReportInputs): ProfileReport {
     timings,
     warnings: x.warnings,
   };
+  // The headline accuracy figure of the model kind, as a summary card.
+  const m = report.accuracy.metrics;
+  const impact = m.perplexityDelta ?? m.labelAgreement ?? m.top1Agreement;
+  if (impact) report.summary.accuracyImpact = { ...impact, note: `${m.perplexityDelta ? 'perplexity delta' : m.labelAgreement ? 'label agreement' : 'top-1 agreement'}: ${impact.note ?? ''}` };
   const timeline = timelineOf(x.sim);
   if (timeline) report.timeline = timeline;
   return report;

@@ -28,7 +28,12 @@ export interface SpattenPolicy {
     protect: { sinkTokens: number; recentTokens: number; positions: number[] };
   };
   headPruning: { enabled: boolean; schedule: HeadSchedule };
-  localVPruning: { enabled: boolean; keepFraction: number };
+  /**
+   * inPromptPass: also prune in a decoder's prompt pass (step -1). Off by default: the prompt pass
+   * fetches each V row once for all its queries, so there is no DRAM to save, and one top-k per
+   * query would make the top-k engine the bottleneck. Encoders always prune when enabled.
+   */
+  localVPruning: { enabled: boolean; keepFraction: number; inPromptPass: boolean };
   quantization: {
     /** off: float; static: Q, K, V at fixed widths; progressive: K MSBs first, LSB refetch below threshold. */
     mode: 'off' | 'static' | 'progressive';
@@ -56,7 +61,7 @@ const OFF: SpattenPolicy = {
     protect: { sinkTokens: 0, recentTokens: 0, positions: [] },
   },
   headPruning: { enabled: false, schedule: { kind: 'none' } },
-  localVPruning: { enabled: false, keepFraction: 1 },
+  localVPruning: { enabled: false, keepFraction: 1, inPromptPass: false },
   quantization: { mode: 'off', queryBits: 16, keyBits: 8, keyLsbBits: 4, valueBits: 8, threshold: 0 },
   topK: { seed: 1 },
 };

@@ -114,6 +114,7 @@ export class SpattenAttentionCore implements AttentionCore {
     const { qSrc, kScore, kFull, vSrc } = this.operands.prepare(call, p.quantization, this.aliveKeys, nAlive);
     const progressive = p.quantization.mode === 'progressive';
     const threshold = p.quantization.threshold;
+    const localV = p.localVPruning.enabled && (!generation || step >= 0 || p.localVPruning.inPromptPass);
     let attentionFlops = 0;
     let headsAlive = 0;
     const kvAlive = new Uint8Array(Hkv);
@@ -146,7 +147,7 @@ export class SpattenAttentionCore implements AttentionCore {
         }
         if (counted) this.importance.addRow(probs, this.aliveKeys, nVis);
         let values = nVis;
-        if (p.localVPruning.enabled) {
+        if (localV) {
           const pruned = pruneLocalValues(probs, nVis, p.localVPruning.keepFraction, counted ? this.topK : this.replayTopK);
           values = pruned.kept;
           if (counted) localRounds.push(pruned.result.roundSizes);
@@ -166,7 +167,7 @@ export class SpattenAttentionCore implements AttentionCore {
       // reused by the row's queries (a causal prompt masks some of them per query; the datapath
       // still streams them). Local V pruning picks V rows per query: the mean over the queries.
       const keysFetched = rows > 0 ? nAlive : 0;
-      const valuesFetched = rows === 0 ? 0 : p.localVPruning.enabled ? Math.round(valuesSum / rows) : nAlive;
+      const valuesFetched = rows === 0 ? 0 : localV ? Math.round(valuesSum / rows) : nAlive;
       const traceRow: TraceRow = {
         step: traceStep,
         layer,
@@ -182,7 +183,7 @@ export class SpattenAttentionCore implements AttentionCore {
         rescaleImportance: p.tokenPruning.enabled && p.tokenPruning.scoring === 'average',
         maxProbability,
       };
-      if (p.localVPruning.enabled && rows > 0) {
+      if (localV && rows > 0) {
         traceRow.localVTopK = { n: Math.round(visibleSum / rows), k: valuesFetched, roundSizes: medianWork(localRounds) };
       }
       this.recorder.rows.push(traceRow);

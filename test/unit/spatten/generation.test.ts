@@ -116,3 +116,24 @@ test('decode steps that re-run the whole prefix count only the new row (same dec
   const flops = (c: typeof cached) => c.trace().layerSteps!.map((s) => [s.attentionFlops, s.fcFlops]);
   assert.deepEqual(flops(prefix), flops(cached));
 });
+
+test('local V pruning skips the prompt pass unless inPromptPass is set', () => {
+  const withV = (inPromptPass: boolean) => {
+    const core = createSpattenCore({ extends: 'off', localVPruning: { enabled: true, keepFraction: 0.5, inPromptPass } }, dims);
+    const prompt = runStep(core, -1);
+    runStep(core, 0);
+    return { prompt, rows: core.trace().rows };
+  };
+  const skip = withV(false);
+  // Prompt rows: no local-V top-k, every visible V row kept: query i (uniform over i + 1 keys,
+  // V[j] = j) outputs i / 2, exactly dense attention.
+  assertClose(skip.prompt[0], [0, 0.5, 1, 1.5], 1e-6, 'prompt output undisturbed');
+  assert.deepEqual(skip.rows.filter((r) => r.step === -1).map((r) => [r.valuesFetched, r.localVTopK]), [[4, undefined], [4, undefined]]);
+  // Decode step 0 prunes: 5 keys visible, keep 0.5 -> 2 values, one top-k call of n = 5, k = 2.
+  assert.deepEqual(skip.rows.filter((r) => r.step === 0).map((r) => [r.valuesFetched, r.localVTopK?.n, r.localVTopK?.k]), [[2, 5, 2], [2, 5, 2]]);
+  const all = withV(true);
+  // In the prompt pass too: query 3 sees 4 keys at 1/4 each, keeps 2 (ties broken by position:
+  // V rows 0 and 1, probabilities not renormalized) -> (0 + 1) / 4 = 0.25.
+  assert.equal(all.prompt[0][3], 0.25);
+  assert.ok(all.rows.filter((r) => r.step === -1).every((r) => r.localVTopK !== undefined));
+});
