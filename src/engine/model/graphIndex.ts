@@ -4,6 +4,8 @@
 
 import { onnx } from 'onnx-proto';
 import type Long from 'long';
+import { constantNodeTensor } from '../onnx/constantTensors';
+import { integerValues, tensorElementCount, tensorToFloat32 } from '../onnx/tensorData';
 
 export type IntLike = number | Long;
 
@@ -83,55 +85,19 @@ export function attrInts(n: onnx.INodeProto, name: string): number[] | undefined
 
 const DT = onnx.TensorProto.DataType;
 
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
 /**
- * Numeric values of a constant tensor (as doubles), for the small constants discovery reasons
- * about (scales, masks, shapes). Returns undefined for types it does not read or external data.
+ * Numeric values of a constant tensor, for the small constants discovery reasons about (scales,
+ * masks, shapes). Undefined for tensors over `maxElements`, external data or unreadable types.
  */
 export function tensorValues(t: onnx.ITensorProto, maxElements = 1 << 20): number[] | undefined {
-  const count = (t.dims ?? []).reduce<number>((a, d) => a * toNum(d), 1);
-  if (count > maxElements) return undefined;
-  const raw = t.rawData && t.rawData.length > 0 ? t.rawData : undefined;
-  const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
-  const out: number[] = [];
-  switch (t.dataType) {
-    case DT.FLOAT:
-      if (view) for (let i = 0; i < count; i++) out.push(view.getFloat32(i * 4, true));
-      else out.push(...(t.floatData ?? []));
-      break;
-    case DT.DOUBLE:
-      if (view) for (let i = 0; i < count; i++) out.push(view.getFloat64(i * 8, true));
-      else out.push(...(t.doubleData ?? []));
-      break;
-    case DT.FLOAT16:
-      if (view) for (let i = 0; i < count; i++) out.push(halfToFloat(view.getUint16(i * 2, true)));
-      else out.push(...(t.int32Data ?? []).map(halfToFloat));
-      break;
-    case DT.INT64:
-      if (view) for (let i = 0; i < count; i++) out.push(Number(view.getBigInt64(i * 8, true)));
-      else out.push(...(t.int64Data ?? []).map(toNum));
-      break;
-    case DT.INT32:
-      if (view) for (let i = 0; i < count; i++) out.push(view.getInt32(i * 4, true));
-      else out.push(...(t.int32Data ?? []));
-      break;
-    case DT.BOOL:
-    case DT.UINT8:
-      if (view) for (let i = 0; i < count; i++) out.push(view.getUint8(i));
-      else out.push(...(t.int32Data ?? []));
-      break;
-    default:
-      return undefined;
+  if (tensorElementCount(t) > maxElements) return undefined;
+  try {
+    return t.dataType === DT.INT64 || t.dataType === DT.INT32 || t.dataType === DT.BOOL || t.dataType === DT.UINT8
+      ? integerValues(t)
+      : Array.from(tensorToFloat32(t));
+  } catch {
+    return undefined;
   }
-  return out.length === count ? out : undefined;
 }
 
 /** The constant tensor behind a name: an initializer or the value of a Constant node. */
@@ -139,13 +105,12 @@ export function constantTensor(g: GraphIndex, name: string): onnx.ITensorProto |
   const init = g.initializers.get(name);
   if (init) return init;
   const p = g.producer.get(name);
-  if (p?.opType === 'Constant') {
-    const a = attr(p, 'value');
-    if (a?.t) return a.t;
-    const f = attr(p, 'value_float');
-    if (f) return { dims: [], dataType: DT.FLOAT, floatData: [f.f ?? 0] };
-    const i = attr(p, 'value_int');
-    if (i) return { dims: [], dataType: DT.INT64, int64Data: [i.i ?? 0] };
+  if (p?.opType === 'Constant' && (p.domain ?? '') === '') {
+    try {
+      return constantNodeTensor(p);
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

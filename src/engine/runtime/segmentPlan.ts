@@ -8,6 +8,7 @@ import { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
 import type { GraphIndex } from '../model/graphIndex';
+import { collectConstants } from '../onnx/constantTensors';
 import { inferElemTypes, requireElemType } from './elemTypes';
 
 export interface Segment {
@@ -92,17 +93,13 @@ export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: Disc
   const { nodes, added } = augmentedNodes(g, cores);
   const producer = new Map<string, onnx.INodeProto>();
   for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
-  const constants = new Map<string, onnx.ITensorProto>(g.initializers);
+  const constants = collectConstants(g.graph);
   // Static tensors: initializers and outputs of nodes whose inputs are all static.
   const isStatic = new Set<string>(g.initializers.keys());
   for (const n of nodes) {
     if ((n.input ?? []).every((i) => !i || isStatic.has(i)) && n.opType !== 'RandomNormal' && n.opType !== 'RandomUniform') {
       for (const o of n.output ?? []) if (o) isStatic.add(o);
     }
-  }
-  for (const n of g.nodes) {
-    const t = n.opType === 'Constant' ? (n.attribute ?? []).find((a) => a.name === 'value')?.t : undefined;
-    if (t && n.output?.[0]) constants.set(n.output[0], t);
   }
   const contextOf = new Map<string, number>();
   cores.forEach((c, i) => contextOf.set(c.context.name, i));
