@@ -1,16 +1,17 @@
 // Runs the extension in a real VS Code (code-server 4.139.1 = VS Code 1.139.1, see
-// ../shared/VSCODE-E2E.md), in two parts:
-//   suite  the mocha suite inside the extension host, through the standard runTests() of
-//          @vscode/test-electron with vscodeExecutablePath = test/vscode/shim/code (code-server +
-//          headless chromium; nothing is downloaded);
-//   ui     test/vscode/ui/*.test.ts with node's test runner: playwright-core drives the workbench
-//          like a user (command palette, quick picks, webview, hover) and saves screenshots into
-//          test-artifacts/.
+// ../shared/VSCODE-E2E.md), in three parts:
+//   suite      the mocha suite inside the extension host, through the standard runTests() of
+//              @vscode/test-electron with vscodeExecutablePath = test/vscode/shim/code (code-server
+//              + headless chromium; nothing is downloaded);
+//   untrusted  the same, with the workspace opened in restricted mode (workspace trust on);
+//   ui         test/vscode/ui/*.test.ts with node's test runner: playwright-core drives the workbench
+//              like a user (command palette, quick picks, webview, hover) and saves screenshots into
+//              test-artifacts/.
 // Prints `vscode: N passed, N failed` (read by scripts/test.mjs) and exits non-zero on any failure.
 // A missing prerequisite (runtime, chromium) is a failure under CI=true and a reported skip
 // otherwise; scripts/install-vscode-runtime.sh installs both.
 //
-// Usage: node scripts/run-vscode-tests.mjs [--only suite|ui] [--no-build]
+// Usage: node scripts/run-vscode-tests.mjs [--only suite|untrusted|ui] [--no-build]
 //   SPATTEN_SUITE_GREP=<regex>  run only matching extension-host tests
 //   SPATTEN_SHIM_VERBOSE=1      forward code-server's own log
 import { spawnSync } from 'node:child_process';
@@ -78,8 +79,9 @@ if (totals.failed > 0) finish();
 const workspace = path.join(root, 'test', 'vscode', 'workspace');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'spatten-vscode-run-'));
 
-if (wants('suite')) {
-  const resultFile = path.join(scratch, 'suite-result.json');
+/** One runTests() call; returns mocha's counts (a run that crashed before reporting counts as one failure). */
+async function runSuite(name, env) {
+  const resultFile = path.join(scratch, `${name}-result.json`);
   const t0 = Date.now();
   let code = 0;
   try {
@@ -88,20 +90,23 @@ if (wants('suite')) {
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(root, 'out', 'test', 'suite', 'index.js'),
       launchArgs: [workspace],
-      extensionTestsEnv: { SPATTEN_SUITE_RESULT: resultFile, ...(process.env.SPATTEN_SUITE_GREP ? { SPATTEN_SUITE_GREP: process.env.SPATTEN_SUITE_GREP } : {}) },
+      extensionTestsEnv: { SPATTEN_SUITE_RESULT: resultFile, ...env, ...(process.env.SPATTEN_SUITE_GREP ? { SPATTEN_SUITE_GREP: process.env.SPATTEN_SUITE_GREP } : {}) },
     });
   } catch (error) {
     code = typeof error?.code === 'number' ? error.code : 1;
-    console.error(`[vscode] extension-host suite: ${error?.message ?? error}`);
+    console.error(`[vscode] ${name}: ${error?.message ?? error}`);
   }
   const counts = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined;
   const passed = counts?.passed ?? 0;
-  // A run that crashed before mocha reported counts as one failure.
   const failed = (counts?.failed ?? 0) + (code !== 0 && !(counts?.failed > 0) ? 1 : 0);
   totals.passed += passed;
   totals.failed += failed;
-  lines.push(`extension-host suite: ${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  lines.push(`${name}: ${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
+
+if (wants('suite')) await runSuite('extension-host suite', {});
+// The same extension in restricted mode: no model runs until the workspace is trusted.
+if (wants('untrusted') && !process.env.SPATTEN_SUITE_GREP) await runSuite('extension-host suite, untrusted workspace', { SPATTEN_WORKSPACE_TRUST: 'untrusted' });
 
 if (wants('ui')) {
   const dir = path.join(root, 'test', 'vscode', 'ui');

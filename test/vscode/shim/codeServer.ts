@@ -67,6 +67,8 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives the server's stdout/stderr lines. */
   log?: (line: string) => void;
+  /** Leave workspace trust on: the workspace opens untrusted (restricted mode). Default: trust disabled. */
+  untrustedWorkspace?: boolean;
 }
 
 export interface CodeServer {
@@ -104,7 +106,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const userSettingsFile = path.join(userDataDir, 'User', 'settings.json');
-  writeFileSync(userSettingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2));
+  const trust = options.untrustedWorkspace
+    // Trust on, no modal prompt: the folder simply opens in restricted mode.
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' }
+    : {};
+  writeFileSync(userSettingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...trust, ...options.settings }, null, 2));
   const config = path.join(tmpDir, 'code-server.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const port = await freePort();
@@ -112,7 +118,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     runtime.entry,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', config,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check',
+    ...(options.untrustedWorkspace ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--ignore-last-opened',
     '--vscode-option', 'enable-smoke-test-driver',
   ];

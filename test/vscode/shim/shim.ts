@@ -41,6 +41,9 @@ async function main(): Promise<number> {
   const verbose = process.env.SPATTEN_SHIM_VERBOSE === '1';
   const server = await startCodeServer({
     runtime, tmpDir,
+    // runTests always asks for --disable-workspace-trust; the restricted-mode run asks otherwise
+    // through the environment (extensionTestsEnv reaches the shim too).
+    untrustedWorkspace: process.env.SPATTEN_WORKSPACE_TRUST === 'untrusted',
     log: (line) => { if (verbose) console.error(`[code-server] ${line}`); },
   });
   const context = await launchChromium(runtime, tmpDir);

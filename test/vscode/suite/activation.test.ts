@@ -8,7 +8,11 @@ const loadedOrt = () => Object.keys(require.cache).filter((k) => k.includes(`${'
 
 suite('activation', () => {
   test('the manifest activates lazily, runs on the workspace side and limits untrusted workspaces', () => {
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as Record<string, any>;
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      activationEvents: string[];
+      extensionKind: string[];
+      capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+    };
     assert.ok(!manifest.activationEvents.includes('*'), 'activationEvents must not contain "*"');
     assert.ok(manifest.activationEvents.includes('onCustomEditor:spatten.modelSummary'));
     assert.deepEqual(manifest.extensionKind, ['workspace']);

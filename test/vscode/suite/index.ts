@@ -11,14 +11,19 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'spatten-extension-suite', mocha);
   const grep = process.env.SPATTEN_SUITE_GREP;
   if (grep) mocha.grep(grep);
-  // Order matters: activation checks run before anything loads the engine.
-  await import('./activation.test.js');
-  await import('./profile.test.js');
-  await import('./hoverDecorations.test.js');
-  await import('./export.test.js');
-  await import('./badInput.test.js');
-  await import('./cancel.test.js');
-  await import('./modelEditor.test.js');
+  if (process.env.SPATTEN_WORKSPACE_TRUST === 'untrusted') {
+    // A second VS Code run with the test workspace in restricted mode.
+    await import('./untrustedWorkspace.test.js');
+  } else {
+    // Order matters: activation checks run before anything loads the engine.
+    await import('./activation.test.js');
+    await import('./profile.test.js');
+    await import('./hoverDecorations.test.js');
+    await import('./export.test.js');
+    await import('./badInput.test.js');
+    await import('./cancel.test.js');
+    await import('./modelEditor.test.js');
+  }
   const counts = { passed: 0, failed: 0 };
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
