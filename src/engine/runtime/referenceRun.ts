@@ -78,7 +78,11 @@ export class ReferenceModel {
   private async runRaw(ids: number[] | null, signal?: AbortSignal): Promise<ort.InferenceSession.ReturnType> {
     throwIfAborted(signal);
     const feeds = buildFeeds(this.inputs, { ids, seed: this.seed, given: this.given, sequenceLength: this.sequenceLength });
-    return this.session.run(feeds);
+    try {
+      return await this.session.run(feeds);
+    } catch (e) {
+      throw new InputError('reference model', `onnxruntime failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Plain run over all tokens (positions 0..n-1, full attention mask). */

@@ -105,7 +105,13 @@ export class SegmentRunner {
           inputs[name] = t;
         }
         const t0 = performance.now();
-        const out = await this.sessions[segIdx].run(inputs);
+        let out: ort.InferenceSession.ReturnType;
+        try {
+          out = await this.sessions[segIdx].run(inputs);
+        } catch (e) {
+          // e.g. a position past the model's table: the model's limit, reported, not a crash.
+          throw new InputError(`segment ${stage} of ${this.plan.segments.length}`, `onnxruntime failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
         this.timings.segmentMs += performance.now() - t0;
         for (const [k, v] of Object.entries(out)) store.set(k, v);
         segIdx++;

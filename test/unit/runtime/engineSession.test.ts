@@ -188,3 +188,12 @@ test('geometry discovery cannot read statically is measured when the session is 
   assert.deepEqual([d.summary.heads, d.summary.headDim, d.summary.hiddenSize], [2, 4, 8]);
   await engine.release();
 });
+
+test('running past the model position table is an InputError from onnxruntime, not a crash', async () => {
+  const fx = generateFixture('gpt2', 'fp32');
+  const d = discoverTransformer(fx.proto, 'gpt2.onnx');
+  const engine = await EngineSession.create({ proto: fx.proto }, d);
+  const tooLong = Array.from({ length: fx.config.maxPositions + 4 }, (_, i) => 1 + (i % 50));
+  await assert.rejects(engine.runEncoder(tooLong, denseAttentionCore), (e: unknown) => e instanceof InputError && /onnxruntime failed/.test(e.message));
+  await engine.release();
+});
