@@ -21,7 +21,8 @@
 import type { TraceRow } from '../trace/trace';
 import type { HardwareConfig } from './hardwareConfig';
 import { keyFetchPlan } from './rowWork';
-import { estimateRoundSizes, mixSeed, seededRandom } from './topKEngine';
+import { estimateRoundSizes } from './topKEngine';
+import { mixSeed, seededRandom } from '../seededRandom';
 
 export const ADDITIVE_STAGES = ['dram', 'fill', 'drain', 'tokenTopK', 'localVTopK', 'refetch'] as const;
 export type AdditiveStage = (typeof ADDITIVE_STAGES)[number];

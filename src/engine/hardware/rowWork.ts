@@ -15,7 +15,8 @@
 import type { TraceRow } from '../trace/trace';
 import type { HardwareConfig } from './hardwareConfig';
 import { tensorBytes, transactionRoundedBytes } from './hbmChannel';
-import { mixSeed, topKCallTiming, type TopKTiming } from './topKEngine';
+import { topKCallTiming, type TopKTiming } from './topKEngine';
+import { mixSeed } from '../seededRandom';
 
 export interface WorkOptions {
   /** Bits fetched for tensors marked unquantized (-1). */

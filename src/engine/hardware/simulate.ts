@@ -18,7 +18,8 @@ import { addCounts, assemble, zeroCounts, type LayerAcc, type SimulationResult, 
 export type { HeadSimulation, LayerSimulation, SimulationResult, TimingModel } from './simulationResult';
 export { toLayerHardware } from './simulationResult';
 import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from './timeline';
-import { mixSeed, topKCallTiming, type TopKTiming } from './topKEngine';
+import { topKCallTiming, type TopKTiming } from './topKEngine';
+import { mixSeed } from '../seededRandom';
 
 export interface SimulateOptions {
   timing: TimingModel;

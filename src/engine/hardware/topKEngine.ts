@@ -8,28 +8,7 @@
 // random pivot. For distinct data only the pivot's rank matters, and it is uniform, so the
 // estimate draws ranks directly: O(rounds) per call, no candidate arrays.
 import type { TopKCall } from '../trace/trace';
-
-/** Deterministic 32-bit PRNG (mulberry32); returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Mix small integers into a seed (so each call's estimate is independent of simulation order). */
-export function mixSeed(...parts: number[]): number {
-  let h = 0x811c9dc5;
-  for (const p of parts) {
-    h = Math.imul(h ^ (p & 0xffff), 0x01000193);
-    h = Math.imul(h ^ (p >>> 16), 0x01000193);
-  }
-  return h >>> 0;
-}
+import { seededRandom } from '../seededRandom';
 
 /**
  * Candidates entering each quick-select round when selecting the k largest of n distinct values

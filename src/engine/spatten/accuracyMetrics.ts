@@ -4,7 +4,7 @@
 // generated tokens match before the first divergence. Across a batch: mean with a 95% confidence
 // interval (Student t, or a seeded percentile bootstrap). Logits are row-major [rows, vocab].
 import { InputError } from '../errors';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../seededRandom';
 
 export function argmax(logits: Float32Array, offset = 0, n = logits.length - offset): number {
   let best = 0;

@@ -23,7 +23,7 @@ import { resolvePolicy, type SpattenPolicy } from './policy';
 import { headKeepCounts, keepCount, tokenKeepFractions } from './pruningSchedule';
 import { QuantizedOperands } from './quantizedOperands';
 import { QuickSelectTopK } from './quickSelectTopK';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../seededRandom';
 import { SpattenRecorder } from './spattenRecorder';
 import { TokenImportance } from './tokenImportance';
 import { validateCoreCall, validateCoreDims } from './validateCoreCall';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateRoundSizes, seededRandom, topKCallTiming, topKCyclesFromRounds } from '../../../src/engine/hardware/topKEngine';
+import { estimateRoundSizes, topKCallTiming, topKCyclesFromRounds } from '../../../src/engine/hardware/topKEngine';
+import { seededRandom } from '../../../src/engine/seededRandom';
 
 test('cycles from measured rounds: sum of ceil(n/16) + 3', () => {
   // 1024 -> 512 -> 100: (64 + 3) + (32 + 3) + (7 + 3) = 112.

@@ -6,6 +6,7 @@
 // fills reports elsewhere.
 
 import { PROFILE_REPORT_VERSION } from '../../../src/engine/report/profileReport';
+import { seededRandom } from '../../../src/engine/seededRandom';
 import type {
   LayerHardware,
   ProfileReport,
@@ -31,17 +32,6 @@ const WORDS =
   'fetching fewer keys from DRAM; cascade pruning keeps the salient words such as fox , dog and attention ' +
   'until the final layer </script> of the model .';
 
-/** mulberry32: small deterministic PRNG so the sample is identical on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const q = (value: number, unit: string, source: Quantity['source'], note?: string): Quantity =>
   note === undefined ? { value, unit, source } : { value, unit, source, note };
@@ -72,7 +62,7 @@ export function makeSampleReport(opts: SampleOptions = {}): ProfileReport {
   const H = opts.heads ?? 4;
   const N = opts.tokens ?? 40;
   const mode = opts.mode ?? 'encoder';
-  const rand = prng(opts.seed ?? 7);
+  const rand = seededRandom(opts.seed ?? 7);
   const headDim = 64;
   const { text, tokens } = makeTokens(N);
 

@@ -1,7 +1,7 @@
 // Builders for attention-core calls in the SpAtten tests, and an independent plain dense attention
 // (the textbook formula, written separately from the engine) to compare against.
 import type { AttentionCoreCall } from '../../../src/engine/runtime/attentionCore';
-import { seededRandom } from '../../../src/engine/spatten/seededRandom';
+import { seededRandom } from '../../../src/engine/seededRandom';
 
 export interface CallSpec {
   layer: number;

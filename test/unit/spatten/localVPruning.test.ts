@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pruneLocalValues, valuesKept } from '../../../src/engine/spatten/localVPruning';
 import { QuickSelectTopK } from '../../../src/engine/spatten/quickSelectTopK';
-import { seededRandom } from '../../../src/engine/spatten/seededRandom';
+import { seededRandom } from '../../../src/engine/seededRandom';
 import { assertClose, handCall, handCore } from './handCases';
 
 test('keep fraction 0.5 of 4 keys: the two largest probabilities, not renormalized', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QuickSelectTopK } from '../../../src/engine/spatten/quickSelectTopK';
-import { seededRandom } from '../../../src/engine/spatten/seededRandom';
+import { seededRandom } from '../../../src/engine/seededRandom';
 
 /** Reference: sort by (value desc, position asc), take k, return positions ascending. */
 function referenceTopK(values: number[], k: number): number[] {
