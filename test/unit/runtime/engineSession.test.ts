@@ -73,6 +73,39 @@ test('dense core golden case: 1 head, D 1, causal, hand-computed', () => {
   assert.deepEqual([...masked], [10, 10, 10, 10]);
 });
 
+test('dense core: blocked rows equal a naive per-row softmax (causal, mask, GQA, Lq not a multiple of 4)', () => {
+  const H = 4;
+  const Hkv = 2;
+  const D = 3;
+  const Lk = 9;
+  for (const Lq of [1, 6, 9]) {
+    const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 2);
+    const q = rnd(H * Lq * D, 1);
+    const k = rnd(Hkv * Lk * D, 2);
+    const v = rnd(Hkv * Lk * D, 3);
+    const mask = Float32Array.from({ length: Lq * Lk }, (_, i) => (i % 5 === 0 ? -1e9 : (i % 3) * 0.1));
+    const positions = Int32Array.from({ length: Lq }, (_, i) => Lk - Lq + i);
+    const got = computeDenseAttention({ layer: 0, step: -1, shape: { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk }, q, k, v, scale: 0.7, mask, causal: true, queryPositions: positions });
+    for (let h = 0; h < H; h++) {
+      const kh = Math.floor((h * Hkv) / H);
+      for (let i = 0; i < Lq; i++) {
+        const w: number[] = [];
+        for (let j = 0; j <= positions[i]; j++) {
+          let dot = 0;
+          for (let d = 0; d < D; d++) dot += q[(h * Lq + i) * D + d] * k[(kh * Lk + j) * D + d];
+          w.push(Math.exp(dot * 0.7 + mask[i * Lk + j]));
+        }
+        const sum = w.reduce((a, b) => a + b, 0);
+        for (let d = 0; d < D; d++) {
+          let want = 0;
+          w.forEach((x, j) => (want += (x / sum) * v[(kh * Lk + j) * D + d]));
+          assert.ok(Math.abs(got[(h * Lq + i) * D + d] - want) < 1e-5, `Lq ${Lq} h ${h} i ${i} d ${d}`);
+        }
+      }
+    }
+  }
+});
+
 test('the core receives every layer of the prompt pass (step -1) then one query per decode step with the cache', async () => {
   const { engine } = await stories();
   const seen: Seen[] = [];
