@@ -83,7 +83,7 @@ test('dense core: blocked rows equal a naive per-row softmax (causal, mask, GQA,
     const q = rnd(H * Lq * D, 1);
     const k = rnd(Hkv * Lk * D, 2);
     const v = rnd(Hkv * Lk * D, 3);
-    const mask = Float32Array.from({ length: Lq * Lk }, (_, i) => (i % 5 === 0 ? -1e9 : (i % 3) * 0.1));
+    const mask = Float32Array.from({ length: Lq * Lk }, (_, i) => (i % 5 === 1 ? -1e9 : (i % 3) * 0.1));
     const positions = Int32Array.from({ length: Lq }, (_, i) => Lk - Lq + i);
     const got = computeDenseAttention({ layer: 0, step: -1, shape: { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk }, q, k, v, scale: 0.7, mask, causal: true, queryPositions: positions });
     for (let h = 0; h < H; h++) {
