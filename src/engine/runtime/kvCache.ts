@@ -56,9 +56,4 @@ export class LayerKvCache {
     }
     return { k, v };
   }
-
-  /** Bytes held (K and V), for reporting memory. */
-  bytes(): number {
-    return (this.k.byteLength + this.v.byteLength) | 0;
-  }
 }

@@ -217,7 +217,3 @@ export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: Disc
   }
   return { segments, finalOutputs, constants };
 }
-
-export function describeSegments(plan: SegmentPlan): string {
-  return plan.segments.map((s) => `segment ${s.index}: ${s.proto.graph?.node?.length ?? 0} nodes, ${s.inputs.length} in, ${s.outputs.length} out`).join('; ');
-}
