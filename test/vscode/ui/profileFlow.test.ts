@@ -104,10 +104,17 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     assert.equal(report.input.text, readFileSync(path.join(TEST_WORKSPACE, 'story.txt'), 'utf8'), 'the active document was profiled');
   });
 
-  it('the token view renders', async () => {
+  it('the token view shows one row per layer with the report\'s kept/entering counts', async () => {
     const frame = webview(page);
     await frame.locator('vscode-tab-header', { hasText: 'Tokens' }).first().click();
     await frame.locator('vscode-tab-panel[data-view="tokens"]').first().waitFor({ state: 'visible', timeout: 10_000 });
+    const rows = await frame.locator('.layer-row[data-layer] .layer-kept').evaluateAll((els) =>
+      els.map((e) => ({ tokensIn: Number(e.getAttribute('data-tokens-in')), tokensKept: Number(e.getAttribute('data-tokens-kept')) })));
+    assert.equal(rows.length, report.model.layers);
+    rows.forEach((r, l) => {
+      assert.equal(r.tokensIn, report.tokens.layers[l]!.tokensIn, `layer ${l} tokens in`);
+      assert.equal(r.tokensKept, report.tokens.layers[l]!.tokensKept, `layer ${l} tokens kept`);
+    });
     await sleep(500);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tokens-dark.png') });
   });
