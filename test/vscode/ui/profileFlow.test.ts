@@ -172,6 +172,22 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     await hoverWord(page, HOVER_WORD);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-hover-light.png') });
   });
+  it('after Developer: Reload Window the serializer restores the report panel from its state', async () => {
+    // VS Code's own reload flushes the workbench state before the page goes (a bare page reload may not).
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window', async () => true);
+    await reloaded;
+    await waitForWorkbench(page);
+    await page.locator('.tab', { hasText: 'SpAtten: model.onnx' }).first().click({ timeout: 60_000 });
+    // The webview comes back from its saved state: same report, same tab (Tokens was the last one shown).
+    const frame = webview(page);
+    const value = frame.locator('[data-metric="tokensKept"] .num[data-value]').first();
+    await value.waitFor({ state: 'attached', timeout: 60_000 });
+    assert.equal(Number(await value.getAttribute('data-value')), report.summary.tokensKept?.value);
+    await frame.locator('vscode-tab-panel[data-view="tokens"]').first().waitFor({ state: 'visible', timeout: 10_000 });
+    const theme = (await page.locator('.monaco-workbench.vs').count()) > 0 ? 'light' : 'dark';
+    await page.screenshot({ path: path.join(ARTIFACTS, `vscode-restored-${theme}.png`) });
+  });
 });
 
 /** Waits for the report's summary cards; fails at once with the message if the run showed an error. */
