@@ -11,12 +11,16 @@ import { throwIfAborted } from './errors';
 import type { EngineSession } from './runtime/engineSession';
 import type { ReferenceModel } from './runtime/referenceRun';
 import type { SpattenAttentionCore } from './spatten/spattenAttentionCore';
+import type { AttentionCore } from './runtime/attentionCore';
 import { compareClassifier, maxAbsDiff, top1Agreement, matchLength, type ClassifierComparison } from './spatten/accuracyMetrics';
 import { tokenLogProb } from './runtime/tokenSampling';
 
 export interface OutputComparison {
   kind: 'classifier' | 'language-model' | 'sequence';
-  /** Token ids the report shows: the input, plus the generated tokens (pruned run) if any. */
+  /**
+   * Token ids the report shows: the input, plus the generated tokens (pruned run) if any. For
+   * synthetic inputs (no token input), one -1 per sequence position.
+   */
   reportIds: number[];
   /** Last-position logits of both runs (for top labels / top tokens). */
   denseLast: Float32Array;
@@ -34,7 +38,8 @@ export interface OutputComparison {
 
 export interface CompareOptions {
   mode: 'encoder' | 'generation';
-  ids: number[];
+  /** null: the graph has no token input and runs on seeded synthetic inputs (encoder pass). */
+  ids: number[] | null;
   reference: ReferenceModel;
   session: EngineSession;
   core: SpattenAttentionCore;
@@ -43,6 +48,18 @@ export interface CompareOptions {
   /** When given, wall times (ms) of the dense and engine runs are written here (measured). */
   timings?: Record<string, number>;
   onProgress: (detail: string, fraction: number) => void;
+}
+
+/** The core, reporting each layer it computes ("layer i of N", with the step) to the progress sink. */
+function reportingCore(o: CompareOptions, stage: string, at: { fraction: number }): AttentionCore {
+  const layers = o.core.dims.layers;
+  return {
+    run: (call) => {
+      const where = call.step < 0 ? 'prompt pass' : `step ${call.step + 1}`;
+      o.onProgress(`${stage}: ${where}, layer ${call.layer + 1} of ${layers}`, at.fraction);
+      return o.core.run(call);
+    },
+  };
 }
 
 function lastRow(logits: Float32Array, V: number): Float32Array {
@@ -56,17 +73,19 @@ async function compareEncoder(o: CompareOptions): Promise<OutputComparison> {
   if (o.timings) o.timings.referenceRun = performance.now() - t;
   o.onProgress('SpAtten engine pass', 0.5);
   t = performance.now();
-  const pruned = await o.session.runEncoder(o.ids, o.core, o.signal);
+  const pruned = await o.session.runEncoder(o.ids, reportingCore(o, 'SpAtten engine', { fraction: 0.6 }), o.signal);
   if (o.timings) o.timings.engineRun = performance.now() - t;
   const V = dense.dims[dense.dims.length - 1];
-  const base = { reportIds: o.ids, denseLast: lastRow(dense.logits, V), prunedLast: lastRow(pruned.logits, V), maxLogitDiff: maxAbsDiff(dense.logits, pruned.logits) };
+  const positions = o.core.tokenImportanceByLayer()[0]?.length ?? 0;
+  const reportIds = o.ids ?? Array<number>(positions).fill(-1);
+  const base = { reportIds, denseLast: lastRow(dense.logits, V), prunedLast: lastRow(pruned.logits, V), maxLogitDiff: maxAbsDiff(dense.logits, pruned.logits) };
   if (dense.dims.length === 2 && dense.dims[0] === 1) {
     return { kind: 'classifier', ...base, classifier: compareClassifier(dense.logits, pruned.logits) };
   }
   return { kind: 'sequence', ...base, top1Agreement: top1Agreement(dense.logits, pruned.logits, V) };
 }
 
-async function compareDecoder(o: CompareOptions): Promise<OutputComparison> {
+async function compareDecoder(o: CompareOptions & { ids: number[] }): Promise<OutputComparison> {
   const n = o.ids.length;
   o.onProgress('dense reference run', 0);
   let t = performance.now();
@@ -76,11 +95,12 @@ async function compareDecoder(o: CompareOptions): Promise<OutputComparison> {
   const denseNll = o.ids.slice(1).map((y, i) => -tokenLogProb(dense.logits.subarray(i * V, (i + 1) * V), y));
 
   t = performance.now();
+  const at = { fraction: 0.5 };
   const scored = await o.session.score({
     ids: o.ids,
-    core: o.core,
+    core: reportingCore(o, `scoring ${n} tokens`, at),
     signal: o.signal,
-    onStep: (s) => o.onProgress(`scoring token ${s.position + 1} of ${n}`, 0.5 + (0.25 * (s.position + 1)) / n),
+    onStep: (s) => (at.fraction = 0.5 + (0.25 * (s.position + 1)) / n),
   });
   if (o.timings) o.timings.engineRun = performance.now() - t;
   const prunedRows = new Float32Array(n * V);
@@ -103,12 +123,13 @@ async function compareDecoder(o: CompareOptions): Promise<OutputComparison> {
     if (o.timings) o.timings.referenceGeneration = performance.now() - t;
     o.core.resetForNewInput();
     t = performance.now();
+    at.fraction = 0.8;
     const gen = await o.session.generate({
       promptIds: o.ids,
       maxNewTokens: o.generateTokens,
-      core: o.core,
+      core: reportingCore(o, `generating ${o.generateTokens} tokens`, at),
       signal: o.signal,
-      onStep: (s) => o.onProgress(`generating token ${s.step + 2} of ${o.generateTokens}`, 0.8 + (0.2 * (s.step + 2)) / o.generateTokens),
+      onStep: (s) => (at.fraction = 0.8 + (0.2 * (s.step + 2)) / o.generateTokens),
     });
     if (o.timings) o.timings.engineGeneration = performance.now() - t;
     out.generated = { pruned: gen.ids, dense: denseGen.ids, matchLength: matchLength(gen.ids, denseGen.ids) };
@@ -118,5 +139,6 @@ async function compareDecoder(o: CompareOptions): Promise<OutputComparison> {
 }
 
 export function compareOutputs(o: CompareOptions): Promise<OutputComparison> {
-  return o.mode === 'encoder' ? compareEncoder(o) : compareDecoder(o);
+  if (o.mode === 'encoder' || o.ids === null) return compareEncoder(o);
+  return compareDecoder({ ...o, ids: o.ids });
 }

@@ -62,7 +62,22 @@ function coreDims(d: DiscoveredTransformer, mode: 'encoder' | 'generation', prot
   };
 }
 
-export async function runProfile(req: ProfileRequest, onProgress: ProgressSink = () => undefined): Promise<ProfileResult> {
+/** Passes stage changes and the last update at most every `ms` (per-layer detail can be thousands of calls). */
+function throttled(sink: ProgressSink, ms = 50): ProgressSink {
+  let last = 0;
+  let stage = '';
+  return (p) => {
+    const now = performance.now();
+    if (p.stage !== stage || p.detail === 'done' || now - last >= ms) {
+      stage = p.stage;
+      last = now;
+      sink(p);
+    }
+  };
+}
+
+export async function runProfile(req: ProfileRequest, progressSink: ProgressSink = () => undefined): Promise<ProfileResult> {
+  const onProgress = throttled(progressSink);
   const t0 = performance.now();
   const timings: Record<string, number> = {};
   const warnings: string[] = [];
@@ -86,19 +101,29 @@ export async function runProfile(req: ProfileRequest, onProgress: ProgressSink =
   lap('load', t0);
   throwIfAborted(signal);
 
-  const mode: 'encoder' | 'generation' = discovered.summary.causal ? 'generation' : 'encoder';
-  const tokenizer = loadTokenizerForModel(req.modelPath);
-  const inputs = req.texts.map((t, i) => tokenizeInput(tokenizer, t, maxTokens, req.texts.length > 1 ? `input ${i + 1}` : 'input', warnings));
-  if (mode === 'generation' && generateTokens === 0 && inputs.some((x) => x.ids.length < 2)) {
-    throw new InputError('input', 'a language model needs at least 2 tokens to score (or set generateTokens)');
+  // No token input (vision, OCR, ...): one pass on seeded synthetic inputs of the declared shapes,
+  // pruned layer by layer as in an encoder; there is no text, so no tokenizer and no generation.
+  const synthetic = ![...discovered.graph.graphInputs].some((n) => /input_ids$/.test(n));
+  const mode: 'encoder' | 'generation' = discovered.summary.causal && !synthetic ? 'generation' : 'encoder';
+  const tokenizer = synthetic ? null : loadTokenizerForModel(req.modelPath);
+  let inputs: Tokens[];
+  if (tokenizer) {
+    inputs = req.texts.map((t, i) => tokenizeInput(tokenizer, t, maxTokens, req.texts.length > 1 ? `input ${i + 1}` : 'input', warnings));
+    if (mode === 'generation' && generateTokens === 0 && inputs.some((x) => x.ids.length < 2)) {
+      throw new InputError('input', 'a language model needs at least 2 tokens to score (or set generateTokens)');
+    }
+  } else {
+    warnings.push(`${loaded.fileName} has no token input: profiled on seeded synthetic inputs of its declared shapes (the input text is not used)`);
+    inputs = [{ text: '', ids: [], offsets: [] }];
   }
 
   // Lazy: the native addon loads only once a profile really starts.
   const { EngineSession } = await import('./runtime/engineSession');
   const { ReferenceModel } = await import('./runtime/referenceRun');
   const engineModel = { proto: loaded.proto, fileName: loaded.fileName };
-  const reference = await ReferenceModel.create(loaded.proto, discovered);
-  const session = await EngineSession.create(engineModel, discovered);
+  const sequenceLength = req.syntheticLength ?? 64;
+  const reference = await ReferenceModel.create(loaded.proto, discovered, { sequenceLength });
+  const session = await EngineSession.create(engineModel, discovered, { sequenceLength });
   try {
     const protectedOf = (x: Tokens) => x.offsets.flatMap(([s], i) => (s < 0 ? [i] : []));
     let primaryCore: SpattenAttentionCore | null = null;
@@ -108,7 +133,7 @@ export async function runProfile(req: ProfileRequest, onProgress: ProgressSink =
       const core = createSpattenCore(policy, coreDims(discovered, mode, protectedOf(x)));
       const cmp = await compareOutputs({
         mode,
-        ids: x.ids,
+        ids: synthetic ? null : x.ids,
         reference,
         session,
         core,

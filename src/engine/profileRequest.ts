@@ -14,6 +14,11 @@ export interface ProfileRequest {
   generateTokens?: number;
   /** Limits the prompt length in tokens (long inputs are truncated with a warning). */
   maxTokens?: number;
+  /**
+   * Graphs without a token input (vision, OCR, audio transformers) run on seeded synthetic inputs
+   * of their declared shapes; symbolic dimensions take this length (default 64). `texts` are then ignored.
+   */
+  syntheticLength?: number;
   signal?: AbortSignal;
 }
 

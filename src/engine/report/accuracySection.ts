@@ -28,9 +28,9 @@ function averaged(values: number[], unit: string, note: string): Quantity {
   return measured(m.mean, unit, `${note}; mean of ${m.n} inputs, 95% CI [${m.low.toPrecision(4)}, ${m.high.toPrecision(4)}]`);
 }
 
-export function accuracySection(comparisons: OutputComparison[], tokenizer: TextTokenizer): AccuracyReport {
+export function accuracySection(comparisons: OutputComparison[], tokenizer: TextTokenizer | null): AccuracyReport {
   const first = comparisons[0];
-  const tokenLabel = (i: number) => tokenizer.tokenText(i);
+  const tokenLabel = (i: number) => (tokenizer ? tokenizer.tokenText(i) : `output ${i}`);
   const metrics: Record<string, Quantity> = {};
   metrics.maxLogitDiff = averaged(comparisons.map((c) => c.maxLogitDiff), 'logit', 'max |dense - pruned| over all output logits');
 
@@ -65,9 +65,9 @@ export function accuracySection(comparisons: OutputComparison[], tokenizer: Text
     report.generated = g.pruned.map((id, step) => ({
       step,
       id,
-      text: tokenizer.tokenText(id),
+      text: tokenLabel(id),
       denseId: g.dense[step] ?? -1,
-      denseText: g.dense[step] === undefined ? '' : tokenizer.tokenText(g.dense[step]),
+      denseText: g.dense[step] === undefined ? '' : tokenLabel(g.dense[step]),
     }));
   }
   return report;

@@ -25,7 +25,8 @@ export interface ReportInputs {
   text: string;
   ids: number[];
   offsets: [number, number][];
-  tokenizer: TextTokenizer;
+  /** null when the graph has no token input (synthetic inputs): positions are shown as #i. */
+  tokenizer: TextTokenizer | null;
   policy: SpattenPolicy;
   hardware: HardwareConfig;
   core: SpattenAttentionCore;
@@ -61,7 +62,8 @@ function tokensOf(x: ReportInputs): ReportToken[] {
     const [start, end] = x.offsets[i] ?? [-1, -1];
     // Generated tokens are not in the source text: no span, not protected.
     const isInput = i < x.offsets.length;
-    return { id, text: x.tokenizer.tokenText(id), start, end, protected: isInput && (start < 0 || protectedSet.has(i)) };
+    const text = x.tokenizer && id >= 0 ? x.tokenizer.tokenText(id) : `#${i}`;
+    return { id, text, start, end, protected: isInput && (start < 0 || protectedSet.has(i)) };
   });
 }
 
@@ -153,7 +155,8 @@ function decodeSummary(d: SimulationResult, hw: string): Record<string, Quantity
  */
 function referenceRunFlops(x: ReportInputs): number {
   const d = x.core.dims;
-  const n = x.offsets.length;
+  // The timed reference run saw the input tokens (or, synthetic, every position).
+  const n = x.offsets.length || x.ids.length;
   const vocab = x.comparisons[0].denseLast.length;
   const perLayer = n * fcFlopsPerToken(d, d.heads, d.kvHeads) + 2 * 2 * d.heads * d.headDim * n * n;
   return d.layers * perLayer + 2 * d.hiddenSize * vocab * n;

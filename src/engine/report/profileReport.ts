@@ -22,7 +22,7 @@ export interface Quantity {
 }
 
 export interface ReportToken {
-  /** Vocabulary id. */
+  /** Vocabulary id; -1 for a position of a synthetic (non-text) input, shown as #position. */
   id: number;
   /** The token's text as the tokenizer prints it. */
   text: string;

@@ -303,6 +303,9 @@ export class EngineSession {
       all.push(token);
       o.onStep?.({ step, position: all.length - 1, token, logits: row });
       if (ids.length >= o.maxNewTokens || o.stopIds?.includes(token)) break;
+      // Let the host's event loop run between steps (the extension host stays responsive and a
+      // cancel request is seen before the next step).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       throwIfAborted(o.signal);
       row = await this.stepLogits(all, P + step + 1, step + 1, o.core, state, o.signal);
     }
@@ -320,6 +323,9 @@ export class EngineSession {
     const logits = EngineSession.rows(first);
     o.onStep?.({ step: -1, position: P - 1, token: o.ids[P - 1], logits: logits[P - 1] });
     for (let pos = P; pos < n; pos++) {
+      // Let the host's event loop run between steps (the extension host stays responsive and a
+      // cancel request is seen before the next step).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       throwIfAborted(o.signal);
       const row = await this.stepLogits(o.ids, pos, pos - P, o.core, state, o.signal);
       logits.push(row);

@@ -13,10 +13,12 @@ export interface CoreDimsForValidation {
 /** The model dimensions a SpAtten core is created with. */
 export function validateCoreDims(dims: CoreDimsForValidation & { hiddenSize: number; ffnSize: number; mode: string; protectedPositions: number[] }): void {
   const where = 'SpAtten core dimensions';
-  for (const key of ['layers', 'heads', 'kvHeads', 'headDim', 'hiddenSize', 'ffnSize'] as const) {
+  for (const key of ['layers', 'heads', 'kvHeads', 'headDim', 'hiddenSize'] as const) {
     const v = dims[key];
     if (!Number.isInteger(v) || v < 1) throw new InputError(where, `${key} must be a positive integer (got ${v})`);
   }
+  // 0: an attention-only graph (no FFN found), whose FC FLOPs are the projections alone.
+  if (!Number.isInteger(dims.ffnSize) || dims.ffnSize < 0) throw new InputError(where, `ffnSize must be a non-negative integer (got ${dims.ffnSize})`);
   if (dims.kvHeads > dims.heads) throw new InputError(where, `kvHeads (${dims.kvHeads}) exceeds heads (${dims.heads})`);
   if (dims.mode !== 'encoder' && dims.mode !== 'generation') throw new InputError(where, `mode must be 'encoder' or 'generation' (got ${dims.mode})`);
   for (const p of dims.protectedPositions) {

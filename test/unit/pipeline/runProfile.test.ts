@@ -34,12 +34,17 @@ test('stories260K, policy off: the engine equals the dense reference', async () 
 test('stories260K, paper-gpt2-small with generation: a consistent, schema-valid report', async () => {
   const { onnxPath } = await convertStories260K();
   const stages = new Set<string>();
+  const details: string[] = [];
   const { report, trace } = await runProfile(
     { modelPath: onnxPath, texts: [TEXT], policy: 'paper-gpt2-small', hardware: 'spatten-1x', generateTokens: 8 },
-    (p: ProfileProgress) => stages.add(p.stage),
+    (p: ProfileProgress) => {
+      stages.add(p.stage);
+      if (p.detail) details.push(p.detail);
+    },
   );
   assert.ok(validate(report), JSON.stringify(validate.errors?.slice(0, 5)));
   assert.deepEqual([...stages].sort(), ['engine', 'load', 'reference', 'report', 'simulate']);
+  assert.ok(details.some((d) => /layer [1-5] of 5/.test(d)), 'per-layer progress detail');
   const m = report.model;
   assert.deepEqual([m.family, m.layers, m.heads, m.kvHeads, m.headDim, m.hiddenSize], ['llama', 5, 8, 4, 8, 64]);
   const inputTokens = report.input.tokens.filter((t) => t.start >= 0 || t.protected).length;
@@ -94,4 +99,22 @@ test('bad inputs are InputErrors naming what and where; cancellation is a Cancel
     }),
     (e) => e instanceof CancelledError,
   );
+});
+
+test('a graph without a token input runs on seeded synthetic inputs (vision-style)', async () => {
+  const { tinyAttentionModel } = await import('../model/tinyAttentionGraph');
+  const { encodeModel } = await import('../../../src/engine/onnx/graphBuilder');
+  const dir = path.join(REPO_ROOT, '.test-cache', 'synthetic');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'tiny-vision.onnx');
+  writeFileSync(file, encodeModel(tinyAttentionModel()));
+  const policy = { extends: 'off', name: 'tokens', tokenPruning: { enabled: true, schedule: { kind: 'per-layer', keep: [0.5] } } };
+  const { report } = await runProfile({ modelPath: file, texts: ['ignored'], policy, hardware: 'spatten-1x', syntheticLength: 12 });
+  assert.ok(validate(report), JSON.stringify(validate.errors?.slice(0, 5)));
+  assert.equal(report.input.tokens.length, 12);
+  assert.deepEqual(report.input.tokens.slice(0, 2).map((t) => t.text), ['#0', '#1']);
+  assert.ok(report.warnings.some((w) => /synthetic/.test(w)));
+  // One layer: its own top-k decides nothing later (no later layer), so K/L stays 1 and the output
+  // equals the dense reference on the same seeded input.
+  assert.ok(report.accuracy.metrics.maxLogitDiff.value <= 1e-4, String(report.accuracy.metrics.maxLogitDiff.value));
 });
