@@ -225,6 +225,7 @@ export class SpattenAttentionCore implements AttentionCore {
       tokensIn,
       tokensKept,
       headsKept: headsAlive,
+      keptTokens: Array.from(this.aliveKeys.subarray(0, nAlive)),
       ...(headTopK ? { headTopK } : {}),
       attentionFlops,
       denseAttentionFlops: denseAttention,

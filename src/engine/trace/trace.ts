@@ -71,6 +71,8 @@ export interface TraceLayerStep {
   tokensKept: number;
   /** Heads alive in this layer. */
   headsKept: number;
+  /** Token positions this layer processed (its alive keys, ascending): the kept token ids. */
+  keptTokens?: number[];
   /** Head top-k after the layer, if head pruning ran. */
   headTopK?: TopKCall;
   /** FLOPs of the attention core (Q x K and prob x V) the pruned run does. */

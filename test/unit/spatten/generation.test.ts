@@ -137,3 +137,17 @@ test('local V pruning skips the prompt pass unless inPromptPass is set', () => {
   assert.equal(all.prompt[0][3], 0.25);
   assert.ok(all.rows.filter((r) => r.step === -1).every((r) => r.localVTopK !== undefined));
 });
+
+test('the trace records the kept token ids of every (step, layer)', () => {
+  const core = createSpattenCore(policy, dims);
+  for (const s of [-1, 0, 1, 2]) runStep(core, s);
+  const kept = core.trace().layerSteps!.map((s) => [s.step, s.layer, s.keptTokens]);
+  // Same decisions as the first test: step 1 keeps {0, 1, 5}; step 2 keeps {0, 1, 6}.
+  assert.deepEqual(kept.filter(([s]) => (s as number) >= 1), [
+    [1, 0, [0, 1, 5]],
+    [1, 1, [0, 1, 5]],
+    [2, 0, [0, 1, 6]],
+    [2, 1, [0, 1, 6]],
+  ]);
+  assert.deepEqual(kept[0], [-1, 0, [0, 1, 2, 3]]);
+});
