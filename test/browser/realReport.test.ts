@@ -45,9 +45,9 @@ test('a real report renders every view offline, without console errors or CSP vi
 
 test('summary and latency numbers on screen are the report numbers', async () => {
   await showView(o.page, 'summary');
-  const cards = await o.page.$$eval('vscode-tab-panel[data-view="summary"] [data-metric] .num', (els) => els.map((e) => [(e.closest('[data-metric]') as HTMLElement).dataset.metric, Number((e as HTMLElement).dataset.value)]));
+  const cards = await o.page.$$eval('vscode-tab-panel[data-view="summary"] [data-metric] .num', (els) => els.map((e) => ({ key: (e.closest('[data-metric]') as HTMLElement).dataset.metric ?? '', value: Number((e as HTMLElement).dataset.value) })));
   assert.ok(cards.length >= Object.keys(report.summary).length);
-  for (const [key, value] of cards) if (key && report.summary[key]) assert.equal(value, report.summary[key].value, key);
+  for (const { key, value } of cards) if (report.summary[key]) assert.equal(value, report.summary[key].value, key);
   await showView(o.page, 'latency');
   const rows = await o.page.$$eval('tr[data-layer][data-cycles]', (els) => els.map((e) => [Number((e as HTMLElement).dataset.layer), Number((e as HTMLElement).dataset.cycles)]));
   assert.deepEqual(rows, report.layers.map((l) => [l.layer, l.cycles]));

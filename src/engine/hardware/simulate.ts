@@ -13,10 +13,6 @@ import { PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipe
 import { rowWork, type WorkOptions } from './rowWork';
 import { addCounts, assemble, zeroCounts, type LayerAcc, type SimulationResult, type TimingModel } from './simulationResult';
 
-// The result types live in simulationResult.ts; re-exported because simulate() is the entry point
-// callers import (the report builder maps LayerSimulation with toLayerHardware).
-export type { HeadSimulation, LayerSimulation, SimulationResult, TimingModel } from './simulationResult';
-export { toLayerHardware } from './simulationResult';
 import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from './timeline';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
 import { mixSeed } from '../seededRandom';

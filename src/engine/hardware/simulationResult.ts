@@ -21,23 +21,15 @@ export interface HeadSimulation {
   dramBytes: TensorBytes;
 }
 
-export interface LayerSimulation {
-  layer: number;
-  /** Cycles over all steps (SpAtten and dense baseline). */
-  cycles: number;
-  denseCycles: number;
-  /** Cycles by stage, summing to `cycles` (pipelined: DRAM time first, then exposed compute, then fill/drain). */
-  stages: StageCycles;
-  denseStages: StageCycles;
-  /** Memory when the DRAM was busy at least as long as the busiest compute unit. */
-  bound: 'memory' | 'compute';
+/**
+ * One layer's result: the report's LayerHardware (cycles and stages for SpAtten and the dense
+ * baseline, bound, DRAM bytes by tensor, energy) plus what the CLI tables and the timeline need.
+ */
+export interface LayerSimulation extends LayerHardware {
   denseBound: 'memory' | 'compute';
   /** Busy cycles per hardware unit (pipelined model). */
   unitBusy: Record<string, number>;
   dramBytes: TensorBytes;
-  denseDramBytes: number;
-  energyJoules: number;
-  denseEnergyJoules: number;
   energy: EnergyBreakdown;
   /** Executed FLOPs (SpAtten) and dense FLOPs. */
   flops: number;
