@@ -9,7 +9,8 @@ import { renderExport, writeExport } from '../engine/report/writeExport';
 import { headCsv, layerCsv } from '../engine/report/csvExport';
 import { InputError } from '../engine/errors';
 import { createProgressReporter } from './progressReporter';
-import { readBatchInputs, readTextInput, policyArgument, hardwareArgument } from './profileInputs';
+import { policyArgument, hardwareArgument } from './profileInputs';
+import { readInputFile, type InputBatch } from '../engine/inputFiles';
 import { defaultIo, fmtBytes, formatTable, writeOutput, type CommandIo } from './simulateCommand';
 import { writeFileSync } from 'node:fs';
 
@@ -32,21 +33,21 @@ export function addProfileInputOptions(cmd: Command): Command {
   return cmd
     .option('--text <text>', 'the text to profile')
     .option('--text-file <file>', 'a text file profiled as one input')
-    .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with a "text" field (.jsonl); accuracy is averaged with 95% CIs')
+    .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with a "text" and optional "label" (.jsonl); accuracy is averaged with 95% CIs')
     .option('--policy <name|file>', 'policy preset (off, paper-bert, paper-gpt2-small, paper-gpt2-medium, aggressive) or a JSON policy file', 'paper-gpt2-small')
     .option('--hardware <name|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON hardware config', 'spatten-1x')
     .option('--generate <n>', 'tokens to generate greedily after the prompt (decoders)', parseCount, 0)
     .option('--max-tokens <n>', 'truncate inputs to this many tokens (default 512)', parseCount);
 }
 
-export function requestInputs(o: ProfileFlags): string[] {
+export async function requestInputs(o: ProfileFlags): Promise<InputBatch> {
   const given = [o.text !== undefined, o.textFile !== undefined, o.batchFile !== undefined].filter(Boolean).length;
   if (given !== 1) throw new InputError('input', 'give exactly one of --text, --text-file, --batch-file');
   if (o.text !== undefined) {
     if (o.text.trim() === '') throw new InputError('--text', 'the text is empty');
-    return [o.text];
+    return { texts: [o.text] };
   }
-  return o.textFile !== undefined ? [readTextInput(o.textFile)] : readBatchInputs(o.batchFile as string);
+  return o.textFile !== undefined ? readInputFile(o.textFile, 'whole') : readInputFile(o.batchFile as string, 'lines');
 }
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
@@ -101,7 +102,7 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
     .option('--workload-csv <file>', "write the Trace in the SpAtten authors' workload CSV schema")
     .option('--perfetto <file>', 'write the hardware timeline as Chrome trace / Perfetto JSON')
     .action(async (model: string, o: ProfileFlags & { json?: string; html?: string; csv?: string; workloadCsv?: string; perfetto?: string }) => {
-      const texts = requestInputs(o);
+      const { texts, labels } = await requestInputs(o);
       const progress = createProgressReporter(io.stderr as NodeJS.WriteStream);
       const controller = new AbortController();
       const onSigint = () => controller.abort();
@@ -109,7 +110,7 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
       let result;
       try {
         result = await runProfile(
-          { modelPath: model, texts, policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: o.generate, maxTokens: o.maxTokens, signal: controller.signal },
+          { modelPath: model, texts, labels, policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: o.generate, maxTokens: o.maxTokens, signal: controller.signal },
           (p) => progress.update(p),
         );
       } finally {

@@ -25,12 +25,12 @@ export function registerSweepCommand(program: Command, io: CommandIo = defaultIo
     .option('--json <file|->', 'write the sweep rows as JSON (- = stdout)')
     .option('--html <file>', 'write the HTML report of the last point, with the sweep table and curve')
     .action(async (model: string, o: ProfileFlags & { keep: number[]; json?: string; html?: string }) => {
-      const texts = requestInputs(o);
+      const { texts, labels } = await requestInputs(o);
       const progress = createProgressReporter(io.stderr as NodeJS.WriteStream);
       let result;
       try {
         result = await runSweep(
-          { modelPath: model, texts, policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: 0, maxTokens: o.maxTokens },
+          { modelPath: model, texts, labels, policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: 0, maxTokens: o.maxTokens },
           o.keep,
           (p) => progress.update(p),
         );

@@ -20,6 +20,8 @@ import type { ProfileRequest, ProfileResult, ProgressSink } from './profileReque
 import { layerFfnSize } from './model/layerFfnSize';
 import { compareOutputs, type OutputComparison } from './accuracyComparison';
 import { buildReport } from './report/buildReport';
+import type { GoldLabels } from './report/accuracySection';
+import { loadClassLabels, resolveGoldLabels } from './model/classLabels';
 
 /** Longest prompt profiled unless the request says otherwise (tokens); longer text is truncated with a warning. */
 export const DEFAULT_MAX_TOKENS = 512;
@@ -148,6 +150,14 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
     }
     for (const w of session.warnings) warnings.push(w);
     const core = primaryCore as SpattenAttentionCore;
+    let gold: GoldLabels | undefined;
+    if (req.labels) {
+      if (req.labels.length !== req.texts.length) throw new InputError('labels', `${req.labels.length} labels for ${req.texts.length} inputs`);
+      if (comparisons[0].kind === 'classifier') {
+        const names = loadClassLabels(req.modelPath);
+        gold = { indices: resolveGoldLabels(req.labels, names, comparisons[0].denseLast.length, 'labels'), names };
+      } else warnings.push('gold labels ignored: the model is not a classifier');
+    }
 
     onProgress({ stage: 'simulate', detail: hardware.name, fraction: 0.85 });
     const tSim = performance.now();
@@ -182,6 +192,7 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
       decode,
       trace,
       comparisons,
+      gold,
       timings,
       warnings,
     });

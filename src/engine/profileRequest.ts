@@ -6,6 +6,8 @@ export interface ProfileRequest {
   modelPath: string;
   /** The text to profile. For a batch, one input per element. */
   texts: string[];
+  /** Gold labels, one per text (classifiers): a class index or a name from config.json's id2label. */
+  labels?: (number | string)[];
   /** Policy preset name ('paper-gpt2-small', 'off', ...) or a parsed JSON policy object. */
   policy: string | Record<string, unknown>;
   /** Hardware preset name ('spatten-1x', 'spatten-1/8') or a parsed JSON config object. */

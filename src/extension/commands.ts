@@ -7,7 +7,8 @@ import { bundledModel, bundledSample } from './bundledAssets';
 import { exportReport, type ExportArgs } from './exportCommand';
 import type { ImportanceDecorations } from './importanceDecorations';
 import type { ProfileController, TextOrigin } from './profileController';
-import { editorInput, pickInput, pickModel, pickPreset, readInputFile, type ChosenInput } from './profileInputs';
+import { editorInput, pickInput, pickModel, pickPreset, type ChosenInput } from './profileInputs';
+import { readInputFile } from '../engine/inputFiles';
 import type { ProfileOutcome, ProfileSpec } from './profileSession';
 import type { ProfileStore } from './profileStore';
 import type { ReportActions, ReportPanel } from './reportPanel';
@@ -47,21 +48,21 @@ export interface CommandContext {
 /** Everything but the panel (which itself needs the report actions built from this). */
 type CoreContext = Omit<CommandContext, 'panel'>;
 
-function buildSpec(modelPath: string, texts: string[], settings: ProfileSettings): ProfileSpec {
-  return { modelPath, texts, policy: settings.policy, hardware: settings.hardware, generateTokens: settings.generateTokens, maxTokens: settings.maxTokens };
+function buildSpec(modelPath: string, input: ChosenInput, settings: ProfileSettings): ProfileSpec {
+  return { modelPath, texts: input.texts, ...(input.labels ? { labels: input.labels } : {}), policy: settings.policy, hardware: settings.hardware, generateTokens: settings.generateTokens, maxTokens: settings.maxTokens };
 }
 
 async function programmaticInput(ctx: CommandContext, args: ProfileArgs): Promise<ChosenInput> {
   if (args.texts) return { texts: args.texts };
   if (args.text !== undefined) return { texts: [args.text] };
-  if (args.inputFile) return { texts: await readInputFile(args.inputFile) };
+  if (args.inputFile) return readInputFile(args.inputFile);
   if (args.documentUri) {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.documentUri));
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
     if (args.selectionOnly && editor) return editorInput(editor, true);
     return { texts: [document.getText()], origin: { document, offset: 0 } };
   }
-  return { texts: await readInputFile(bundledSample(ctx.extensionUri).fsPath) };
+  return readInputFile(bundledSample(ctx.extensionUri).fsPath);
 }
 
 async function profileModel(ctx: CommandContext, arg?: unknown): Promise<ProfileOutcome> {
@@ -70,7 +71,7 @@ async function profileModel(ctx: CommandContext, arg?: unknown): Promise<Profile
     const args: ProfileArgs | undefined = arg instanceof vscode.Uri ? { modelPath: arg.fsPath, interactive: true } : (arg as ProfileArgs | undefined);
     if (args && !args.interactive) {
       const input = await programmaticInput(ctx, args);
-      const spec = buildSpec(args.modelPath ?? bundledModel(ctx.extensionUri).fsPath, input.texts, {
+      const spec = buildSpec(args.modelPath ?? bundledModel(ctx.extensionUri).fsPath, input, {
         policy: args.policy ?? settings.policy,
         hardware: args.hardware ?? settings.hardware,
         generateTokens: args.generateTokens ?? settings.generateTokens,
@@ -86,7 +87,7 @@ async function profileModel(ctx: CommandContext, arg?: unknown): Promise<Profile
     if (policy === undefined) return { status: 'skipped', reason: 'no policy chosen' };
     const hardware = await pickPreset('4/4', 'Hardware configuration', ctx.hardwarePresets, settings.hardware);
     if (hardware === undefined) return { status: 'skipped', reason: 'no hardware chosen' };
-    return ctx.controller.run(buildSpec(model.fsPath, input.texts, { ...settings, policy, hardware }), input.origin);
+    return ctx.controller.run(buildSpec(model.fsPath, input, { ...settings, policy, hardware }), input.origin);
   } catch (error) {
     return { status: 'failed', message: await reportError(ctx.log, 'Profile', error) };
   }
@@ -104,7 +105,7 @@ async function profileSelection(ctx: CommandContext, arg?: unknown): Promise<Pro
     const model = args?.modelPath ? vscode.Uri.file(args.modelPath) : await pickModel(ctx.extensionUri);
     if (!model) return { status: 'skipped', reason: 'no model chosen' };
     const settings = await readProfileSettings();
-    const spec = buildSpec(model.fsPath, input.texts, {
+    const spec = buildSpec(model.fsPath, input, {
       ...settings,
       policy: args?.policy ?? settings.policy,
       hardware: args?.hardware ?? settings.hardware,

@@ -1,15 +1,15 @@
 // The quick picks of "Profile Model": which model, which input, which policy and hardware preset,
-// and the readers of input files (.txt = one input, .jsonl = one input per line).
-import { readFile, stat } from 'node:fs/promises';
+// (input files are read by src/engine/inputFiles.ts: .txt = one input, .jsonl = one input per line).
 import * as vscode from 'vscode';
 import { InputError } from '../engine/errors';
+import { readInputFile } from '../engine/inputFiles';
 import { bundledModel, bundledSample } from './bundledAssets';
 import type { TextOrigin } from './profileController';
 
-const MAX_INPUT_FILE_BYTES = 8 * 1024 * 1024;
-
 export interface ChosenInput {
   texts: string[];
+  /** Gold labels from a .jsonl (classifiers: accuracy against them). */
+  labels?: (number | string)[];
   /** Set when the text is (part of) an open document: hovers and decorations attach to it. */
   origin?: TextOrigin;
 }
@@ -59,10 +59,10 @@ export async function pickInput(extensionUri: vscode.Uri): Promise<ChosenInput |
     case undefined: return undefined;
     case 'selection':
     case 'document': return editorInput(editor!, choice === 'selection');
-    case 'sample': return { texts: await readInputFile(bundledSample(extensionUri).fsPath) };
+    case 'sample': return readInputFile(bundledSample(extensionUri).fsPath);
     case 'file': {
       const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Inputs': ['txt', 'jsonl'] }, title: 'Inputs to profile' });
-      return files?.[0] ? { texts: await readInputFile(files[0].fsPath) } : undefined;
+      return files?.[0] ? readInputFile(files[0].fsPath) : undefined;
     }
   }
 }
@@ -75,36 +75,6 @@ export function editorInput(editor: vscode.TextEditor, selectionOnly: boolean): 
   const offset = useSelection ? document.offsetAt(editor.selection.start) : 0;
   if (text.trim().length === 0) throw new InputError(vscode.workspace.asRelativePath(document.uri), 'the text to profile is empty');
   return { texts: [text], origin: { document, offset } };
-}
-
-export async function readInputFile(file: string): Promise<string[]> {
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch {
-    throw new InputError(file, 'inputs file not found or not readable');
-  }
-  if (size > MAX_INPUT_FILE_BYTES) throw new InputError(file, `inputs file is ${size} bytes, over the ${MAX_INPUT_FILE_BYTES}-byte limit`);
-  const content = await readFile(file, 'utf8');
-  if (!file.toLowerCase().endsWith('.jsonl')) {
-    if (content.trim().length === 0) throw new InputError(file, 'the inputs file is empty');
-    return [content];
-  }
-  const texts: string[] = [];
-  content.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim().length === 0) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new InputError(`${file}:${i + 1}`, `not valid JSON (${(e as Error).message})`);
-    }
-    const text = typeof value === 'string' ? value : (value as { text?: unknown } | null)?.text;
-    if (typeof text !== 'string' || text.length === 0) throw new InputError(`${file}:${i + 1}`, 'each line must be a JSON string or an object with a non-empty "text" string');
-    texts.push(text);
-  });
-  if (texts.length === 0) throw new InputError(file, 'the inputs file has no lines');
-  return texts;
 }
 
 /** A preset quick pick whose first item keeps what the settings say. */

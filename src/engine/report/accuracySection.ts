@@ -28,7 +28,14 @@ function averaged(values: number[], unit: string, note: string): Quantity {
   return measured(m.mean, unit, `${note}; mean of ${m.n} inputs, 95% CI [${m.low.toPrecision(4)}, ${m.high.toPrecision(4)}]`);
 }
 
-export function accuracySection(comparisons: OutputComparison[], tokenizer: TextTokenizer | null): AccuracyReport {
+export interface GoldLabels {
+  /** Gold class index per input. */
+  indices: number[];
+  /** Class names (config.json id2label), if known. */
+  names: string[] | null;
+}
+
+export function accuracySection(comparisons: OutputComparison[], tokenizer: TextTokenizer | null, gold?: GoldLabels): AccuracyReport {
   const first = comparisons[0];
   const tokenLabel = (i: number) => (tokenizer ? tokenizer.tokenText(i) : `output ${i}`);
   const metrics: Record<string, Quantity> = {};
@@ -38,7 +45,11 @@ export function accuracySection(comparisons: OutputComparison[], tokenizer: Text
     const agree = comparisons.map((c) => (c.classifier?.agree ? 1 : 0));
     metrics.labelAgreement = averaged(agree, 'fraction', 'pruned label equals dense label');
     metrics.kl = averaged(comparisons.map((c) => c.classifier?.kl ?? NaN), 'nats', 'KL(dense || pruned) of the class distribution');
-    const label = (i: number) => `class ${i}`;
+    if (gold) {
+      metrics.denseAccuracy = averaged(comparisons.map((c, i) => (c.classifier?.denseLabel === gold.indices[i] ? 1 : 0)), 'fraction', 'dense predictions equal to the gold labels');
+      metrics.prunedAccuracy = averaged(comparisons.map((c, i) => (c.classifier?.prunedLabel === gold.indices[i] ? 1 : 0)), 'fraction', 'SpAtten predictions equal to the gold labels');
+    }
+    const label = (i: number) => gold?.names?.[i] ?? `class ${i}`;
     return { kind: 'classifier', metrics, denseTop: softmaxTop(first.denseLast, label, TOP_N), prunedTop: softmaxTop(first.prunedLast, label, TOP_N) };
   }
 

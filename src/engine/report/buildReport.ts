@@ -15,7 +15,7 @@ import { fcFlopsPerToken } from '../spatten/flops';
 import type { Trace } from '../trace/trace';
 import type { OutputComparison } from '../accuracyComparison';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
-import { accuracySection } from './accuracySection';
+import { accuracySection, type GoldLabels } from './accuracySection';
 import { PROFILE_REPORT_VERSION, type LayerTokens, type ProfileReport, type Quantity, type ReportToken, type TimelineReport } from './profileReport';
 
 export interface ReportInputs {
@@ -37,6 +37,8 @@ export interface ReportInputs {
   decode?: SimulationResult;
   trace: Trace;
   comparisons: OutputComparison[];
+  /** Classifiers: gold labels of the inputs and the class names. */
+  gold?: GoldLabels;
   /** Wall times in ms (measured). */
   timings: Record<string, number>;
   warnings: string[];
@@ -212,7 +214,7 @@ export function buildReport(x: ReportInputs): ProfileReport {
     refetch: x.core.refetchReport(),
     layers: x.sim.layers.map(toLayerHardware),
     baselines: baselinesOf(x),
-    accuracy: accuracySection(x.comparisons, x.tokenizer),
+    accuracy: accuracySection(x.comparisons, x.tokenizer, x.gold),
     timings,
     warnings: x.warnings,
   };

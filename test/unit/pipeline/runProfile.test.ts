@@ -79,6 +79,14 @@ test('BERT classifier fixture with its tokenizer: encoder mode, classifier accur
   assert.ok(agree.value >= 0 && agree.value <= 1 && agree.source === 'measured');
   assert.match(agree.note ?? '', /mean of 2 inputs, 95% CI/);
   assert.equal(report.model.family, 'bert');
+  // Gold labels by name through the config.json id2label beside the model.
+  writeFileSync(path.join(path.dirname(fx.path), 'config.json'), JSON.stringify({ id2label: { 0: 'negative', 1: 'neutral', 2: 'positive' } }));
+  const labelled = await runProfile({ modelPath: fx.path, texts: ['the quick brown fox', 'hello world', 'a lazy dog'], labels: ['positive', 0, 'negative'], policy: 'off', hardware: 'spatten-1x' });
+  const m = labelled.report.accuracy.metrics;
+  // Policy off: the pruned predictions are the dense ones, so both accuracies are equal.
+  assert.equal(m.denseAccuracy.value, m.prunedAccuracy.value);
+  assert.ok([0, 1 / 3, 2 / 3, 1].some((v) => Math.abs(v - m.denseAccuracy.value) < 1e-12));
+  assert.ok(labelled.report.accuracy.denseTop.every((t) => ['negative', 'neutral', 'positive'].includes(t.label)));
 });
 
 test('bad inputs are InputErrors naming what and where; cancellation is a CancelledError', async () => {
