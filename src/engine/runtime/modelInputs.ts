@@ -8,6 +8,7 @@ import { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
 import type { GraphIndex } from '../model/graphIndex';
 import { toNum } from '../model/graphIndex';
+import { seededRandom } from '../seededRandom';
 
 const DT = onnx.TensorProto.DataType;
 
@@ -46,19 +47,6 @@ function intTensor(elemType: number, values: ArrayLike<number>, dims: number[], 
   throw new InputError(where, `input of element type ${elemType} where token ids were expected`);
 }
 
-/** Deterministic xorshift32 in [0, 1). */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
 export interface FeedOptions {
   /** Token ids of this run (null for models without token inputs). */
   ids: number[] | null;
@@ -86,7 +74,7 @@ export function buildFeeds(inputs: ModelInput[], opts: FeedOptions): Record<stri
   const ids = opts.ids;
   const n = ids?.length ?? opts.sequenceLength ?? 16;
   const positions = opts.positions ?? Array.from({ length: n }, (_, i) => i);
-  const rand = seeded(opts.seed ?? 1234);
+  const rand = seededRandom(opts.seed ?? 1234);
   for (const inp of inputs) {
     const where = `input '${inp.name}'`;
     const given = opts.given?.[inp.name];
