@@ -150,6 +150,7 @@ export function formatSimulation(r: SimulationResult, dense8: number): string {
   const lines = [
     '',
     `hardware ${r.hardware}, ${r.timing} timing, dense baseline at ${r.denseBits} bit`,
+    'every figure below is modelled (cycle/energy model on the trace\'s counts; configuration constants from the hardware preset)',
     `total      ${r.totalCycles} cycles = ${fmtSeconds(r.seconds)}  (dense ${r.denseCycles} cycles = ${fmtSeconds(r.denseSeconds)})`,
     `speedup    ${r.speedup.toFixed(2)}x over the dense baseline on the same hardware`,
     `DRAM       ${fmtBytes(r.dramBytes)} (K MSB ${fmtBytes(r.dramBytesByTensor.kMsb)}, K LSB ${fmtBytes(r.dramBytesByTensor.kLsb)}, V ${fmtBytes(r.dramBytesByTensor.v)}, Q ${fmtBytes(r.dramBytesByTensor.q)})`,
