@@ -72,15 +72,35 @@ export async function readJsonObjectFile(setting: string, file: string): Promise
   return parsed as Record<string, unknown>;
 }
 
-/** Applies the non-null override settings to a policy (a preset name becomes {extends: name}). */
+/** `overrides` merged into `base` object by object (the engine validates the result). */
+export function mergeSettings(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(overrides)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeSettings(out[k] as Record<string, unknown>, v) : v;
+  return out;
+}
+
+/**
+ * Applies spatten.policy.overrides (any policy setting, as in a policy file), then the non-null
+ * individual override settings, to a policy (a preset name becomes {extends: name}).
+ */
 export function applyPolicyOverrides(policy: string | Record<string, unknown>, config: vscode.WorkspaceConfiguration): string | Record<string, unknown> {
+  const overrides = config.get<unknown>('policy.overrides');
   const set = Object.entries(POLICY_OVERRIDE_FIELDS)
     .map(([key, fieldPath]) => [fieldPath, config.get<unknown>(`policy.${key}`)] as const)
     .filter(([, value]) => value !== undefined && value !== null);
-  if (set.length === 0) return policy;
-  const out: Record<string, unknown> = typeof policy === 'string' ? { extends: policy } : { ...policy };
+  const hasObject = isPlainObject(overrides) && Object.keys(overrides).length > 0;
+  if (set.length === 0 && !hasObject) return policy;
+  let out: Record<string, unknown> = typeof policy === 'string' ? { extends: policy } : { ...policy };
+  if (hasObject) out = mergeSettings(out, overrides);
   for (const [fieldPath, value] of set) setPath(out, fieldPath, value);
   return out;
+}
+
+/** Applies spatten.hardware.overrides (any hardware parameter) to a preset name or a config file. */
+export function applyHardwareOverrides(hardware: string | Record<string, unknown>, config: vscode.WorkspaceConfiguration): string | Record<string, unknown> {
+  const overrides = config.get<unknown>('hardware.overrides');
+  if (!isPlainObject(overrides) || Object.keys(overrides).length === 0) return hardware;
+  return mergeSettings(typeof hardware === 'string' ? { extends: hardware } : hardware, overrides);
 }
 
 export async function readProfileSettings(): Promise<ProfileSettings> {
@@ -92,9 +112,10 @@ export async function readProfileSettings(): Promise<ProfileSettings> {
     policyFile ? await readJsonObjectFile('spatten.policy.file', resolveSettingPath(policyFile)) : policyPreset,
     config,
   );
-  const hardware = hardwareFile
-    ? await readJsonObjectFile('spatten.hardware.file', resolveSettingPath(hardwareFile))
-    : config.get<string>('hardware.preset', 'spatten-1x');
+  const hardware = applyHardwareOverrides(
+    hardwareFile ? await readJsonObjectFile('spatten.hardware.file', resolveSettingPath(hardwareFile)) : config.get<string>('hardware.preset', 'spatten-1x'),
+    config,
+  );
   return {
     policy,
     hardware,

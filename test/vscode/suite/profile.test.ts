@@ -60,4 +60,25 @@ suite('profile the bundled model', () => {
       await config.update('policy.tokenPruning.enabled', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  test('policy and hardware override objects reach the engine (and a bad one names the problem)', async () => {
+    const config = vscode.workspace.getConfiguration('spatten');
+    await config.update('hardware.overrides', { hbmChannels: 8, topKComparators: 32 }, vscode.ConfigurationTarget.Global);
+    await config.update('policy.overrides', { localVPruning: { keepFraction: 0.5 } }, vscode.ConfigurationTarget.Global);
+    try {
+      const session = await profileDone({ modelPath: bundledModelPath(), text: 'The cat sat on the mat and looked at the little bird in the tree.' });
+      const { hardware, policy } = session.result.report;
+      assert.equal(hardware.settings.hbmChannels, 8);
+      assert.equal(hardware.settings.topKComparators, 32);
+      assert.equal(hardware.settings.clockHz, 1e9, 'the rest comes from the preset');
+      assert.equal((policy.settings.localVPruning as { keepFraction: number }).keepFraction, 0.5);
+      await config.update('hardware.overrides', { hbmChannels: -3 }, vscode.ConfigurationTarget.Global);
+      const outcome = (await vscode.commands.executeCommand('spatten.profileModel', { modelPath: bundledModelPath(), text: 'one two three' })) as { status: string; message?: string };
+      assert.equal(outcome.status, 'failed');
+      assert.match(outcome.message ?? '', /hbmChannels/);
+    } finally {
+      await config.update('hardware.overrides', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('policy.overrides', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
