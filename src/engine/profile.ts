@@ -97,6 +97,7 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
     throw new InputError('generateTokens', `${req.generateTokens} must be an integer in 0..1024`);
   }
   if (req.texts.length === 0) throw new InputError('input', 'no input text');
+  if (req.labels && req.labels.length !== req.texts.length) throw new InputError('labels', `${req.labels.length} labels for ${req.texts.length} inputs`);
 
   const loaded = await loadOnnxModel(req.modelPath);
   const discovered = discoverTransformer(loaded.proto, loaded.fileName);
@@ -125,7 +126,10 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   const engineModel = { proto: loaded.proto, fileName: loaded.fileName };
   const sequenceLength = req.syntheticLength ?? 64;
   const reference = await ReferenceModel.create(loaded.proto, discovered, { sequenceLength });
-  const session = await EngineSession.create(engineModel, discovered, { sequenceLength });
+  const session = await EngineSession.create(engineModel, discovered, { sequenceLength }).catch(async (e: unknown) => {
+    await reference.release();
+    throw e;
+  });
   try {
     const protectedOf = (x: Tokens) => x.offsets.flatMap(([s], i) => (s < 0 ? [i] : []));
     let primaryCore: SpattenAttentionCore | null = null;
@@ -152,7 +156,6 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
     const core = primaryCore as SpattenAttentionCore;
     let gold: GoldLabels | undefined;
     if (req.labels) {
-      if (req.labels.length !== req.texts.length) throw new InputError('labels', `${req.labels.length} labels for ${req.texts.length} inputs`);
       if (comparisons[0].kind === 'classifier') {
         const names = loadClassLabels(req.modelPath);
         gold = { indices: resolveGoldLabels(req.labels, names, comparisons[0].denseLast.length, 'labels'), names };
