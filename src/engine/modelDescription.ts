@@ -3,6 +3,7 @@
 // model the engine cannot map still gets a summary of what was read, with the reason in `problem`.
 import { InputError } from './errors';
 import { loadOnnxModel } from './onnx/onnxModelLoader';
+import { profileLimits } from './profile';
 import { discoverTransformer } from './model/transformerDiscovery';
 import type { ModelSummary } from './report/profileReport';
 
@@ -25,7 +26,8 @@ function describeValue(v: ValueInfo): string {
 }
 
 export async function describeModel(modelPath: string): Promise<ModelDescription> {
-  const loaded = await loadOnnxModel(modelPath);
+  // Same limits as a profile: a model over 2 GB with external data is described too.
+  const loaded = await loadOnnxModel(modelPath, { maxExternalBytes: profileLimits.maxExternalBytes, inlineLimitBytes: Infinity });
   const graph = loaded.proto.graph;
   const initializers = new Set((graph?.initializer ?? []).map((t) => t.name));
   const inputs = (graph?.input ?? []).filter((v) => !initializers.has(v.name)).map(describeValue);

@@ -8,7 +8,7 @@
 // from the extension at activation, does not load the native addon.
 import * as path from 'node:path';
 import { CancelledError, InputError, throwIfAborted } from './errors';
-import { loadOnnxModel } from './onnx/onnxModelLoader';
+import { loadOnnxModel, PROTOBUF_LIMIT_BYTES } from './onnx/onnxModelLoader';
 import { discoverTransformer, type DiscoveredTransformer } from './model/transformerDiscovery';
 import { loadTokenizerForModel } from './tokenize/tokenizerForModel';
 import type { TextTokenizer } from './tokenize/textTokenizer';
@@ -22,6 +22,17 @@ import { compareOutputs, type OutputComparison } from './accuracyComparison';
 import { buildReport } from './report/buildReport';
 import type { GoldLabels } from './report/accuracySection';
 import { loadClassLabels, resolveGoldLabels } from './model/classLabels';
+
+/**
+ * Size limits of a profile. Models above `wholeModelEncodeBytes` (the 2 GB protobuf limit) are
+ * never encoded whole: their external data is read into memory, ORT loads the file itself for
+ * the dense reference, and the engine encodes one segment (about a layer) at a time.
+ */
+export const profileLimits = {
+  /** Largest sum of external data read (bytes): bounded by the machine's memory. */
+  maxExternalBytes: 16 * 1024 * 1024 * 1024,
+  wholeModelEncodeBytes: PROTOBUF_LIMIT_BYTES,
+};
 
 /** Longest prompt profiled unless the request says otherwise (tokens); longer text is truncated with a warning. */
 export const DEFAULT_MAX_TOKENS = 512;
@@ -99,7 +110,8 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   if (req.texts.length === 0) throw new InputError('input', 'no input text');
   if (req.labels && req.labels.length !== req.texts.length) throw new InputError('labels', `${req.labels.length} labels for ${req.texts.length} inputs`);
 
-  const loaded = await loadOnnxModel(req.modelPath);
+  const loaded = await loadOnnxModel(req.modelPath, { maxExternalBytes: profileLimits.maxExternalBytes, inlineLimitBytes: Infinity });
+  const tooLargeToEncode = loaded.fileBytes + loaded.externalBytes > profileLimits.wholeModelEncodeBytes;
   const discovered = discoverTransformer(loaded.proto, loaded.fileName);
   lap('load', t0);
   throwIfAborted(signal);
@@ -125,7 +137,8 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   const { ReferenceModel } = await import('./runtime/referenceRun');
   const engineModel = { proto: loaded.proto, fileName: loaded.fileName };
   const sequenceLength = req.syntheticLength ?? 64;
-  const reference = await ReferenceModel.create(loaded.proto, discovered, { sequenceLength });
+  const reference = await ReferenceModel.create(loaded.proto, discovered, { sequenceLength, ...(tooLargeToEncode ? { modelPath: path.resolve(req.modelPath) } : {}) });
+  if (tooLargeToEncode) warnings.push(`${loaded.fileName}: ${loaded.fileBytes + loaded.externalBytes} bytes with external data: the dense reference was loaded from the file, the engine encodes one segment at a time`);
   const session = await EngineSession.create(engineModel, discovered, { sequenceLength }).catch(async (e: unknown) => {
     await reference.release();
     throw e;

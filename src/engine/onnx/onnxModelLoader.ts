@@ -34,6 +34,12 @@ export interface LoadOptions {
   maxExternalBytes?: number;
   /** Inline external data into rawData (default true); see the 2 GB note at the top. */
   inlineExternalData?: boolean;
+  /**
+   * Most external bytes inlined (default: what keeps the whole model under the 2 GB protobuf
+   * limit). A caller that never encodes the whole model, only parts of it (the profiler encodes
+   * one segment at a time and gives ORT the file path for the whole model), may raise it.
+   */
+  inlineLimitBytes?: number;
 }
 
 export interface LoadedModel {
@@ -161,7 +167,7 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
   const ext = await resolveExternalData(proto, dir, where, {
     maxExternalBytes,
     inline,
-    inlineLimitBytes: PROTOBUF_LIMIT_BYTES - st.size,
+    inlineLimitBytes: opts.inlineLimitBytes ?? PROTOBUF_LIMIT_BYTES - st.size,
   });
   return {
     proto,

@@ -31,6 +31,14 @@ async function createSession(proto: onnx.IModelProto, options: ort.InferenceSess
   }
 }
 
+async function createSessionFromFile(file: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(file, { logSeverityLevel: 3, ...options });
+  } catch (e) {
+    throw new InputError(file, `onnxruntime cannot load the model: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export class ReferenceModel {
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -49,7 +57,18 @@ export class ReferenceModel {
   static async create(
     proto: onnx.IModelProto,
     discovered: DiscoveredTransformer,
-    opts: { withProbabilities?: boolean; sessionOptions?: ort.InferenceSession.SessionOptions; seed?: number; given?: Record<string, ort.Tensor>; sequenceLength?: number } = {},
+    opts: {
+      withProbabilities?: boolean;
+      sessionOptions?: ort.InferenceSession.SessionOptions;
+      seed?: number;
+      given?: Record<string, ort.Tensor>;
+      sequenceLength?: number;
+      /**
+       * Load the unmodified model from this file instead of re-encoding `proto`: for models too large
+       * to encode as one protobuf (over 2 GB with external data), which ORT reads from disk itself.
+       */
+      modelPath?: string;
+    } = {},
   ): Promise<ReferenceModel> {
     const g = discovered.graph;
     const outputs = g.graphOutputs.filter((o) => !/^present/.test(o));
@@ -67,7 +86,8 @@ export class ReferenceModel {
       runProto = onnx.ModelProto.create({ ...proto, graph });
       options = { ...options, graphOptimizationLevel: 'disabled' };
     }
-    const session = await createSession(runProto, options, 'reference model');
+    if (opts.modelPath && opts.withProbabilities) throw new InputError(opts.modelPath, 'attention probabilities cannot be captured from a model loaded by path (over 2 GB)');
+    const session = opts.modelPath ? await createSessionFromFile(opts.modelPath, options) : await createSession(runProto, options, 'reference model');
     return new ReferenceModel(session, classifyInputs(g), logitsName, probabilityNames, opts.seed ?? 1234, opts.given, opts.sequenceLength);
   }
 

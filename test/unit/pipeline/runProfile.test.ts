@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { runProfile } from '../../../src/engine/profile';
+import { profileLimits, runProfile } from '../../../src/engine/profile';
 import { CancelledError, InputError } from '../../../src/engine/errors';
 import type { ProfileProgress } from '../../../src/engine/profileRequest';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';
@@ -125,4 +125,19 @@ test('a graph without a token input runs on seeded synthetic inputs (vision-styl
   // One layer: its own top-k decides nothing later (no later layer), so K/L stays 1 and the output
   // equals the dense reference on the same seeded input.
   assert.ok(report.accuracy.metrics.maxLogitDiff.value <= 1e-4, String(report.accuracy.metrics.maxLogitDiff.value));
+});
+
+test('models too large to encode as one protobuf: reference from the file, engine one segment at a time', async () => {
+  // The real threshold is 2 GB; lowering it runs the same path on a small external-data model.
+  const fx = generateFixture('llama', 'external', { withTokenizer: true });
+  const saved = profileLimits.wholeModelEncodeBytes;
+  profileLimits.wholeModelEncodeBytes = 1024;
+  try {
+    const { report } = await runProfile({ modelPath: fx.path, texts: ['the cat sat on the mat'], policy: 'off', hardware: 'spatten-1x' });
+    assert.ok(report.warnings.some((w) => /loaded from the file/.test(w)), report.warnings.join('; '));
+    assert.ok(report.accuracy.metrics.maxLogitDiff.value <= 1e-4, String(report.accuracy.metrics.maxLogitDiff.value));
+    assert.equal(report.accuracy.metrics.top1Agreement.value, 1);
+  } finally {
+    profileLimits.wholeModelEncodeBytes = saved;
+  }
 });
