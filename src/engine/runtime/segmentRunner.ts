@@ -67,6 +67,8 @@ export class SegmentRunner {
       try {
         sessions.push(await ort.InferenceSession.create(encodeModel(s.proto as onnx.IModelProto), { ...SEGMENT_SESSION_DEFAULTS, ...options }));
       } catch (e) {
+        for (const created of sessions) await created.release();
+        // Also a segment over the 2 GB protobuf limit (e.g. a huge embedding table) ends here.
         throw new InputError(`segment ${s.index}`, `onnxruntime refused the extracted subgraph: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
