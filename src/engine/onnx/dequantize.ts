@@ -21,8 +21,12 @@ function intAttr(node: onnx.INodeProto, name: string, fallback: number): number 
   return a ? longToNumber(a.i) : fallback;
 }
 
-/** For each element index of a tensor of `dims`, which channel along `axis` it is in: (i / inner) % channels. */
-function channelGeometry(dims: number[], axis: number, channels: number, where: string): { inner: number } {
+/**
+ * Which scale/zero-point entry each element of a tensor of `dims` uses: 0 for per-tensor
+ * quantization (one scale), else its channel along `axis`, (i / inner) % channels.
+ */
+function channelIndexer(dims: number[], axis: number, channels: number, where: string): (i: number) => number {
+  if (channels === 1) return () => 0;
   const ax = axis < 0 ? axis + dims.length : axis;
   if (ax < 0 || ax >= dims.length) throw new InputError(where, `axis ${axis} is out of range for dims [${dims.join(', ')}]`);
   if (dims[ax] !== channels) {
@@ -30,7 +34,7 @@ function channelGeometry(dims: number[], axis: number, channels: number, where: 
   }
   let inner = 1;
   for (let i = ax + 1; i < dims.length; i++) inner *= dims[i];
-  return { inner };
+  return (i) => Math.floor(i / inner) % channels;
 }
 
 /**
@@ -49,15 +53,10 @@ export function dequantizeLinear(
   const s = tensorToFloat32(scale);
   const zp = zeroPoint ? integerValues(zeroPoint) : undefined;
   if (zp && zp.length !== s.length) throw new InputError(where, `zero point has ${zp.length} values, scale has ${s.length}`);
+  const channel = channelIndexer(dims, axis, s.length, where);
   const out = new Float32Array(q.length);
-  if (s.length === 1) {
-    const z = zp ? zp[0] : 0;
-    for (let i = 0; i < q.length; i++) out[i] = (q[i] - z) * s[0];
-    return { dims, data: out };
-  }
-  const { inner } = channelGeometry(dims, axis, s.length, where);
   for (let i = 0; i < q.length; i++) {
-    const c = Math.floor(i / inner) % s.length;
+    const c = channel(i);
     out[i] = (q[i] - (zp ? zp[c] : 0)) * s[c];
   }
   return { dims, data: out };
@@ -92,10 +91,10 @@ export function fakeQuantize(
   const s = tensorToFloat32(scale);
   const zp = zeroPoint ? integerValues(zeroPoint) : undefined;
   const [lo, hi] = quantRange(zeroPoint);
-  const inner = s.length === 1 ? v.length : channelGeometry(dims, axis, s.length, where).inner;
+  const channel = channelIndexer(dims, axis, s.length, where);
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) {
-    const c = s.length === 1 ? 0 : Math.floor(i / inner) % s.length;
+    const c = channel(i);
     const z = zp ? zp[c] : 0;
     // ONNX QuantizeLinear rounds half to even, then saturates.
     const r = v[i] / s[c];
