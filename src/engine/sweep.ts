@@ -31,8 +31,8 @@ function metricOf(r: ProfileReport): Pick<SweepRow, 'metricName' | 'metric' | 'm
   const m = r.accuracy.metrics;
   const pick = m.perplexityDelta ?? m.labelAgreement ?? m.top1Agreement;
   const name = m.perplexityDelta ? 'perplexity delta' : m.labelAgreement ? 'label agreement' : 'top-1 agreement';
-  const ci = /95% CI \[([^,]+), ([^\]]+)\]/.exec(pick?.note ?? '');
-  return { metricName: name, metric: pick?.value ?? NaN, ...(ci ? { metricLow: Number(ci[1]), metricHigh: Number(ci[2]) } : {}) };
+  const ci = pick?.interval;
+  return { metricName: name, metric: pick?.value ?? NaN, ...(ci ? { metricLow: ci[0], metricHigh: ci[1] } : {}) };
 }
 
 export async function runSweep(base: ProfileRequest, keeps: number[], onProgress: ProgressSink = () => undefined): Promise<SweepResult> {

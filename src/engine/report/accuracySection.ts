@@ -25,7 +25,7 @@ function measured(value: number, unit: string, note: string): Quantity {
 function averaged(values: number[], unit: string, note: string): Quantity {
   if (values.length === 1) return measured(values[0], unit, note);
   const m = meanWithInterval(values);
-  return measured(m.mean, unit, `${note}; mean of ${m.n} inputs, 95% CI [${m.low.toPrecision(4)}, ${m.high.toPrecision(4)}]`);
+  return { ...measured(m.mean, unit, `${note}; mean of ${m.n} inputs, 95% CI [${m.low.toPrecision(4)}, ${m.high.toPrecision(4)}]`), interval: [m.low, m.high] };
 }
 
 export interface GoldLabels {

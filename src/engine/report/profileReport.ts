@@ -19,6 +19,8 @@ export interface Quantity {
   source: Provenance;
   /** What exactly this is, in a few words (shown as a tooltip). */
   note?: string;
+  /** 95% confidence interval [low, high] when the value is a mean over several inputs. */
+  interval?: [number, number];
 }
 
 export interface ReportToken {

@@ -76,3 +76,21 @@ test('profile on stories260K writes every export', async () => {
   const perfetto = JSON.parse(readFileSync(path.join(dir, 'p.json'), 'utf8'));
   assert.ok(perfetto.traceEvents.some((e: { ph: string }) => e.ph === 'X'));
 });
+
+test('sweep: one row per keep fraction, K/L follows the keep, perplexity delta with a 95% CI over a batch', async () => {
+  const { onnxPath } = await convertStories260K();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-cli-'));
+  const batch = path.join(dir, 'batch.txt');
+  writeFileSync(batch, 'Once upon a time, there was a little dog named Max.\nThe sun was warm and the birds were singing in the tall tree.\n');
+  const r = cli('sweep', onnxPath, '--batch-file', batch, '--keep', '1,0.5', '--json', '-');
+  assert.equal(r.code, 0, r.stderr);
+  const rows = JSON.parse(r.stdout);
+  assert.deepEqual(rows.map((x: { keep: number }) => x.keep), [1, 0.5]);
+  assert.equal(rows[0].keysFetchedFraction, 1, 'keep 1: token pruning off');
+  assert.ok(rows[1].keysFetchedFraction < rows[0].keysFetchedFraction);
+  assert.ok(rows[1].dramReduction > rows[0].dramReduction);
+  for (const x of rows) {
+    assert.equal(x.metricName, 'perplexity delta');
+    assert.ok(x.metricLow <= x.metric && x.metric <= x.metricHigh, JSON.stringify(x));
+  }
+});

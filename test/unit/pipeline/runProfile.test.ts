@@ -78,6 +78,8 @@ test('BERT classifier fixture with its tokenizer: encoder mode, classifier accur
   const agree = report.accuracy.metrics.labelAgreement;
   assert.ok(agree.value >= 0 && agree.value <= 1 && agree.source === 'measured');
   assert.match(agree.note ?? '', /mean of 2 inputs, 95% CI/);
+  const [low, high] = agree.interval ?? [NaN, NaN];
+  assert.ok(low <= agree.value && agree.value <= high, `interval [${low}, ${high}] holds the mean ${agree.value}`);
   assert.equal(report.model.family, 'bert');
   // Gold labels by name through the config.json id2label beside the model.
   writeFileSync(path.join(path.dirname(fx.path), 'config.json'), JSON.stringify({ id2label: { 0: 'negative', 1: 'neutral', 2: 'positive' } }));
