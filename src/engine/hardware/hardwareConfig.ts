@@ -30,7 +30,11 @@ export interface HardwareConfig {
   clockHz: number;
   /** Process node the energy table is scaled to, nm. */
   technologyNm: number;
-  /** Head dimension the datapath is built for (multiplier rows), elements. */
+  /**
+   * Head dimension the datapath is built for, elements (the RTL's sizeD = 64). One buffer line and
+   * one cycle of the multiplier array hold multipliers / headDim vectors; a model head with a
+   * smaller D pads, a larger one takes ceil(D / headDim) passes (rowWork.ts).
+   */
   headDim: number;
   /** Multipliers of the Q x K unit (512 = 8 keys of 64 dims per cycle). */
   qkMultipliers: number;
@@ -50,6 +54,8 @@ export interface HardwareConfig {
   channelBytesPerCycle: number;
   /** DRAM transaction (burst) size, bytes; every fetch is rounded up to whole transactions. */
   transactionBytes: number;
+  /** Requests in flight in the datapath at once (the RTL's BufferManager maxReq = 16). */
+  maxRequestsInFlight: number;
   /** Outstanding requests per channel (caps a channel at outstanding x transaction / latency B/cycle). */
   outstandingPerChannel: number;
   /** Cycles from issuing a request to its data (open-row HBM read through the crossbar). */
@@ -66,9 +72,12 @@ export function peakBandwidthBytesPerSecond(c: HardwareConfig): number {
   return c.hbmChannels * c.channelBytesPerCycle * c.clockHz;
 }
 
-/** Keys (or values) one half of the double-buffered SRAM holds as datapath words. */
-export function bufferTokens(sramBytes: number, c: HardwareConfig, headDim: number): number {
-  return Math.floor((sramBytes * 8) / (2 * headDim * c.datapathBits));
+/**
+ * Lines of an SRAM whose line feeds `multipliers` multipliers one datapath word each (the RTL's
+ * numBufferLines: 196,608 B / (512 x 12 b) = 256 lines of 8 keys on spatten-1x).
+ */
+export function bufferLines(sramBytes: number, multipliers: number, c: Pick<HardwareConfig, 'datapathBits'>): number {
+  return Math.floor((sramBytes * 8) / (multipliers * c.datapathBits));
 }
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -95,6 +104,7 @@ export const HARDWARE_CONFIG_SCHEMA = {
     channelBytesPerCycle: { type: 'number', exclusiveMinimum: 0 },
     transactionBytes: positiveInt,
     outstandingPerChannel: positiveInt,
+    maxRequestsInFlight: { type: 'integer', minimum: 1, maximum: 65536 },
     dramLatencyCycles: nonNegInt,
     defaultLsbBits: { type: 'integer', minimum: 1, maximum: 16 },
     additiveZeroEliminatorWidth: positiveInt,
@@ -129,6 +139,7 @@ const REQUIRED_FIELDS: (keyof HardwareConfig)[] = [
   'channelBytesPerCycle',
   'transactionBytes',
   'outstandingPerChannel',
+  'maxRequestsInFlight',
   'dramLatencyCycles',
   'defaultLsbBits',
   'additiveZeroEliminatorWidth',
@@ -174,8 +185,8 @@ export function validateHardwareConfig(
     // The datapath reduces one whole head-dim dot product per multiplier row.
     throw new InputError(where, `qkMultipliers and pvMultipliers must be >= headDim (${merged.headDim})`);
   }
-  if (bufferTokens(merged.kSramBytes, merged, merged.headDim) < 1 || bufferTokens(merged.vSramBytes, merged, merged.headDim) < 1) {
-    throw new InputError(where, 'kSramBytes/vSramBytes too small to double-buffer one token');
+  if (bufferLines(merged.kSramBytes, merged.qkMultipliers, merged) < 2 || bufferLines(merged.vSramBytes, merged.pvMultipliers, merged) < 2) {
+    throw new InputError(where, 'kSramBytes/vSramBytes too small: each must hold at least two lines of multipliers x datapathBits');
   }
   return merged;
 }

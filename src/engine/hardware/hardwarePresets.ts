@@ -20,6 +20,7 @@ const SPATTEN_1X: HardwareConfig = {
   channelBytesPerCycle: 32, // 16 x 32 B/cycle x 1 GHz = 512 GB/s [code; bandwidth derived]
   transactionBytes: 32, // [code]
   outstandingPerChannel: 16, // [code]
+  maxRequestsInFlight: 16, // BufferManager.Config(numBufferLines, 16) [code: SpAttenController.scala]
   // Not published. Assumed: an open-row HBM2 read through the crossbar. 16 cycles is also the
   // largest latency at which 16 outstanding 32-B requests still sustain 32 B/cycle (Little's law),
   // i.e. the paper's 512 GB/s peak stays reachable; raise it to see the outstanding-request cap bite.

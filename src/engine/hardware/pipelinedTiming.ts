@@ -1,29 +1,42 @@
-// The pipelined timing model (default): a schedule of one (step, layer) of rows through the units
-// of the SpAtten pipeline, with DRAM and compute overlapped.
+// The pipelined timing model (default): one (step, layer) of rows scheduled through the units of
+// the SpAtten datapath as SpAttenController.scala runs them, DRAM and compute overlapped.
 //
-// Per row (one head's query rows), in order:
-//   DRAM K MSB + Q -> [convert] Q x K -> softmax -> requant decision
-//   -> (refetch) DRAM K LSB -> Q x K again -> softmax again -> local-V top-k -> DRAM V -> prob x V
-// and per (step, layer): the cascade token top-k once all heads' scores are in, and the head top-k
+// A row is one head's query rows (1 in generation, L in an encoder or prompt pass). Its path:
+//   allocate K buffer lines -> DRAM K MSB + Q -> Q x K -> softmax -> requant decision
+//   -> (refetch: DRAM K LSB, Q x K and softmax again) -> local-V top-k -> allocate V lines
+//   -> DRAM V -> prob x V
+// and per (step, layer): the cascade token top-k once all heads' scores are in, the head top-k
 // once all heads' outputs are. The next (step, layer) starts after this one ends: its query comes
 // from this layer's output (FC layers run elsewhere) and its keys from the token top-k.
 //
-// Units are in-order and each op holds its unit for its occupancy. A consumer streams behind its
-// producer: it starts `latency` after the producer starts and ends no earlier than `latency` after
-// the producer ends. Double buffering: row r's K fetch may start once row r-2 has finished Q x K
-// (the buffer half it reuses), so row r+1's fetch overlaps row r's compute; a row whose keys do
-// not fit one half takes both and must wait for row r-1. V likewise with prob x V. The DRAM is one
-// in-order queue: K(r+1) is issued ahead of LSB(r) and V(r) (the prefetch).
+// What follows the RTL (FIDELITY.md, "Pipelined"):
+// - Buffer lines are allocated per request from a pool (BufferManager: FIFO, at most
+//   maxRequestsInFlight requests), so several rows are in flight, as many as their lines allow;
+//   K lines are released after the row's final requant decision, V lines after prob x V.
+// - Every unit is a calendar (unitCalendar.ts): a request takes the first free cycles once its
+//   input is ready, so K and V fetches share the channels in arrival order (the round-robin
+//   arbiter), and a requantization (LSB fetch, recompute) re-queued after its decision does not
+//   block the rows behind it.
+// - A consumer streams behind its producer: it starts `latency` after the producer starts and
+//   ends no earlier than `latency` after the producer ends.
+// - Queries stream: in sentence mode the first query's probabilities go on to the top-k and
+//   prob x V while later queries are still in Q x K.
+// - 6-bit K (and V) are fetched as fused pairs of heads (one 96-B vector holds both heads' keys):
+//   one fetch and one local-V top-k request per pair, lines for both.
 //
 // Stage attribution: every cycle of the (step, layer) goes to one stage, so stages sum to the
 // cycles. A cycle where DRAM transfers counts as that transfer (memory time); otherwise to the
 // busy compute stage first in PIPELINE_STAGES order; a cycle where nothing is busy is fill/drain
 // latency (DRAM latency and pipeline depths exposed at the start and end).
 import type { HardwareConfig } from './hardwareConfig';
-import { bufferTokens } from './hardwareConfig';
+import { bufferLines } from './hardwareConfig';
 import { dramTransferCycles } from './hbmChannel';
 import type { RowWork } from './rowWork';
 import type { TopKTiming } from './topKEngine';
+import { UnitCalendar, type Placement } from './unitCalendar';
+import { attributeStages, type ScheduledOp } from './stageAttribution';
+
+export type { ScheduledOp } from './stageAttribution';
 
 export const PIPELINE_STAGES = [
   'fetchK',
@@ -50,43 +63,27 @@ const U_SM = 2;
 const U_TOPK = 3;
 const U_PV = 4;
 
-/** One scheduled op: a (step, layer, head) of work on one unit. Times in cycles from the trace start. */
-export interface ScheduledOp {
-  unit: number;
-  stage: number;
-  start: number;
-  end: number;
-  /** Head of the row, or -1 for the per-layer top-ks. */
-  head: number;
-  /** DRAM bytes moved (DRAM ops), else 0. */
-  bytes: number;
-}
-
 export interface GroupTiming {
   start: number;
   end: number;
   /** Cycles by stage (index = PIPELINE_STAGES), summing to end - start. */
   stages: Float64Array;
-  /** Busy cycles by unit (index = HARDWARE_UNITS). */
+  /** Busy cycles by unit (index = HARDWARE_UNITS); the busiest is the group's lower bound. */
   unitBusy: Float64Array;
-  /** Per row: memory-bound when its DRAM occupancy is at least its busiest compute unit's. */
-  rowMemoryBound: boolean[];
   ops: ScheduledOp[];
 }
 
 /** Occupancy of each unit-stage for one row (index = PIPELINE_STAGES), cycles. Overwrites `out`. */
 export function rowStageOccupancy(w: RowWork, c: HardwareConfig, out: Float64Array): Float64Array {
   out.fill(0);
-  const perQueryQk = Math.ceil((w.keys * w.headDim) / c.qkMultipliers);
-  const perQuerySm = Math.ceil(w.keys / c.softmaxLanes);
   out[S.fetchK] = dramTransferCycles(w.bytes.kMsb + w.bytes.q, c);
   out[S.fetchKLsb] = dramTransferCycles(w.bytes.kLsb, c);
   out[S.fetchV] = dramTransferCycles(w.bytes.v, c);
-  out[S.qk] = w.queries * perQueryQk;
-  out[S.softmax] = w.queries * perQuerySm;
-  out[S.requant] = w.refetchedQueries * (perQueryQk + perQuerySm);
+  out[S.qk] = w.queries * w.qkPerQuery;
+  out[S.softmax] = w.queries * w.softmaxPerQuery;
+  out[S.requant] = w.refetchedQueries * (w.qkPerQuery + w.softmaxPerQuery);
   out[S.localVTopK] = w.localVTopK ? w.queries * w.localVTopK.cycles : 0;
-  out[S.pv] = w.queries * Math.ceil((w.values * w.headDim) / c.pvMultipliers);
+  out[S.pv] = w.queries * w.pvPerQuery;
   out[S.tokenTopK] = w.tokenTopK ? w.tokenTopK.cycles : 0;
   return out;
 }
@@ -97,6 +94,85 @@ export function rowIsMemoryBound(w: RowWork, occ: Float64Array): boolean {
   const again = w.queries > 0 ? (w.queries + w.refetchedQueries) / w.queries : 1;
   const compute = Math.max(occ[S.qk] * again, occ[S.softmax] * again, occ[S.localVTopK] + occ[S.tokenTopK], occ[S.pv]);
   return dram >= compute;
+}
+
+/**
+ * 6-bit tensors travel as fused pairs of heads (the RTL's fused_mat = 2): an even head and the next
+ * one. Per row: true when it is the second of a pair and rides on the first's fetch.
+ */
+function ridesOnPrevious(rows: readonly RowWork[], bits: (w: RowWork) => number): boolean[] {
+  const out = new Array<boolean>(rows.length).fill(false);
+  for (let r = 0; r + 1 < rows.length; r++) {
+    const a = rows[r];
+    const b = rows[r + 1];
+    if (!out[r] && bits(a) === 6 && bits(b) === 6 && b.head === a.head + 1 && a.head % 2 === 0) out[r + 1] = true;
+  }
+  return out;
+}
+
+/**
+ * Busy cycles per unit (index = HARDWARE_UNITS) of one (step, layer), whatever the schedule: the
+ * work each unit must do. Its maximum is the group's lower bound; the pipelined schedule keeps
+ * each unit busy exactly this long.
+ */
+export function groupUnitBusy(rows: readonly RowWork[], headTopK: TopKTiming | undefined, c: HardwareConfig): Float64Array {
+  const busy = new Float64Array(HARDWARE_UNITS.length);
+  const kRide = ridesOnPrevious(rows, (w) => w.kMsbBits);
+  const vRide = ridesOnPrevious(rows, (w) => w.vBits);
+  for (let r = 0; r < rows.length; r++) {
+    const w = rows[r];
+    const mate = rows[r + 1];
+    if (!kRide[r]) busy[U_DRAM] += dramTransferCycles(w.bytes.kMsb + w.bytes.q + (kRide[r + 1] ? mate.bytes.kMsb + mate.bytes.q : 0), c);
+    if (!vRide[r]) busy[U_DRAM] += dramTransferCycles(w.bytes.v + (vRide[r + 1] ? mate.bytes.v : 0), c);
+    busy[U_DRAM] += dramTransferCycles(w.bytes.kLsb, c);
+    busy[U_QK] += (w.queries + w.refetchedQueries) * w.qkPerQuery;
+    busy[U_SM] += (w.queries + w.refetchedQueries) * w.softmaxPerQuery;
+    if (w.localVTopK && !vRide[r]) busy[U_TOPK] += w.queries * w.localVTopK.cycles;
+    if (w.tokenTopK) busy[U_TOPK] += w.tokenTopK.cycles;
+    busy[U_PV] += w.queries * w.pvPerQuery;
+  }
+  if (headTopK) busy[U_TOPK] += headTopK.cycles;
+  return busy;
+}
+
+/**
+ * FIFO line allocator (BufferManager): a request gets its lines once the requests ahead of it
+ * have released enough, releases being reclaimed in allocation order.
+ */
+class LinePool {
+  private lines: number[] = [];
+  private released: number[] = [];
+  private head = 0;
+  private inUse = 0;
+  private lastAlloc = -Infinity;
+  /** Latest release reclaimed so far (releases are reclaimed in allocation order). */
+  private frontier = -Infinity;
+  constructor(
+    private readonly capacity: number,
+    private readonly maxRequests: number,
+  ) {}
+
+  /** Earliest cycle >= ready at which `n` lines can be allocated (a request never waits for itself: n is capped at the pool). */
+  allocate(ready: number, n: number): { at: number; id: number } {
+    const need = Math.min(n, this.capacity);
+    let at = Math.max(ready, this.lastAlloc);
+    while (this.head < this.lines.length && (this.inUse + need > this.capacity || this.lines.length - this.head >= this.maxRequests)) {
+      this.frontier = Math.max(this.frontier, this.released[this.head]);
+      at = Math.max(at, this.frontier);
+      this.inUse -= this.lines[this.head];
+      this.head++;
+    }
+    this.lines.push(need);
+    this.released.push(Infinity);
+    this.inUse += need;
+    this.lastAlloc = at;
+    return { at, id: this.lines.length - 1 };
+  }
+
+  /** The request's lines are free from `at` on (set before any later request allocates past it). */
+  release(id: number, at: number): void {
+    this.released[id] = at;
+  }
 }
 
 /**
@@ -113,157 +189,107 @@ export function scheduleGroupPipelined(
   const L = c.latencies;
   const lat = c.dramLatencyCycles;
   const ops: ScheduledOp[] = [];
-  const unitBusy = new Float64Array(HARDWARE_UNITS.length);
-  const rowMemoryBound: boolean[] = new Array(rows.length);
-  // Every op also feeds the stage attribution sweep, so ops are always collected.
-  const push = (unit: number, stage: number, s: number, e: number, head: number, bytes: number): void => {
-    if (e <= s) return;
-    ops.push({ unit, stage, start: s, end: e, head, bytes });
-    unitBusy[unit] += e - s;
+  const units = [new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar()];
+  const kPool = new LinePool(bufferLines(c.kSramBytes, c.qkMultipliers, c), c.maxRequestsInFlight);
+  const vPool = new LinePool(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
+  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number): Placement => {
+    const p = units[unit].place(ready, duration);
+    for (let i = 0; i < p.pieces.length; i += 2) {
+      const share = p.pieces.length > 2 ? Math.round((bytes * (p.pieces[i + 1] - p.pieces[i])) / duration) : bytes;
+      ops.push({ unit, stage, start: p.pieces[i], end: p.pieces[i + 1], head, bytes: share });
+    }
+    return p;
   };
-  let dramFree = start;
-  let qkFree = start;
-  let smFree = start;
-  let topkFree = start;
-  let pvFree = start;
-  const n = rows.length;
-  // Per row: when its K fetch starts/ends, and when its Q x K (incl. recompute) and prob x V finish.
-  const kStart = new Float64Array(n);
-  const kEnd = new Float64Array(n);
-  const qkDone = new Float64Array(n);
-  const pvDone = new Float64Array(n);
-  const kBufT = rows.map((w) => bufferTokens(c.kSramBytes, c, w.headDim));
-  const vBufT = rows.map((w) => bufferTokens(c.vSramBytes, c, w.headDim));
-  const occ = rows.map((w) => rowStageOccupancy(w, c, new Float64Array(PIPELINE_STAGES.length)));
-  const issueK = (r: number): void => {
-    // The buffer half row r uses is free when row r-2 is done with it (r-1 if row r needs both halves).
-    let bufFree = start;
-    const back = rows[r].keys > kBufT[r] ? 1 : 2;
-    if (r - back >= 0) bufFree = qkDone[r - back];
-    if (r - 1 >= 0 && rows[r - 1].keys > kBufT[r - 1]) bufFree = Math.max(bufFree, qkDone[r - 1]);
-    const s = Math.max(dramFree, bufFree);
-    const e = s + occ[r][S.fetchK];
-    kStart[r] = s;
-    kEnd[r] = e;
-    dramFree = e;
-    push(U_DRAM, S.fetchK, s, e, rows[r].head, rows[r].bytes.kMsb + rows[r].bytes.q);
-  };
-  let lastScores = start;
-  let lastDone = start;
-  if (n > 0) issueK(0);
-  for (let r = 0; r < n; r++) {
+  const inLat = lat + L.convert;
+  let allDecided = start;
+  let allDone = start;
+  const kRide = ridesOnPrevious(rows, (w) => w.kMsbBits);
+  const vRide = ridesOnPrevious(rows, (w) => w.vBits);
+  let kFetch: Placement | undefined; // the fused pair's shared fetches
+  let vFetch: Placement | undefined;
+  // The first head of a fused pair holds the pair's lines until the second is done with them.
+  let pendingK: { id: number; at: number } | undefined;
+  let pendingV: { id: number; at: number } | undefined;
+  for (let r = 0; r < rows.length; r++) {
     const w = rows[r];
-    const o = occ[r];
-    rowMemoryBound[r] = rowIsMemoryBound(w, o);
-    // Q x K streams behind the K fetch (through the bit-width converter).
-    const inLat = lat + L.convert;
-    const qs = Math.max(qkFree, kStart[r] + inLat);
-    const qe = Math.max(qs + o[S.qk], kEnd[r] + inLat);
-    push(U_QK, S.qk, qs, qe, w.head, 0);
-    qkFree = qe;
-    const ss = Math.max(smFree, qs + L.qk);
-    const se = Math.max(ss + o[S.softmax], qe + L.qk);
-    push(U_SM, S.softmax, ss, se, w.head, 0);
-    smFree = se;
-    let decided = se + L.softmax + L.requant;
-    qkDone[r] = qe;
-    // Prefetch the next row's K before this row's LSB and V requests.
-    if (r + 1 < n) issueK(r + 1);
-    if (w.refetchedQueries > 0) {
-      const ls = Math.max(dramFree, decided);
-      const le = ls + o[S.fetchKLsb];
-      push(U_DRAM, S.fetchKLsb, ls, le, w.head, w.bytes.kLsb);
-      dramFree = le;
-      const perQueryQk = Math.ceil((w.keys * w.headDim) / c.qkMultipliers);
-      const perQuerySm = Math.ceil(w.keys / c.softmaxLanes);
-      const rqs = Math.max(qkFree, ls + inLat);
-      const rqe = Math.max(rqs + w.refetchedQueries * perQueryQk, le + inLat);
-      push(U_QK, S.requant, rqs, rqe, w.head, 0);
-      qkFree = rqe;
-      qkDone[r] = rqe;
-      const rss = Math.max(smFree, rqs + L.qk);
-      const rse = Math.max(rss + w.refetchedQueries * perQuerySm, rqe + L.qk);
-      push(U_SM, S.requant, rss, rse, w.head, 0);
-      smFree = rse;
-      decided = rse + L.softmax + L.requant;
+    const Q = w.queries;
+    // K: lines, then the fetch (the second head of a fused pair rides on the first's).
+    let kAlloc: { at: number; id: number } | undefined;
+    const kPair = kRide[r + 1] === true;
+    if (!kRide[r]) {
+      const mate = kPair ? rows[r + 1] : undefined;
+      kAlloc = kPool.allocate(start, w.kLines + (mate?.kLines ?? 0));
+      const bytes = w.bytes.kMsb + w.bytes.q + (mate ? mate.bytes.kMsb + mate.bytes.q : 0);
+      kFetch = put(U_DRAM, S.fetchK, kAlloc.at, dramTransferCycles(bytes, c), w.head, bytes);
     }
-    lastScores = Math.max(lastScores, decided);
-    let selected = decided;
-    if (o[S.localVTopK] > 0) {
-      const ts = Math.max(topkFree, decided);
-      selected = ts + o[S.localVTopK];
-      push(U_TOPK, S.localVTopK, ts, selected, w.head, 0);
-      topkFree = selected;
+    const kf = kFetch as Placement;
+    // Q x K then softmax, streaming behind the fetch; queries one after another.
+    const qk = put(U_QK, S.qk, kf.start + inLat, Q * w.qkPerQuery, w.head, 0);
+    const qkEnd = Math.max(qk.end, kf.end + inLat);
+    const sm = put(U_SM, S.softmax, qk.start + L.qk, Q * w.softmaxPerQuery, w.head, 0);
+    const smEnd = Math.max(sm.end, qkEnd + L.qk);
+    // A query is decided once all its scores went through the softmax (divide by the sum).
+    let lastDecided = smEnd + L.softmax + L.requant;
+    let firstDecided = Math.max(sm.start + w.softmaxPerQuery + L.softmax + L.requant, lastDecided - (Q - 1) * w.softmaxPerQuery);
+    const RQ = w.refetchedQueries;
+    if (RQ > 0) {
+      // Re-queued with priority once the first flat row is known; the rows behind keep going.
+      const lsb = put(U_DRAM, S.fetchKLsb, firstDecided, dramTransferCycles(w.bytes.kLsb, c), w.head, w.bytes.kLsb);
+      const rq = put(U_QK, S.requant, lsb.start + inLat, RQ * w.qkPerQuery, w.head, 0);
+      const rqEnd = Math.max(rq.end, lsb.end + inLat);
+      const rs = put(U_SM, S.requant, rq.start + L.qk, RQ * w.softmaxPerQuery, w.head, 0);
+      const refLast = Math.max(rs.end, rqEnd + L.qk) + L.softmax + L.requant;
+      // When every query refetched, the first final result is the first recomputed one.
+      if (RQ >= Q) firstDecided = Math.max(rs.start + w.softmaxPerQuery + L.softmax + L.requant, refLast - (RQ - 1) * w.softmaxPerQuery);
+      lastDecided = Math.max(lastDecided, refLast);
     }
-    let vBufFree = start;
-    const vBack = w.values > vBufT[r] ? 1 : 2;
-    if (r - vBack >= 0) vBufFree = pvDone[r - vBack];
-    if (r - 1 >= 0 && rows[r - 1].values > vBufT[r - 1]) vBufFree = Math.max(vBufFree, pvDone[r - 1]);
-    const vs = Math.max(dramFree, selected, vBufFree);
-    const ve = vs + o[S.fetchV];
-    push(U_DRAM, S.fetchV, vs, ve, w.head, w.bytes.v);
-    dramFree = ve;
-    const ps = Math.max(pvFree, vs + lat);
-    const pe = Math.max(ps + o[S.pv], ve + lat);
-    push(U_PV, S.pv, ps, pe, w.head, 0);
-    pvFree = pe;
-    pvDone[r] = pe;
-    lastDone = Math.max(lastDone, pe + L.pv);
+    if (kAlloc && kPair) pendingK = { id: kAlloc.id, at: lastDecided };
+    else if (kAlloc) kPool.release(kAlloc.id, lastDecided);
+    else if (pendingK) kPool.release(pendingK.id, Math.max(pendingK.at, lastDecided));
+    allDecided = Math.max(allDecided, lastDecided);
+    // Local V top-k per query (one request per fused pair).
+    let firstSelected = firstDecided;
+    let lastSelected = lastDecided;
+    const topKPerQuery = w.localVTopK && !vRide[r] ? w.localVTopK.cycles : 0;
+    if (topKPerQuery > 0) {
+      const tk = put(U_TOPK, S.localVTopK, firstDecided, Q * topKPerQuery, w.head, 0);
+      firstSelected = tk.start + topKPerQuery;
+      lastSelected = Math.max(tk.end, lastDecided + topKPerQuery);
+    }
+    // V: lines, then the fetch of the selected rows.
+    if (!vRide[r]) {
+      const pairV = vRide[r + 1] === true;
+      const mate = pairV ? rows[r + 1] : undefined;
+      const vAlloc = vPool.allocate(firstSelected, w.vLines + (mate?.vLines ?? 0));
+      vFetch = put(U_DRAM, S.fetchV, vAlloc.at, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0));
+      const vf = vFetch;
+      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0);
+      const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
+      if (pairV) pendingV = { id: vAlloc.id, at: pvEnd };
+      else vPool.release(vAlloc.id, pvEnd);
+      allDone = Math.max(allDone, pvEnd + L.pv);
+    } else {
+      const vf = vFetch as Placement;
+      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0);
+      const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
+      if (pendingV) vPool.release(pendingV.id, Math.max(pendingV.at, pvEnd));
+      allDone = Math.max(allDone, pvEnd + L.pv);
+    }
     if (w.tokenTopK) {
-      // Needs the accumulated token scores of every head of the layer: after all softmaxes so far.
+      // Needs the accumulated token scores of every head of the layer: after all decisions so far.
       // The authors' traces put it on the layer's last head, so "so far" is the whole layer.
-      const ts = Math.max(topkFree, lastScores);
-      const te = ts + w.tokenTopK.cycles;
-      push(U_TOPK, S.tokenTopK, ts, te, -1, 0);
-      topkFree = te;
-      lastDone = Math.max(lastDone, te);
+      const tk = put(U_TOPK, S.tokenTopK, allDecided, w.tokenTopK.cycles, -1, 0);
+      allDone = Math.max(allDone, tk.end);
     }
   }
   if (headTopK && headTopK.cycles > 0) {
-    const hs = Math.max(topkFree, lastDone);
-    const he = hs + headTopK.cycles;
-    push(U_TOPK, S.headTopK, hs, he, -1, 0);
-    lastDone = he;
+    const hk = put(U_TOPK, S.headTopK, allDone, headTopK.cycles, -1, 0);
+    allDone = hk.end;
   }
-  const end = Math.max(lastDone, start);
-  const stages = attributeStages(ops, start, end);
-  return { start, end, stages, unitBusy, rowMemoryBound, ops: keepOps ? ops : [] };
-}
-
-/** Sweep the ops: each cycle goes to the first busy stage in PIPELINE_STAGES order, idle to fillDrain. */
-function attributeStages(ops: readonly ScheduledOp[], start: number, end: number): Float64Array {
-  const stages = new Float64Array(PIPELINE_STAGES.length);
-  const m = ops.length;
-  // Every time is a whole cycle, so an event sorts as one number: time * M + event index, with M a
-  // power of two above the event count (numeric typed-array sort, no comparator, no objects).
-  let M = 1;
-  while (M < 2 * m) M *= 2;
-  const keys = new Float64Array(2 * m);
-  for (let i = 0; i < m; i++) {
-    keys[2 * i] = ops[i].start * M + 2 * i;
-    keys[2 * i + 1] = ops[i].end * M + 2 * i + 1;
-  }
-  keys.sort();
-  const active = new Int32Array(PIPELINE_STAGES.length);
-  let t = start;
-  for (let j = 0; j < 2 * m; j++) {
-    const idx = keys[j] % M;
-    const at = (keys[j] - idx) / M;
-    if (at > t) {
-      let s = S.fillDrain;
-      for (let k = 0; k < S.fillDrain; k++) {
-        if (active[k] > 0) {
-          s = k;
-          break;
-        }
-      }
-      stages[s] += at - t;
-      t = at;
-    }
-    const op = ops[idx >> 1];
-    if ((idx & 1) === 0) active[op.stage]++;
-    else active[op.stage]--;
-  }
-  if (end > t) stages[S.fillDrain] += end - t;
-  return stages;
+  const end = Math.max(allDone, start);
+  const unitBusy = Float64Array.from(units.map((u) => u.busy));
+  const stages = attributeStages(ops, start, end, PIPELINE_STAGES.length, S.fillDrain);
+  // The timeline wants each unit's ops in time order; the calendars place them out of order.
+  if (keepOps) ops.sort((a, b) => a.unit - b.unit || a.start - b.start);
+  return { start, end, stages, unitBusy, ops: keepOps ? ops : [] };
 }

@@ -1,14 +1,23 @@
 // What one trace row asks of the hardware, in the hardware's units: bits actually fetched, DRAM
-// bytes by tensor (transaction-rounded), operations for the energy model, top-k timings. Both
-// timing models and the energy model read this, so a trace row is interpreted in one place.
+// bytes by tensor (transaction-rounded), cycles per query on each datapath unit, SRAM lines,
+// operations for the energy model, top-k timings. Every timing model and the energy model read
+// this, so a trace row is interpreted in one place.
 //
-// Bit-width conventions of the authors' schema:
-// - -1 (unquantized) is fetched at `unquantizedBits` (the dense precision, --dense-bits). The
-//   authors' RTL bills it at 8 bit; pass 8 to reproduce that.
+// The datapath (SpAttenConfig in the authors' RTL): the multiplier array is built for one head
+// dimension (HardwareConfig.headDim, 64 in both presets; the RTL asserts size_d == 64). A buffer
+// line holds qkMultipliers / headDim keys (8 on spatten-1x), so Q x K and softmax take
+// ceil(keys / keysPerLine) cycles per query whatever the model's head dim: a head with D < 64 pads
+// (lanes idle), D > 64 takes ceil(D / 64) passes per line. Prob x V likewise with pvMultipliers.
+//
+// Bit-width conventions of the authors' schema (FIDELITY.md "Conventions"):
+// - -1 (unquantized) is fetched at `unquantizedBits`. The authors' RTL driver bills it at 8 bit
+//   (TestSpAtten.scala); engine traces default to the dense precision (simulate.ts).
 // - K width above 8 with no LSB width (auto_requant_incre = -1), e.g. 12 in the GPT-2-medium
-//   trace, is "MSB + LSB total, always refetched" (README of the traces; the authors' RTL turns it
-//   into 8-bit MSBs + a forced refetch): MSBs = width - defaultLsbBits, every query refetches.
+//   trace, is "MSB + LSB total, always refetched" (the RTL driver turns it into 8-bit MSBs + a
+//   forced refetch): MSBs = width - defaultLsbBits, every query refetches.
 // - Otherwise MSBs = quant_key_bit, LSBs = auto_requant_incre, refetched rows as recorded.
+// - Fetch counts may be rounded up to a multiple of `fetchRounding` (the RTL driver rounds
+//   key_fetch_num and value_fetch_num to 8); 1 keeps the recorded counts.
 //
 // Transaction rounding is per (row, tensor): the fetched vectors of one head are assumed packed
 // back to back (as the authors' fused 6-bit layout does), so only the tail of each tensor rounds up.
@@ -23,8 +32,8 @@ export interface WorkOptions {
   unquantizedBits: number;
   /** Seed for estimated top-k rounds. */
   seed: number;
-  /** Comparators of the top-k engine (defaults to the config's; the ablation uses 1). */
-  topKComparators?: number;
+  /** Round key and value fetch counts up to a multiple of this (1 = as recorded, 8 = the RTL driver). */
+  fetchRounding?: number;
 }
 
 /** DRAM bytes by tensor (transaction-rounded). */
@@ -49,11 +58,18 @@ export interface RowWork {
   qBits: number;
   refetchedQueries: number;
   bytes: TensorBytes;
+  /** Cycles per query row on Q x K, softmax and prob x V (datapath width applied). */
+  qkPerQuery: number;
+  softmaxPerQuery: number;
+  pvPerQuery: number;
+  /** Buffer lines the row's keys and values occupy in the K and V SRAMs. */
+  kLines: number;
+  vLines: number;
   /** Local V top-k, per query row (undefined: no local V pruning). */
   localVTopK?: TopKTiming;
   /** Cascade token top-k after this row. */
   tokenTopK?: TopKTiming;
-  /** Multiply-accumulates: Q x K (incl. recompute) and prob x V. */
+  /** Multiply-accumulates the datapath executes: Q x K (incl. recompute) and prob x V, at the model's D. */
   qkMacs: number;
   pvMacs: number;
   /** Softmax elements (incl. recompute). */
@@ -79,9 +95,31 @@ export function keyFetchPlan(row: TraceRow, c: HardwareConfig, unquantizedBits: 
   return { msbBits: bitsOf(row.keyBits, unquantizedBits), lsbBits, refetchedQueries: lsbBits > 0 ? Math.min(row.refetchedQueries, row.queries) : 0 };
 }
 
+/** Vectors one buffer line (one cycle of the multiplier array) holds: multipliers / datapath head dim. */
+export function vectorsPerLine(multipliers: number, c: HardwareConfig): number {
+  return Math.max(1, Math.floor(multipliers / c.headDim));
+}
+
+/** Passes of the datapath per line for a head of dimension d (ceil(d / datapath head dim)). */
+export function datapathPasses(d: number, c: HardwareConfig): number {
+  return Math.max(1, Math.ceil(d / c.headDim));
+}
+
+/** Cycles to stream `vectors` vectors of dimension d through a unit of `multipliers` multipliers. */
+export function streamCycles(vectors: number, d: number, multipliers: number, c: HardwareConfig): number {
+  return Math.ceil(vectors / vectorsPerLine(multipliers, c)) * datapathPasses(d, c);
+}
+
+function roundUp(n: number, m: number): number {
+  return m > 1 ? Math.ceil(n / m) * m : n;
+}
+
 export function rowWork(row: TraceRow, c: HardwareConfig, o: WorkOptions): RowWork {
   const q = row.queries;
   const d = row.headDim;
+  const rounding = o.fetchRounding ?? 1;
+  const keys = roundUp(row.keysFetched, rounding);
+  const values = Math.min(roundUp(row.valuesFetched, rounding), keys);
   const plan = keyFetchPlan(row, c, o.unquantizedBits);
   const kMsbBits = plan.msbBits;
   const kLsbBits = plan.lsbBits;
@@ -91,20 +129,21 @@ export function rowWork(row: TraceRow, c: HardwareConfig, o: WorkOptions): RowWo
   // K and V are fetched once per row and reused by all its queries (they sit in the SRAM); the LSB
   // plane is fetched once if any query refetches; every query vector is fetched.
   const bytes: TensorBytes = {
-    kMsb: transactionRoundedBytes(tensorBytes(row.keysFetched, d, kMsbBits), c),
-    kLsb: refetched > 0 ? transactionRoundedBytes(tensorBytes(row.keysFetched, d, kLsbBits), c) : 0,
-    v: transactionRoundedBytes(tensorBytes(row.valuesFetched, d, vBits), c),
+    kMsb: transactionRoundedBytes(tensorBytes(keys, d, kMsbBits), c),
+    kLsb: refetched > 0 ? transactionRoundedBytes(tensorBytes(keys, d, kLsbBits), c) : 0,
+    v: transactionRoundedBytes(tensorBytes(values, d, vBits), c),
     q: transactionRoundedBytes(tensorBytes(q, d, qBits), c),
   };
-  const comparators = o.topKComparators ?? c.topKComparators;
   const lat = c.latencies.topKRound;
+  const kPerLine = vectorsPerLine(c.qkMultipliers, c);
+  const vPerLine = vectorsPerLine(c.pvMultipliers, c);
   const w: RowWork = {
     step: row.step,
     layer: row.layer,
     head: row.head,
     queries: q,
-    keys: row.keysFetched,
-    values: row.valuesFetched,
+    keys,
+    values,
     headDim: d,
     kMsbBits,
     kLsbBits,
@@ -112,15 +151,21 @@ export function rowWork(row: TraceRow, c: HardwareConfig, o: WorkOptions): RowWo
     qBits,
     refetchedQueries: refetched,
     bytes,
-    qkMacs: (q + refetched) * row.keysFetched * d,
-    pvMacs: q * row.valuesFetched * d,
-    softmaxElements: (q + refetched) * row.keysFetched,
+    qkPerQuery: streamCycles(keys, d, c.qkMultipliers, c),
+    // The softmax unit takes the dot products as Q x K emits them, softmaxLanes per cycle.
+    softmaxPerQuery: Math.ceil(keys / c.softmaxLanes),
+    pvPerQuery: streamCycles(values, d, c.pvMultipliers, c),
+    kLines: Math.ceil(keys / kPerLine) * datapathPasses(d, c),
+    vLines: Math.ceil(values / vPerLine) * datapathPasses(d, c),
+    qkMacs: (q + refetched) * keys * d,
+    pvMacs: q * values * d,
+    softmaxElements: (q + refetched) * keys,
   };
   if (row.localVTopK && row.localVTopK.k < row.localVTopK.n) {
-    w.localVTopK = topKCallTiming(row.localVTopK, comparators, lat, mixSeed(o.seed, 1, row.step, row.layer, row.head));
+    w.localVTopK = topKCallTiming(row.localVTopK, c.topKComparators, lat, mixSeed(o.seed, 1, row.step, row.layer, row.head));
   }
   if (row.tokenTopK) {
-    w.tokenTopK = topKCallTiming(row.tokenTopK, comparators, lat, mixSeed(o.seed, 2, row.step, row.layer, row.head));
+    w.tokenTopK = topKCallTiming(row.tokenTopK, c.topKComparators, lat, mixSeed(o.seed, 2, row.step, row.layer, row.head));
   }
   return w;
 }

@@ -4,27 +4,36 @@
 // Units: cycles at config.clockHz; bytes are DRAM bytes after transaction rounding; energy in
 // joules (dynamic, see energyModel.ts); FLOPs count a multiply-add as 2 and cover Q x K (with
 // recompute) and prob x V, the work the datapath executes.
+//
+// Every result carries lowerBoundCycles: per (step, layer), the busy cycles of the busiest unit
+// (DRAM, Q x K, softmax, top-k, prob x V), summed. No schedule can beat it; `pipelined` lies
+// between it and `additive` (the no-overlap upper bound), which the tests check on every trace.
 import type { Trace, TraceRow } from '../trace/trace';
 import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
 import { denseGroup, groupRows } from './denseBaseline';
 import { energyPerOp, type EnergyCounts, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
-import { PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
-import { rowWork, type WorkOptions } from './rowWork';
+import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
+import { rowWork, type RowWork, type WorkOptions } from './rowWork';
 import { addCounts, assemble, zeroCounts, type LayerAcc, type SimulationResult, type TimingModel } from './simulationResult';
-
 import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from './timeline';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
 import { mixSeed } from '../seededRandom';
 
 export interface SimulateOptions {
   timing: TimingModel;
-  /** Bits per element of unquantized tensors and of the dense baseline (32 = the paper's DRAM baseline). */
+  /** Bits per element of the dense baseline (32 = the paper's fp32 DRAM baseline, 8 = the authors' int8). */
   denseBits: number;
+  /**
+   * Bits of tensors a SpAtten trace marks unquantized (-1). Default: 8 for the authors' workload
+   * CSVs (their RTL driver's convention), the dense precision for engine traces (the policy left
+   * them in the model's precision).
+   */
+  unquantizedBits?: number;
+  /** Round fetch counts up to a multiple of this (1 = as recorded, the default; 8 = the RTL driver). */
+  fetchRounding?: number;
   /** Seed for estimated top-k rounds (default 1). */
   seed?: number;
-  /** Override the top-k comparators (the ablation's slow top-k uses 1). */
-  topKComparators?: number;
   /** Build a timeline; maxEvents caps it (default DEFAULT_TIMELINE_MAX_EVENTS). */
   timeline?: boolean | { maxEvents: number };
   /** Called after each (step, layer) with the fraction done. */
@@ -33,19 +42,27 @@ export interface SimulateOptions {
 
 const NS = PIPELINE_STAGES.length;
 
+/** The conventions a run used, resolved from the options and the trace. */
+export function resolvedConventions(trace: Trace, opts: SimulateOptions): { unquantizedBits: number; fetchRounding: number } {
+  return {
+    unquantizedBits: opts.unquantizedBits ?? (trace.source.kind === 'workload-csv' ? 8 : opts.denseBits),
+    fetchRounding: opts.fetchRounding ?? 1,
+  };
+}
+
 /** Head top-k after each (step, layer): from the trace's layerSteps, else inferred from the heads of the next layer. */
-function headTopKCalls(trace: Trace, groups: readonly TraceRow[][], comparators: number, c: HardwareConfig, seed: number): (TopKTiming | undefined)[] {
+function headTopKCalls(trace: Trace, groups: readonly TraceRow[][], c: HardwareConfig, seed: number): (TopKTiming | undefined)[] {
   const byKey = new Map<string, TopKTiming>();
   if (trace.layerSteps) {
     for (const ls of trace.layerSteps) {
-      if (ls.headTopK) byKey.set(`${ls.step}:${ls.layer}`, topKCallTiming(ls.headTopK, comparators, c.latencies.topKRound, mixSeed(seed, 3, ls.step, ls.layer)));
+      if (ls.headTopK) byKey.set(`${ls.step}:${ls.layer}`, topKCallTiming(ls.headTopK, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, ls.step, ls.layer)));
     }
     return groups.map((g) => byKey.get(`${g[0].step}:${g[0].layer}`));
   }
   return groups.map((g, i) => {
     const next = groups[i + 1];
     if (!next || next[0].step !== g[0].step || next.length >= g.length) return undefined;
-    return topKCallTiming({ n: g.length, k: next.length }, comparators, c.latencies.topKRound, mixSeed(seed, 3, g[0].step, g[0].layer));
+    return topKCallTiming({ n: g.length, k: next.length }, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, g[0].step, g[0].layer));
   });
 }
 
@@ -53,44 +70,78 @@ function headTopKCalls(trace: Trace, groups: readonly TraceRow[][], comparators:
 function additiveUnitBusy(stages: Float64Array, out: Float64Array): void {
   out[0] += stages[0] + stages[5];
   out[1] += stages[1];
-  out[3] += stages[3] + stages[4];
+  out[3] += stages[3] + stages[4] + stages[6];
 }
 
-interface DenseGroupResult {
+interface GroupResult {
   cycles: number;
+  lowerBound: number;
   stages: Float64Array;
   unitBusy: Float64Array;
+}
+
+function maxOf(a: Float64Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, v);
+  return m;
+}
+
+/** Time one (step, layer) of row works with the chosen model, from cycle `t`. */
+function timeGroup(works: readonly RowWork[], headCall: TopKTiming | undefined, c: HardwareConfig, timing: TimingModel, t: number, tl: TimelineBuilder | undefined, step: number, layer: number): GroupResult {
+  const busy = groupUnitBusy(works, headCall, c);
+  const lowerBound = maxOf(busy);
+  if (timing === 'pipelined') {
+    const gt = scheduleGroupPipelined(works, headCall, c, t, tl !== undefined);
+    tl?.addGroup(step, layer, gt.start, gt.end, gt.ops);
+    return { cycles: gt.end - gt.start, lowerBound, stages: gt.stages, unitBusy: gt.unitBusy };
+  }
+  const at = additiveGroupTiming(works, headCall, c);
+  const unitBusy = new Float64Array(HARDWARE_UNITS.length);
+  additiveUnitBusy(at.stages, unitBusy);
+  if (tl) {
+    // Laid end to end (no overlap): DRAM and refetch on DRAM, fill on Q x K, drain on Softmax,
+    // the top-ks on Top-k.
+    const unitOf = [0, 1, 2, 3, 3, 0, 3];
+    let s0 = t;
+    tl.addSpans(step, layer, ADDITIVE_STAGES.map((name, i) => {
+      const span = { unit: unitOf[i], name, start: s0, dur: at.stages[i] };
+      s0 += at.stages[i];
+      return span;
+    }));
+  }
+  return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
+}
+
+function newLayerAcc(stageCount: number): LayerAcc {
+  return {
+    cycles: 0,
+    denseCycles: 0,
+    lowerBoundCycles: 0,
+    stages: new Float64Array(stageCount),
+    denseStages: new Float64Array(stageCount),
+    unitBusy: new Float64Array(HARDWARE_UNITS.length),
+    denseUnitBusy: new Float64Array(HARDWARE_UNITS.length),
+    bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 },
+    denseBytes: 0,
+    counts: zeroCounts(),
+    denseCounts: zeroCounts(),
+    heads: new Map(),
+  };
+}
+
+interface DenseGroupResult extends GroupResult {
   counts: EnergyCounts;
   bytes: number;
 }
 
-function denseGroupResult(g: readonly TraceRow[], heads: number, c: HardwareConfig, opts: SimulateOptions, seed: number): DenseGroupResult {
-  const rows = denseGroup(g, heads);
-  const works = rows.map((r) => rowWork(r, c, { unquantizedBits: opts.denseBits, seed }));
-  const counts = zeroCounts();
-  let bytes = 0;
-  for (const w of works) {
-    addCounts(counts, w, c);
-    bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
-  }
-  if (opts.timing === 'pipelined') {
-    // The schedule is translation invariant, so timing from cycle 0 gives the group's length.
-    const dt = scheduleGroupPipelined(works, undefined, c, 0, false);
-    return { cycles: dt.end, stages: dt.stages, unitBusy: dt.unitBusy, counts, bytes };
-  }
-  const at = additiveGroupTiming(rows, c, { unquantizedBits: opts.denseBits, seed });
-  const unitBusy = new Float64Array(HARDWARE_UNITS.length);
-  additiveUnitBusy(at.stages, unitBusy);
-  return { cycles: at.cycles, stages: at.stages, unitBusy, counts, bytes };
-}
-
 export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions): SimulationResult {
   const seed = opts.seed ?? 1;
-  const wo: WorkOptions = { unquantizedBits: opts.denseBits, seed, topKComparators: opts.topKComparators };
-  const comparators = opts.topKComparators ?? c.topKComparators;
+  const conv = resolvedConventions(trace, opts);
+  const wo: WorkOptions = { unquantizedBits: conv.unquantizedBits, seed, fetchRounding: conv.fetchRounding };
+  const denseWo: WorkOptions = { unquantizedBits: opts.denseBits, seed, fetchRounding: conv.fetchRounding };
   const e: EnergyPerOp = energyPerOp(c);
   const groups = groupRows(trace.rows);
-  const headCalls = headTopKCalls(trace, groups, comparators, c, seed);
+  const headCalls = headTopKCalls(trace, groups, c, seed);
   const wantTimeline = opts.timeline !== undefined && opts.timeline !== false;
   const maxEvents = typeof opts.timeline === 'object' ? opts.timeline.maxEvents : DEFAULT_TIMELINE_MAX_EVENTS;
   const tl = wantTimeline ? new TimelineBuilder(c.clockHz, trace.rows.length * 6, maxEvents) : undefined;
@@ -104,47 +155,39 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
   // heads, head dim), which repeats across layers: each shape is timed once.
   const denseMemo = new Map<string, DenseGroupResult>();
   const denseOf = (g: readonly TraceRow[]): DenseGroupResult => {
-    const key = `${g[0].sentenceLength}|${g[0].queries}|${Math.max(trace.model.heads, g.length)}|${g[0].headDim}`;
+    const rows = denseGroup(g, trace.model.heads, trace.mode);
+    const key = `${rows[0].sentenceLength}|${rows[0].queries}|${rows.length}|${rows[0].headDim}`;
     let d = denseMemo.get(key);
-    if (!d) denseMemo.set(key, (d = denseGroupResult(g, trace.model.heads, c, opts, seed)));
+    if (!d) {
+      const works = rows.map((r) => rowWork(r, c, denseWo));
+      const counts = zeroCounts();
+      let bytes = 0;
+      for (const w of works) {
+        addCounts(counts, w, c);
+        bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
+      }
+      // The schedule is translation invariant, so timing from cycle 0 gives the group's length.
+      d = { ...timeGroup(works, undefined, c, opts.timing, 0, undefined, 0, 0), counts, bytes };
+      denseMemo.set(key, d);
+    }
     return d;
   };
   for (let gi = 0; gi < groups.length; gi++) {
     const g = groups[gi];
     const layer = g[0].layer;
     let acc = layers.get(layer);
-    if (!acc) {
-      acc = {
-        cycles: 0,
-        denseCycles: 0,
-        stages: new Float64Array(stageNames.length),
-        denseStages: new Float64Array(stageNames.length),
-        unitBusy: new Float64Array(HARDWARE_UNITS.length),
-        denseUnitBusy: new Float64Array(HARDWARE_UNITS.length),
-        bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 },
-        denseBytes: 0,
-        counts: zeroCounts(),
-        denseCounts: zeroCounts(),
-        heads: new Map(),
-      };
-      layers.set(layer, acc);
-    }
+    if (!acc) layers.set(layer, (acc = newLayerAcc(stageNames.length)));
     const works = g.map((r) => rowWork(r, c, wo));
-    const dense = denseOf(g);
-    const headCall = headCalls[gi];
     for (const w of works) {
       addCounts(acc.counts, w, c);
       acc.bytes.kMsb += w.bytes.kMsb;
       acc.bytes.kLsb += w.bytes.kLsb;
       acc.bytes.v += w.bytes.v;
       acc.bytes.q += w.bytes.q;
-      if (w.localVTopK) {
+      for (const call of [w.localVTopK, w.tokenTopK]) {
+        if (!call) continue;
         topKTotal++;
-        if (w.localVTopK.measured) topKMeasured++;
-      }
-      if (w.tokenTopK) {
-        topKTotal++;
-        if (w.tokenTopK.measured) topKMeasured++;
+        if (call.measured) topKMeasured++;
       }
       rowStageOccupancy(w, c, occ);
       let h = acc.heads.get(w.head);
@@ -157,41 +200,23 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
       h.bytes.v += w.bytes.v;
       h.bytes.q += w.bytes.q;
     }
+    const headCall = headCalls[gi];
     if (headCall) acc.counts.comparisons += headCall.comparisons;
+    const dense = denseOf(g);
     for (const k of Object.keys(dense.counts) as (keyof EnergyCounts)[]) acc.denseCounts[k] += dense.counts[k];
     acc.denseBytes += dense.bytes;
     acc.denseCycles += dense.cycles;
     for (let s = 0; s < stageNames.length; s++) acc.denseStages[s] += dense.stages[s];
     for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.denseUnitBusy[u] += dense.unitBusy[u];
-    if (opts.timing === 'pipelined') {
-      const gt = scheduleGroupPipelined(works, headCall, c, t, tl !== undefined);
-      acc.cycles += gt.end - gt.start;
-      for (let s = 0; s < NS; s++) acc.stages[s] += gt.stages[s];
-      for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.unitBusy[u] += gt.unitBusy[u];
-      tl?.addGroup(g[0].step, layer, gt.start, gt.end, gt.ops);
-      t = gt.end;
-    } else {
-      const at = additiveGroupTiming(g, c, { unquantizedBits: opts.denseBits, seed });
-      acc.cycles += at.cycles;
-      for (let s = 0; s < ADDITIVE_STAGES.length; s++) acc.stages[s] += at.stages[s];
-      additiveUnitBusy(at.stages, acc.unitBusy);
-      if (tl) {
-        // Laid end to end (no overlap): DRAM and refetch on DRAM, fill on Q x K, drain on Softmax,
-        // both top-ks on Top-k.
-        const unitOf = [0, 1, 2, 3, 3, 0];
-        let s0 = t;
-        const spans = ADDITIVE_STAGES.map((name, i) => {
-          const span = { unit: unitOf[i], name, start: s0, dur: at.stages[i] };
-          s0 += at.stages[i];
-          return span;
-        });
-        tl.addSpans(g[0].step, layer, spans);
-      }
-      t += at.cycles;
-    }
+    const gt = timeGroup(works, headCall, c, opts.timing, t, tl, g[0].step, layer);
+    acc.cycles += gt.cycles;
+    acc.lowerBoundCycles += gt.lowerBound;
+    for (let s = 0; s < stageNames.length; s++) acc.stages[s] += gt.stages[s];
+    for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.unitBusy[u] += gt.unitBusy[u];
+    t += gt.cycles;
     opts.onProgress?.((gi + 1) / groups.length);
   }
-  return assemble(c, opts, layers, stageNames, e, { topKTotal, topKMeasured }, tl?.timeline);
+  return assemble(c, { timing: opts.timing, denseBits: opts.denseBits, ...conv }, layers, stageNames, e, { topKTotal, topKMeasured }, tl?.timeline);
 }
 
 /** DRAM bytes of the trace's dense baseline with tensors at `bits` (e.g. 8 for the int8 comparison). */
@@ -199,7 +224,7 @@ export function denseDramBytes(trace: Trace, c: HardwareConfig, bits: number): n
   let total = 0;
   const o: WorkOptions = { unquantizedBits: bits, seed: 1 };
   for (const g of groupRows(trace.rows)) {
-    for (const r of denseGroup(g, trace.model.heads)) {
+    for (const r of denseGroup(g, trace.model.heads, trace.mode)) {
       const b = rowWork(r, c, o).bytes;
       total += b.kMsb + b.kLsb + b.v + b.q;
     }

@@ -26,6 +26,8 @@ export interface HeadSimulation {
  * baseline, bound, DRAM bytes by tensor, energy) plus what the CLI tables and the timeline need.
  */
 export interface LayerSimulation extends LayerHardware {
+  /** Busy cycles of the busiest unit, summed over the layer's (step, layer) groups: no schedule is faster. */
+  lowerBoundCycles: number;
   denseBound: 'memory' | 'compute';
   /** Busy cycles per hardware unit (pipelined model). */
   unitBusy: Record<string, number>;
@@ -43,8 +45,14 @@ export interface SimulationResult {
   hardware: string;
   timing: TimingModel;
   denseBits: number;
+  /** Bits billed for tensors the trace marks unquantized (-1). */
+  unquantizedBits: number;
+  /** Fetch counts rounded up to a multiple of this (1 = as recorded). */
+  fetchRounding: number;
   clockHz: number;
   totalCycles: number;
+  /** Sum over (step, layer) of the busiest unit's busy cycles: a bound no schedule beats. */
+  lowerBoundCycles: number;
   denseCycles: number;
   seconds: number;
   denseSeconds: number;
@@ -68,6 +76,7 @@ export interface SimulationResult {
 
 export interface LayerAcc {
   cycles: number;
+  lowerBoundCycles: number;
   denseCycles: number;
   stages: Float64Array;
   denseStages: Float64Array;
@@ -108,7 +117,7 @@ function bound(busy: Float64Array): 'memory' | 'compute' {
 
 export function assemble(
   c: HardwareConfig,
-  opts: { timing: TimingModel; denseBits: number },
+  opts: { timing: TimingModel; denseBits: number; unquantizedBits: number; fetchRounding: number },
   layers: Map<number, LayerAcc>,
   stageNames: readonly string[],
   e: EnergyPerOp,
@@ -118,7 +127,7 @@ export function assemble(
   const bytesPerCycle = peakBandwidthBytesPerSecond(c) / c.clockHz;
   const multipliers = c.qkMultipliers + c.pvMultipliers;
   const out: LayerSimulation[] = [];
-  const tot = { cycles: 0, dense: 0, kMsb: 0, kLsb: 0, v: 0, q: 0, denseBytes: 0, energy: 0, denseEnergy: 0, macs: 0, denseMacs: 0 };
+  const tot = { lowerBound: 0, cycles: 0, dense: 0, kMsb: 0, kLsb: 0, v: 0, q: 0, denseBytes: 0, energy: 0, denseEnergy: 0, macs: 0, denseMacs: 0 };
   for (const layer of [...layers.keys()].sort((a, b) => a - b)) {
     const a = layers.get(layer) as LayerAcc;
     const energy = energyOf(a.counts, e);
@@ -138,6 +147,7 @@ export function assemble(
       layer,
       cycles: a.cycles,
       denseCycles: a.denseCycles,
+      lowerBoundCycles: a.lowerBoundCycles,
       stages: stagesRecord(stageNames, a.stages),
       denseStages: stagesRecord(stageNames, a.denseStages),
       bound: bound(a.unitBusy),
@@ -157,6 +167,7 @@ export function assemble(
       heads,
     });
     tot.cycles += a.cycles;
+    tot.lowerBound += a.lowerBoundCycles;
     tot.dense += a.denseCycles;
     tot.kMsb += a.bytes.kMsb;
     tot.kLsb += a.bytes.kLsb;
@@ -174,8 +185,11 @@ export function assemble(
     hardware: c.name,
     timing: opts.timing,
     denseBits: opts.denseBits,
+    unquantizedBits: opts.unquantizedBits,
+    fetchRounding: opts.fetchRounding,
     clockHz: c.clockHz,
     totalCycles: tot.cycles,
+    lowerBoundCycles: tot.lowerBound,
     denseCycles: tot.dense,
     seconds,
     denseSeconds: tot.dense / c.clockHz,

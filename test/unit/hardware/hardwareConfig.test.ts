@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../../src/engine/errors';
-import { peakBandwidthBytesPerSecond, bufferTokens } from '../../../src/engine/hardware/hardwareConfig';
+import { peakBandwidthBytesPerSecond, bufferLines } from '../../../src/engine/hardware/hardwareConfig';
 import { hardwarePresets, loadHardwareConfig, resolveHardwareConfig } from '../../../src/engine/hardware/hardwarePresets';
 import { channelBytesPerCycle, dramTransferCycles, transactionRoundedBytes } from '../../../src/engine/hardware/hbmChannel';
 
@@ -12,7 +12,7 @@ test('presets carry the paper parameters', () => {
   const x = hardwarePresets['spatten-1x'];
   assert.equal(peakBandwidthBytesPerSecond(x), 512e9);
   assert.equal(peakBandwidthBytesPerSecond(hardwarePresets['spatten-1/8']), 64e9);
-  assert.equal(bufferTokens(x.kSramBytes, x, 64), 1024); // 196,608 B = 1024 tokens x 64 x 12 b x 2
+  assert.equal(bufferLines(x.kSramBytes, x.qkMultipliers, x), 256); // 196,608 B = 256 lines x 512 x 12 b (the RTL's numBufferLines)
   assert.deepEqual([x.qkMultipliers, x.softmaxLanes, x.topKComparators, x.hbmChannels], [512, 8, 16, 16]);
   const e = hardwarePresets['spatten-1/8'];
   assert.deepEqual([e.qkMultipliers, e.softmaxLanes, e.topKComparators, e.hbmChannels], [64, 1, 16, 2]);
