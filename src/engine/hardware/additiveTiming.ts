@@ -12,7 +12,8 @@
 //   tokenTopK  = per token top-k, the RTL's quick-select: sum over rounds of ceil(n / 16) + 3
 //   localVTopK = per row, per query, the same engine on (keys -> values kept)
 //   refetch    = per row whose LSBs are refetched: ceil(LSBtx / channels) slots + refetched queries
-//                through Q x K again
+//                through Q x K again + the recompute's trip through the pipeline (DRAM latency,
+//                convert, qk, softmax + lines, requant): the RTL holds the rows behind it meanwhile
 //   headTopK   = the head top-k after the layer
 // Bits: the authors' rule, 6-bit widths are billed as 8 (their datapath slots); a 10/12-bit K is
 // its 8-bit MSBs plus the refetch term; unquantized tensors at the configured precision. Differences from bert.cpp, because
@@ -42,6 +43,7 @@ function billedBits(b: number): number {
 export function additiveGroupTiming(rows: readonly RowWork[], headTopK: TopKTiming | undefined, c: HardwareConfig): AdditiveGroupTiming {
   const stages = new Float64Array(ADDITIVE_STAGES.length);
   if (rows.length === 0) return { cycles: 0, stages };
+  const L = c.latencies;
   const slotCycles = c.transactionBytes / c.channelBytesPerCycle;
   const P = vectorsPerLine(c.qkMultipliers, c);
   const slots = (lines: number, d: number, bits: number): number =>
@@ -56,10 +58,14 @@ export function additiveGroupTiming(rows: readonly RowWork[], headTopK: TopKTimi
     stages[1] += w.queries * w.qkPerQuery;
     if (w.tokenTopK) stages[3] += w.tokenTopK.cycles;
     if (w.localVTopK) stages[4] += w.queries * w.localVTopK.cycles;
-    if (w.refetchedQueries > 0) stages[5] += slots(kLines, w.headDim, w.kLsbBits) + w.refetchedQueries * w.qkPerQuery;
+    if (w.refetchedQueries > 0) {
+      // The LSB plane, the queries through Q x K again, and the recompute's own trip through the
+      // pipeline (the RTL holds the rows behind a requantizing row until it completes).
+      stages[5] += slots(kLines, w.headDim, w.kLsbBits) + w.refetchedQueries * w.qkPerQuery;
+      stages[5] += c.dramLatencyCycles + L.convert + L.qk + L.softmax + kLines * passes + L.requant;
+    }
     lastLines = kLines * passes;
   }
-  const L = c.latencies;
   stages[2] = L.qk + L.softmax + lastLines + L.requant + 1 + L.pv + 2 * c.dramLatencyCycles + L.convert;
   if (headTopK) stages[6] = headTopK.cycles;
   let cycles = 0;

@@ -230,7 +230,9 @@ export function scheduleGroupPipelined(
     const smEnd = Math.max(sm.end, qkEnd + L.qk);
     // A query is decided once all its scores went through the softmax (divide by the sum).
     let lastDecided = smEnd + L.softmax + L.requant;
-    let firstDecided = Math.max(sm.start + w.softmaxPerQuery + L.softmax + L.requant, lastDecided - (Q - 1) * w.softmaxPerQuery);
+    // Queries leave the softmax one per max(Q x K, softmax) per-query time (the slower one paces them).
+    const spacing = Math.max(w.qkPerQuery, w.softmaxPerQuery);
+    let firstDecided = Math.max(sm.start + w.softmaxPerQuery + L.softmax + L.requant, lastDecided - (Q - 1) * spacing);
     const RQ = w.refetchedQueries;
     if (RQ > 0) {
       // Re-queued with priority once the first flat row is known; the rows behind keep going.
@@ -240,7 +242,7 @@ export function scheduleGroupPipelined(
       const rs = put(U_SM, S.requant, rq.start + L.qk, RQ * w.softmaxPerQuery, w.head, 0);
       const refLast = Math.max(rs.end, rqEnd + L.qk) + L.softmax + L.requant;
       // When every query refetched, the first final result is the first recomputed one.
-      if (RQ >= Q) firstDecided = Math.max(rs.start + w.softmaxPerQuery + L.softmax + L.requant, refLast - (RQ - 1) * w.softmaxPerQuery);
+      if (RQ >= Q) firstDecided = Math.max(rs.start + w.softmaxPerQuery + L.softmax + L.requant, refLast - (RQ - 1) * spacing);
       lastDecided = Math.max(lastDecided, refLast);
     }
     if (kAlloc && kPair) pendingK = { id: kAlloc.id, at: lastDecided };
