@@ -10,6 +10,7 @@
 // traffic to show where pruning starts to hurt. `off` is dense and must equal the reference run.
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
+import type { MsbReading } from './progressiveQuantization';
 import { InputError } from '../errors';
 import type { ImportanceScoring } from './tokenImportance';
 import type { HeadSchedule, TokenSchedule } from './pruningSchedule';
@@ -43,6 +44,8 @@ export interface SpattenPolicy {
     keyLsbBits: number;
     valueBits: number;
     threshold: number;
+    /** K from its MSBs alone: 'truncate' (the RTL, default) or 'mid-bin' (the best estimate). */
+    msbReading: MsbReading;
   };
   topK: { seed: number };
 }
@@ -62,7 +65,7 @@ const OFF: SpattenPolicy = {
   },
   headPruning: { enabled: false, schedule: { kind: 'none' } },
   localVPruning: { enabled: false, keepFraction: 1, inPromptPass: false },
-  quantization: { mode: 'off', queryBits: 16, keyBits: 8, keyLsbBits: 4, valueBits: 8, threshold: 0 },
+  quantization: { mode: 'off', queryBits: 16, keyBits: 8, keyLsbBits: 4, valueBits: 8, threshold: 0, msbReading: 'truncate' },
   topK: { seed: 1 },
 };
 

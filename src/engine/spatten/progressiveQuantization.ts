@@ -9,8 +9,13 @@
 // The split: K is quantized once to B = msb + lsb bits, code q in [-(2^(B-1) - 1), 2^(B-1) - 1].
 // The MSB plane stores hi = floor(q / 2^lsb) (msb bits, two's complement); the LSB plane stores
 // q - hi * 2^lsb in [0, 2^lsb) (lsb bits, unsigned), so MSB + LSB reconstructs q exactly. From
-// the MSBs alone the best estimate of q is the middle of its bin, hi * 2^lsb + (2^lsb - 1) / 2,
-// whose error is at most half an MSB step, the same as an msb-bit rounding quantizer.
+// the MSBs alone there are two readings (MsbReading): 'truncate', hi * 2^lsb with the missing
+// bits zero, is what the RTL computes with (the fetched MSBs land in the high bits of the
+// datapath word, MatrixFetcher.scala); 'mid-bin', hi * 2^lsb + (2^lsb - 1) / 2, is the best
+// estimate of q (error at most half an MSB step, like an msb-bit rounding quantizer).
+
+/** How a K element is read from its MSB plane alone (see above). */
+export type MsbReading = 'truncate' | 'mid-bin';
 
 /**
  * Adding and subtracting 1.5 x 2^52 rounds a double to the nearest integer (ties to even) for
@@ -55,7 +60,7 @@ export function quantizeDequantize(
 
 /**
  * Quantizes src[offset .. offset + n) to msbBits + lsbBits with `scale` (from symmetricScale at
- * msbBits + lsbBits) and writes both readings: msbOut = the MSB-only estimate, fullOut = MSB + LSB.
+ * msbBits + lsbBits) and writes both readings: msbOut = the MSB-only reading, fullOut = MSB + LSB.
  */
 export function splitMsbLsb(
   src: Float32Array,
@@ -67,6 +72,7 @@ export function splitMsbLsb(
   msbOut: Float32Array,
   fullOut: Float32Array,
   dstOffset: number,
+  reading: MsbReading,
 ): void {
   if (scale === 0) {
     msbOut.fill(0, dstOffset, dstOffset + n);
@@ -75,7 +81,7 @@ export function splitMsbLsb(
   }
   const qMax = 2 ** (msbBits + lsbBits - 1) - 1;
   const step = 2 ** lsbBits;
-  const mid = (step - 1) / 2;
+  const mid = reading === 'mid-bin' ? (step - 1) / 2 : 0;
   const inv = 1 / scale;
   for (let i = 0; i < n; i++) {
     let q = src[offset + i] * inv + ROUNDER - ROUNDER;

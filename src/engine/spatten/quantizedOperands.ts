@@ -46,7 +46,7 @@ export class QuantizedOperands {
         if (quant.mode === 'static') {
           quantizeDequantize(call.k, off, D, quant.keyBits, symmetricScale(call.k, off, D, quant.keyBits), this.kFull, off);
         } else {
-          splitMsbLsb(call.k, off, D, quant.keyBits, quant.keyLsbBits, symmetricScale(call.k, off, D, total), this.kMsb, this.kFull, off);
+          splitMsbLsb(call.k, off, D, quant.keyBits, quant.keyLsbBits, symmetricScale(call.k, off, D, total), this.kMsb, this.kFull, off, quant.msbReading);
         }
       }
     }

@@ -12,10 +12,13 @@ test('linear symmetric quantizer and the MSB/LSB split, by hand', () => {
   assert.ok(Math.abs(s - 0.1) < 1e-8);
   const msb = new Float32Array(4);
   const full = new Float32Array(4);
-  splitMsbLsb(x, 0, 4, 2, 2, s, msb, full, 0);
-  // MSB = floor(code / 4) = [1, 0, -2, 0]; MSB-only reading = MSB x 4 + 1.5 = [5.5, 1.5, -6.5, 1.5] x 0.1.
+  splitMsbLsb(x, 0, 4, 2, 2, s, msb, full, 0, 'mid-bin');
+  // MSB = floor(code / 4) = [1, 0, -2, 0]; mid-bin reading = MSB x 4 + 1.5 = [5.5, 1.5, -6.5, 1.5] x 0.1.
   assertClose(msb, [0.55, 0.15, -0.65, 0.15], 1e-6, 'msb');
   assertClose(full, [0.7, 0, -0.7, 0.3], 1e-6, 'full');
+  // Truncated (the RTL): MSB x 4 = [4, 0, -8, 0] x 0.1.
+  splitMsbLsb(x, 0, 4, 2, 2, s, msb, full, 0, 'truncate');
+  assertClose(msb, [0.4, 0, -0.8, 0], 1e-6, 'msb truncated');
   // 3 bits: codes in [-3, 3], scale 0.7 / 3; 0.3 -> round(1.2857) = 1 -> 0.2333.
   const q = new Float32Array(4);
   quantizeDequantize(x, 0, 4, 3, symmetricScale(x, 0, 4, 3), q, 0);
@@ -31,7 +34,7 @@ test('MSB-only error is at most half an MSB step on random data', () => {
   const s = symmetricScale(x, 0, 1000, 10);
   const msb = new Float32Array(1000);
   const full = new Float32Array(1000);
-  splitMsbLsb(x, 0, 1000, 6, 4, s, msb, full, 0);
+  splitMsbLsb(x, 0, 1000, 6, 4, s, msb, full, 0, 'mid-bin');
   for (let i = 0; i < 1000; i++) {
     assert.ok(Math.abs(msb[i] - full[i]) <= 8 * s + 1e-9);
     assert.ok(Math.abs(full[i] - x[i]) <= 0.5 * s + 1e-6);
