@@ -11,7 +11,7 @@ import { denseDramBytes, simulate } from '../engine/hardware/simulate';
 import type { SimulationResult, TimingModel } from '../engine/hardware/simulationResult';
 import { loadHardwareConfig } from '../engine/hardware/hardwarePresets';
 import type { HardwareConfig } from '../engine/hardware/hardwareConfig';
-import { rooflineBaselines } from '../engine/hardware/roofline';
+import { PAPER_MEASURED_RATIOS, platformPresets, rooflineBaselines } from '../engine/hardware/roofline';
 import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
 import { toChromeTrace } from '../engine/report/chromeTrace';
 import { InputError } from '../engine/errors';
@@ -80,7 +80,9 @@ export function addModelOptions(cmd: Command): Command {
   return cmd
     .option('--hardware <preset|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON config file', 'spatten-1x')
     .addOption(new Option('--timing <model>', 'timing model').choices(['pipelined', 'additive']).default('pipelined'))
-    .option('--dense-bits <n>', 'bits per element of unquantized tensors and of the dense baseline', parseDenseBits, 32)
+    .option('--dense-bits <n>', 'bits per element of the dense baseline (32 = fp32, the paper\'s DRAM baseline; 8 = the authors\' int8)', parseDenseBits, 32)
+    .option('--unquantized-bits <n>', "bits of tensors the trace marks unquantized (-1); default 8 for the authors' CSVs (their RTL driver), the dense precision for engine traces", parseDenseBits)
+    .option('--fetch-rounding <n>', 'round key/value fetch counts up to a multiple of n (8 = the RTL driver; default 1, as recorded)', parseDenseBits, 1)
     .addOption(new Option('--queries <mode>', "query rows per CSV row: 'one' (generation traces) or 'sentence' (BERT-style)").choices(['one', 'sentence']).default('one'))
     .option('--seed <n>', 'seed for estimated top-k rounds', parseSeed, 1)
     .option('--json <file|->', 'write the result as JSON to a file, or - for stdout');
@@ -90,6 +92,8 @@ export interface ModelOptions {
   hardware: string;
   timing: TimingModel;
   denseBits: number;
+  unquantizedBits?: number;
+  fetchRounding: number;
   queries: QueriesPerRow;
   seed: number;
   json?: string;
@@ -98,6 +102,9 @@ export interface ModelOptions {
 /** Units of every number in the --json output (also embedded in it as `units`). */
 export const SIMULATE_JSON_UNITS = {
   totalCycles: 'cycles at clockHz (SpAtten, the chosen timing model)',
+  lowerBoundCycles: 'cycles: per (step, layer) the busiest unit\'s busy cycles, summed (no schedule is faster)',
+  unquantizedBits: 'bits billed for tensors the trace marks unquantized (-1)',
+  fetchRounding: 'fetch counts rounded up to a multiple of this',
   denseCycles: 'cycles, dense baseline on the same hardware and timing model',
   seconds: 's',
   dramBytes: 'bytes, transaction-rounded DRAM traffic of the trace',
@@ -110,7 +117,7 @@ export const SIMULATE_JSON_UNITS = {
   'layers[].stages': 'cycles by stage, summing to layers[].cycles',
   'layers[].unitBusy': 'busy cycles by hardware unit (overlapping)',
   'layers[].heads[].busy': 'busy cycles by stage of the head rows (overlapping)',
-  baselines: 'roofline projections of the dense fp32 workload: seconds, speedup = their seconds / SpAtten seconds',
+  baselines: 'roofline lower bounds of the dense fp32 workload: seconds, speedup = their seconds / SpAtten seconds (at least), energyJoules = rated power x roofline seconds',
 } as const;
 
 export function summarizeForJson(r: SimulationResult, dense8: number, hw: HardwareConfig): Record<string, unknown> {
@@ -152,6 +159,8 @@ export function formatSimulation(r: SimulationResult, dense8: number): string {
     `hardware ${r.hardware}, ${r.timing} timing, dense baseline at ${r.denseBits} bit`,
     'every figure below is modelled (cycle/energy model on the trace\'s counts; configuration constants from the hardware preset)',
     `total      ${r.totalCycles} cycles = ${fmtSeconds(r.seconds)}  (dense ${r.denseCycles} cycles = ${fmtSeconds(r.denseSeconds)})`,
+    `bound      ${r.lowerBoundCycles} cycles: the busiest unit of each (step, layer), a bound no schedule beats (${((100 * r.lowerBoundCycles) / Math.max(1, r.totalCycles)).toFixed(1)}% of the total)`,
+    `conventions unquantized tensors at ${r.unquantizedBits} bit, fetch counts rounded to ${r.fetchRounding}`,
     `speedup    ${r.speedup.toFixed(2)}x over the dense baseline on the same hardware`,
     `DRAM       ${fmtBytes(r.dramBytes)} (K MSB ${fmtBytes(r.dramBytesByTensor.kMsb)}, K LSB ${fmtBytes(r.dramBytesByTensor.kLsb)}, V ${fmtBytes(r.dramBytesByTensor.v)}, Q ${fmtBytes(r.dramBytesByTensor.q)})`,
     `DRAM red.  ${(fp32Bytes / Math.max(1, r.dramBytes)).toFixed(2)}x vs dense fp32, ${(dense8 / Math.max(1, r.dramBytes)).toFixed(2)}x vs dense 8-bit`,
@@ -159,8 +168,15 @@ export function formatSimulation(r: SimulationResult, dense8: number): string {
     `energy     ${(r.energyJoules * 1e3).toFixed(3)} mJ (dense ${(r.denseEnergyJoules * 1e3).toFixed(3)} mJ, ${(r.denseEnergyJoules / Math.max(1e-30, r.energyJoules)).toFixed(2)}x saving)`,
     `bound      ${r.layers.map((l) => `L${l.layer}:${l.bound === 'memory' ? 'mem' : 'cmp'}`).join(' ')}`,
     `top-k      ${r.topKCalls.total} calls, ${r.topKCalls.measured} with measured quick-select rounds`,
-    'roofline of the dense fp32 workload (speedup = platform time / SpAtten time):',
-    ...base.map((b) => `  ${b.platform.padEnd(26)} ${fmtSeconds(b.seconds).padStart(12)}  ${b.bound}-bound  ${(b.seconds / r.seconds).toFixed(1)}x`),
+    'roofline lower bounds of the dense fp32 workload (speedup = platform time / SpAtten time, at least; energy = rated power x that time):',
+    ...base.map(
+      (b) =>
+        `  ${b.platform.padEnd(26)} ${fmtSeconds(b.seconds).padStart(12)}  ${b.bound}-bound  ${(b.seconds / r.seconds).toFixed(1)}x` +
+        (b.energyJoules !== undefined ? `  ${(b.energyJoules * 1e3).toPrecision(3)} mJ (${(b.energyJoules / Math.max(1e-30, r.energyJoules)).toPrecision(3)}x SpAtten's)` : ''),
+    ),
+    `  the paper measured (30-benchmark means, not this workload): ${Object.entries(PAPER_MEASURED_RATIOS)
+      .map(([k, v]) => `${platformPresets[k].name} ${v.speedup}x speedup, ${v.energySaving}x energy`)
+      .join('; ')}`,
   ];
   return table + lines.join('\n') + '\n';
 }
@@ -188,7 +204,15 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       const bar = progressBar(io, 'simulate');
       let r: SimulationResult;
       try {
-        r = simulate(trace, hw, { timing: opts.timing, denseBits: opts.denseBits, seed: opts.seed, timeline: opts.perfetto !== undefined, onProgress: bar.update });
+        r = simulate(trace, hw, {
+          timing: opts.timing,
+          denseBits: opts.denseBits,
+          unquantizedBits: opts.unquantizedBits,
+          fetchRounding: opts.fetchRounding,
+          seed: opts.seed,
+          timeline: opts.perfetto !== undefined,
+          onProgress: bar.update,
+        });
       } finally {
         bar.stop();
       }

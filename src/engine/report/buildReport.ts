@@ -168,9 +168,10 @@ function referenceRunFlops(x: ReportInputs): number {
 function baselinesOf(x: ReportInputs): ProfileReport['baselines'] {
   const { sim } = x;
   const out: ProfileReport['baselines'] = rooflineBaselines(sim.denseFlops, sim.denseDramBytes).map((r) => ({
-    name: r.platform,
-    latency: q(r.seconds, 's', 'modelled', `roofline of the dense attention workload (${r.bound}-bound): ${r.source}`),
-    note: `SpAtten speedup over it: ${(r.seconds / sim.seconds).toPrecision(3)}× (roofline is a lower bound on the platform's latency)`,
+    name: `${r.platform} (roofline lower bound)`,
+    latency: q(r.seconds, 's', 'modelled', `roofline of the dense attention workload (${r.bound}-bound), a lower bound on the platform's latency: ${r.source}`),
+    ...(r.energyJoules !== undefined ? { energy: q(r.energyJoules, 'J', 'modelled', `rated power x roofline time: ${r.powerSource}`) } : {}),
+    note: `SpAtten speedup over it: ${(r.seconds / sim.seconds).toPrecision(3)}× (at least; the paper measured real runs, not rooflines)`,
   }));
   // "This machine": the FLOP rate onnxruntime reached on the dense reference run (whole model,
   // measured), applied to the same dense attention work as the rows above.
