@@ -40,13 +40,16 @@ export interface AblationOptions {
 
 export function ablate(spatten: Trace, dense: Trace | undefined, c: HardwareConfig, o: AblationOptions): AblationStep[] {
   const base = { timing: o.timing, denseBits: o.denseBits, seed: o.seed };
-  const denseRun = simulate(dense ?? denseTrace(spatten), c, base);
+  // Without quantization the tensors travel at the dense precision (not the authors' RTL driver's
+  // 8-bit reading of "unquantized"): progressive quantization is measured against full precision.
+  const fullPrecision = { ...base, unquantizedBits: o.denseBits };
+  const denseRun = simulate(dense ?? denseTrace(spatten), c, fullPrecision);
   const unquantized = withoutQuantization(spatten);
-  // The slow top-k: both models' top-k widths set to the slow value (the pipelined model's
-  // comparators, the additive model's zero-eliminator width).
+  // The slow top-k: the engine's comparators set to the slow value (both models cost the top-k
+  // with the RTL's quick-select rounds).
   const slowWidth = o.slowTopKComparators ?? 1;
-  const slow = simulate(unquantized, { ...c, topKComparators: slowWidth, additiveZeroEliminatorWidth: slowWidth }, base);
-  const fast = simulate(unquantized, c, base);
+  const slow = simulate(unquantized, { ...c, topKComparators: slowWidth }, fullPrecision);
+  const fast = simulate(unquantized, c, fullPrecision);
   const full = simulate(spatten, c, base);
   // The GPU reference runs the dense workload: its executed FLOPs and its fp32 traffic.
   const fp32Bytes = (denseRun.dramBytes * 32) / o.denseBits;

@@ -25,9 +25,9 @@ export interface SimulateOptions {
   /** Bits per element of the dense baseline (32 = the paper's fp32 DRAM baseline, 8 = the authors' int8). */
   denseBits: number;
   /**
-   * Bits of tensors a SpAtten trace marks unquantized (-1). Default: 8 for the authors' workload
-   * CSVs (their RTL driver's convention), the dense precision for engine traces (the policy left
-   * them in the model's precision).
+   * Bits of tensors a SpAtten trace marks unquantized (-1). Default: the trace's own
+   * (Trace.unquantizedBits: 32 for engine traces, whose tensors stay fp32), else 8 (the authors'
+   * RTL driver's reading of -1 in their CSVs).
    */
   unquantizedBits?: number;
   /** Round fetch counts up to a multiple of this (1 = as recorded, the default; 8 = the RTL driver). */
@@ -45,7 +45,7 @@ const NS = PIPELINE_STAGES.length;
 /** The conventions a run used, resolved from the options and the trace. */
 export function resolvedConventions(trace: Trace, opts: SimulateOptions): { unquantizedBits: number; fetchRounding: number } {
   return {
-    unquantizedBits: opts.unquantizedBits ?? (trace.source.kind === 'workload-csv' ? 8 : opts.denseBits),
+    unquantizedBits: opts.unquantizedBits ?? trace.unquantizedBits ?? 8,
     fetchRounding: opts.fetchRounding ?? 1,
   };
 }

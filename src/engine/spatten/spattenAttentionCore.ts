@@ -282,6 +282,7 @@ export class SpattenAttentionCore implements AttentionCore {
       source: { kind: 'engine', name },
       mode: d.mode,
       model: { name: d.modelName ?? 'model', layers: d.layers, heads: d.heads, kvHeads: d.kvHeads, headDim: d.headDim, hiddenSize: d.hiddenSize },
+      unquantizedBits: 32, // unquantized tensors stay float32 in the functional model
       rows: this.recorder.rows,
       layerSteps: this.recorder.layerSteps,
     };

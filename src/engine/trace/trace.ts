@@ -102,6 +102,11 @@ export interface Trace {
   /** 'generation': one query row per step; 'encoder': all queries at once (BERT-style). */
   mode: 'generation' | 'encoder';
   model: TraceModelInfo;
+  /**
+   * Bits of the tensors rows mark unquantized (-1): 32 for engine traces (the functional model
+   * computes in fp32). Absent for the authors' CSVs, whose RTL driver reads -1 as 8 bit.
+   */
+  unquantizedBits?: number;
   rows: TraceRow[];
   /** Present for engine traces; imported CSVs do not carry it. */
   layerSteps?: TraceLayerStep[];

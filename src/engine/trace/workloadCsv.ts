@@ -15,6 +15,13 @@
 //   if_topk + topk -> tokenTopK {n: key_fetch_num (or L when topk exceeds it), k: topk}.
 // Local V pruning is implied when value_fetch_num < key_fetch_num: localVTopK {n: keys, k: values}
 // (the authors' RTL bills one top-k of exactly that shape per row).
+//
+// Lossless extension (engine traces): the 17 columns may be followed by EXTENSION_COLUMNS, which
+// the authors' tools ignore (their readers pick columns by name). They carry what the authors'
+// schema rounds away: query rows and refetched query rows per row (if_requant is one flag for all
+// of a row's queries), the measured quick-select rounds and candidate counts of the top-ks, the
+// model's head count and the precision of -1 tensors. iteration_id -1 is an engine's prompt pass
+// (all prompt queries at once, before the first generated token).
 import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors';
 import type { Trace, TraceRow } from './trace';
@@ -39,6 +46,18 @@ export const WORKLOAD_CSV_COLUMNS = [
   'topk',
 ] as const;
 
+/** Optional trailing columns written by the engine (see the header comment). */
+export const EXTENSION_COLUMNS = [
+  'query_num',
+  'requant_query_num',
+  'topk_n',
+  'topk_rounds',
+  'local_topk_n',
+  'local_topk_rounds',
+  'head_num',
+  'unquantized_bit',
+] as const;
+
 /**
  * How many query rows one CSV row stands for: 'one' for generation traces (one new token per
  * iteration, the shipped traces), 'sentence' for BERT-style rows where all L queries run at once.
@@ -54,6 +73,14 @@ export interface ParseWorkloadOptions {
 }
 
 const HEADER = WORKLOAD_CSV_COLUMNS.join(',');
+const EXTENDED_HEADER = [...WORKLOAD_CSV_COLUMNS, ...EXTENSION_COLUMNS].join(',');
+
+/** "993;240;17" -> [993, 240, 17]; "" -> undefined. */
+function parseRounds(field: string, column: string, where: string): number[] | undefined {
+  if (field === '') return undefined;
+  if (!/^\d+(;\d+)*$/.test(field)) throw new InputError(where, `${column} must be round sizes separated by ';', got "${field.slice(0, 40)}"`);
+  return field.split(';').map(Number);
+}
 const MAX_ROWS = 5_000_000;
 
 function parseIntField(field: string, column: string, where: string, min: number): number {
@@ -87,9 +114,15 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
   if (lines.length > MAX_ROWS) throw new InputError(file, `too many rows (${lines.length}, limit ${MAX_ROWS})`);
   // Spreadsheet exports may start with a UTF-8 byte-order mark.
   const header = lines[0].replace(/^\uFEFF/, '').replace(/\r$/, '');
-  if (header !== HEADER) {
-    throw new InputError(`${file}:1`, `header must be exactly "${HEADER}"`);
+  const extended = header === EXTENDED_HEADER;
+  if (header !== HEADER && !extended) {
+    throw new InputError(`${file}:1`, `header must be exactly "${HEADER}" (optionally followed by ${EXTENSION_COLUMNS.join(',')})`);
   }
+  const columns = extended ? WORKLOAD_CSV_COLUMNS.length + EXTENSION_COLUMNS.length : WORKLOAD_CSV_COLUMNS.length;
+  let modelHeads = 0;
+  let unquantizedBits: number | undefined;
+  let promptPass = false;
+  let multiQuery = false;
   const rows: TraceRow[] = [];
   let maxLayer = -1;
   let maxHead = -1;
@@ -99,15 +132,15 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
     const where = `${file}:${lineNo}`;
     const line = lines[i].replace(/\r$/, '');
     const f = line.split(',');
-    if (f.length !== WORKLOAD_CSV_COLUMNS.length) {
-      throw new InputError(where, `expected ${WORKLOAD_CSV_COLUMNS.length} comma-separated fields, got ${f.length}`);
+    if (f.length !== columns) {
+      throw new InputError(where, `expected ${columns} comma-separated fields, got ${f.length}`);
     }
     // The authors' trailing config line: a name in the first field, all others empty.
     if (f.slice(1).every((x) => x === '') && !/^-?\d+$/.test(f[0])) {
       if (i !== lines.length - 1) throw new InputError(where, 'a config line (empty fields) may only be the last line');
       continue;
     }
-    const step = parseIntField(f[0], 'iteration_id', where, 0);
+    const step = parseIntField(f[0], 'iteration_id', where, -1);
     const layer = parseIntField(f[1], 'layer_id', where, 0);
     const head = parseIntField(f[2], 'head_id', where, 0);
     const d = Number(f[3]);
@@ -135,7 +168,22 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
     if (ifTopK && (topk < 0 || topk > sentenceLength)) throw new InputError(where, `if_topk is True but topk ${topk} is not in 0..sentence_length_L (${sentenceLength})`);
     if (!ifTopK && topk !== -1) throw new InputError(where, `topk must be -1 when if_topk is False, got ${topk}`);
     if (headDim === 0) headDim = d;
-    const queries = queriesMode === 'one' ? 1 : sentenceLength;
+    let queries = queriesMode === 'one' ? 1 : sentenceLength;
+    let refetchedQueries = ifRequant ? queries : 0;
+    const x = WORKLOAD_CSV_COLUMNS.length; // first extension column
+    if (extended) {
+      queries = parseIntField(f[x], 'query_num', where, 0);
+      if (queries > sentenceLength) throw new InputError(where, `query_num ${queries} exceeds sentence_length_L ${sentenceLength}`);
+      refetchedQueries = parseIntField(f[x + 1], 'requant_query_num', where, 0);
+      if (refetchedQueries > queries || (refetchedQueries > 0) !== ifRequant) throw new InputError(where, `requant_query_num ${refetchedQueries} disagrees with query_num ${queries} / if_requant ${f[9]}`);
+      modelHeads = Math.max(modelHeads, parseIntField(f[x + 6], 'head_num', where, 1));
+      const ub = parseBitsField(f[x + 7], 'unquantized_bit', where);
+      if (ub !== -1) unquantizedBits = ub;
+      if (step < 0) promptPass = true;
+      if (queries > 1) multiQuery = true;
+    } else if (step < 0) {
+      throw new InputError(where, 'iteration_id -1 (a prompt pass) needs the query_num column of an engine trace');
+    }
     const row: TraceRow = {
       step,
       layer,
@@ -150,7 +198,7 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
       queryBits,
       requantThreshold: thr,
       lsbBits,
-      refetchedQueries: ifRequant ? queries : 0,
+      refetchedQueries,
       accumulateImportance,
       rescaleImportance,
     };
@@ -159,17 +207,31 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
     // authors' traces then give a topk larger than this row's key count).
     if (ifTopK) row.tokenTopK = { n: topk > keysFetched ? sentenceLength : keysFetched, k: topk };
     if (valuesFetched < keysFetched) row.localVTopK = { n: keysFetched, k: valuesFetched };
+    if (extended) {
+      const topkN = parseIntField(f[x + 2], 'topk_n', where, -1);
+      const topkRounds = parseRounds(f[x + 3], 'topk_rounds', where);
+      if (row.tokenTopK && topkN >= 0) row.tokenTopK = { n: topkN, k: topk, ...(topkRounds ? { roundSizes: topkRounds } : {}) };
+      const localN = parseIntField(f[x + 4], 'local_topk_n', where, -1);
+      const localRounds = parseRounds(f[x + 5], 'local_topk_rounds', where);
+      if (localN >= 0) row.localVTopK = { n: localN, k: valuesFetched, ...(localRounds ? { roundSizes: localRounds } : {}) };
+      else delete row.localVTopK;
+    }
     rows.push(row);
     if (layer > maxLayer) maxLayer = layer;
     if (head > maxHead) maxHead = head;
   }
   if (rows.length === 0) throw new InputError(file, 'no workload rows after the header');
   const base = file.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '');
+  // An engine trace says its mode through its query counts: a prompt pass or one query per row
+  // is generation, several queries at iteration 0 an encoder pass.
+  const mode = extended ? (promptPass || !multiQuery ? 'generation' : 'encoder') : queriesMode === 'one' ? 'generation' : 'encoder';
+  const heads = Math.max(maxHead + 1, modelHeads);
   return {
     version: 1,
     source: { kind: 'workload-csv', name: base },
-    mode: queriesMode === 'one' ? 'generation' : 'encoder',
-    model: { name: opts.modelName ?? base, layers: maxLayer + 1, heads: maxHead + 1, kvHeads: maxHead + 1, headDim },
+    mode,
+    model: { name: opts.modelName ?? base, layers: maxLayer + 1, heads, kvHeads: heads, headDim },
+    ...(unquantizedBits !== undefined ? { unquantizedBits } : {}),
     rows,
   };
 }
@@ -185,10 +247,12 @@ function pyBool(b: boolean): string {
 
 /**
  * Write a Trace in the authors' schema (header + one line per row, '\n' line ends, final newline;
- * no trailing config line). Rows are written in the trace's order.
+ * no trailing config line), followed by the EXTENSION_COLUMNS unless `authorsOnly`. Rows are
+ * written in the trace's order.
  */
-export function writeWorkloadCsv(trace: Trace): string {
-  const out: string[] = [HEADER];
+export function writeWorkloadCsv(trace: Trace, authorsOnly = false): string {
+  const out: string[] = [authorsOnly ? HEADER : EXTENDED_HEADER];
+  const rounds = (r: number[] | undefined): string => (r ? r.join(';') : '');
   for (const r of trace.rows) {
     // Thresholds are written as Python prints them: -1 as "-1" (an int in the authors' files), 0.05 as "0.05".
     const thr = r.requantThreshold === -1 ? '-1' : String(r.requantThreshold);
@@ -211,6 +275,18 @@ export function writeWorkloadCsv(trace: Trace): string {
         pyBool(r.rescaleImportance),
         pyBool(r.tokenTopK !== undefined),
         r.tokenTopK ? r.tokenTopK.k : -1,
+        ...(authorsOnly
+          ? []
+          : [
+              r.queries,
+              r.refetchedQueries,
+              r.tokenTopK ? r.tokenTopK.n : -1,
+              rounds(r.tokenTopK?.roundSizes),
+              r.localVTopK ? r.localVTopK.n : -1,
+              rounds(r.localVTopK?.roundSizes),
+              trace.model.heads,
+              trace.unquantizedBits ?? -1,
+            ]),
       ].join(','),
     );
   }

@@ -11,6 +11,10 @@ import { CancelledError, InputError } from '../../../src/engine/errors';
 import type { ProfileProgress } from '../../../src/engine/profileRequest';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';
 import { generateFixture } from '../../fixtures/generateFixture';
+import { parseWorkloadCsv, writeWorkloadCsv } from '../../../src/engine/trace/workloadCsv';
+import { simulate } from '../../../src/engine/hardware/simulate';
+import { resolveHardwareConfig } from '../../../src/engine/hardware/hardwarePresets';
+import { assertBracket } from '../hardware/timingBracket';
 
 const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'media/schema/profile-report.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
@@ -67,6 +71,19 @@ test('stories260K, paper-gpt2-small with generation: a consistent, schema-valid 
   }
   // The generated text is real stories260K output, decoded by its tokenizer.
   assert.ok(report.accuracy.generated!.every((g) => typeof g.text === 'string' && g.id >= 0 && g.id < 512));
+  // The timing models bracket each other on the default model (D = 8) too, prompt pass included.
+  assert.ok(trace.rows.some((r) => r.step === -1));
+  assert.ok(assertBracket(trace, 'stories260K') > 0);
+  // The Trace seam is lossless: engine -> workload CSV -> simulate reproduces the profile's figures.
+  const replayed = parseWorkloadCsv(writeWorkloadCsv(trace), { fileName: 'engine.csv' });
+  const hw = resolveHardwareConfig('spatten-1x');
+  const direct = simulate(trace, hw, { timing: 'pipelined', denseBits: 32 });
+  const viaCsv = simulate(replayed, hw, { timing: 'pipelined', denseBits: 32 });
+  assert.ok(Math.abs(viaCsv.totalCycles / layerCycles - 1) <= 0.01, `cycles ${viaCsv.totalCycles} vs profile ${layerCycles}`);
+  assert.ok(Math.abs(viaCsv.totalCycles / direct.totalCycles - 1) <= 0.01);
+  assert.ok(Math.abs(viaCsv.denseCycles / direct.denseCycles - 1) <= 0.01, `dense ${viaCsv.denseCycles} vs ${direct.denseCycles}`);
+  assert.equal(viaCsv.dramBytes, direct.dramBytes);
+  assert.equal(viaCsv.denseDramBytes, direct.denseDramBytes);
 });
 
 test('BERT classifier fixture with its tokenizer: encoder mode, classifier accuracy', async () => {

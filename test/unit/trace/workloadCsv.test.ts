@@ -16,7 +16,7 @@ for (const f of ['smoke-one-row.csv', 'gpt2-small-wikitext2-spatten.csv', 'gpt2-
     // The authors' last line names their config and has empty fields; a Trace does not carry it.
     assert.match(lines[lines.length - 2], /,{16}$/);
     const expected = lines.slice(0, -2).join('\n') + '\n';
-    assert.equal(writeWorkloadCsv(trace), expected);
+    assert.equal(writeWorkloadCsv(trace, true), expected);
   });
 }
 
