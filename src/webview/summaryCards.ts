@@ -33,6 +33,7 @@ export const SUMMARY_LABELS: Record<string, string> = {
   accuracyImpact: 'Accuracy impact',
   latency: 'SpAtten latency',
   denseLatency: 'Dense latency',
+  latencyLowerBound: 'Latency, busiest-unit lower bound',
   latencyAdditive: 'Latency, additive model',
   energy: 'SpAtten energy',
   cycles: 'SpAtten cycles',

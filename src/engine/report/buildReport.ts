@@ -119,10 +119,11 @@ function summaryOf(x: ReportInputs): Record<string, Quantity> {
   const hw = `${hardware.name}, pipelined timing model`;
   return {
     speedup: q(sim.speedup, '×', 'modelled', `dense / SpAtten cycles of the attention workload on ${hw}`),
-    speedupAdditive: q(additive.speedup, '×', 'modelled', `same, with the authors' additive (no-overlap) timing model`),
+    speedupAdditive: q(additive.speedup, '×', 'modelled', `same, with the additive timing model (the authors' fast-model terms at RTL costs plus the work it leaves out, no overlap: an upper bound on latency)`),
     latency: q(sim.seconds, 's', 'modelled', `SpAtten attention latency on ${hw}`),
     denseLatency: q(sim.denseSeconds, 's', 'modelled', `dense attention latency on ${hw}`),
-    latencyAdditive: q(additive.seconds, 's', 'modelled', 'SpAtten latency, additive model (conservative bound)'),
+    latencyLowerBound: q(sim.lowerBoundCycles / sim.clockHz, 's', 'modelled', 'busiest unit per (step, layer), summed: no schedule of this workload on this hardware is faster'),
+    latencyAdditive: q(additive.seconds, 's', 'modelled', 'SpAtten latency, additive model (no overlap: an upper bound; the pipelined latency lies between it and the busiest-unit lower bound)'),
     energySaving: q(sim.denseEnergyJoules / sim.energyJoules, '×', 'modelled', 'dense / SpAtten energy of the attention workload'),
     energy: q(sim.energyJoules, 'J', 'modelled', 'SpAtten energy of the attention workload'),
     dramReduction: q(sim.denseDramBytes / sim.dramBytes, '×', 'modelled', 'dense fp32 / SpAtten DRAM bytes (K, V, Q; transaction-rounded)'),
