@@ -15,8 +15,8 @@
 //   if_topk + topk -> tokenTopK {n: key_fetch_num (or L when topk exceeds it), k: topk}.
 // Local V pruning is implied when value_fetch_num < key_fetch_num: localVTopK {n: keys, k: values}
 // (the authors' RTL bills one top-k of exactly that shape per row).
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors';
+import { INPUT_FILE_KINDS, readTextFileSync } from '../files/boundedRead';
 import type { Trace, TraceRow } from './trace';
 
 export const WORKLOAD_CSV_COLUMNS = [
@@ -217,17 +217,8 @@ export function writeWorkloadCsv(trace: Trace): string {
   return out.join('\n') + '\n';
 }
 
-/** Largest workload CSV accepted (the biggest shipped trace is ~0.8 MB). */
-export const MAX_WORKLOAD_CSV_BYTES = 256 * 1024 * 1024;
-
 /** Read and parse a workload CSV file; a missing, oversized or malformed file is an InputError. */
 export function readWorkloadCsvFile(path: string, opts: Omit<ParseWorkloadOptions, 'fileName'> = {}): Trace {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new InputError(path, 'cannot read the workload CSV (no such file or not readable)');
-  }
-  if (size > MAX_WORKLOAD_CSV_BYTES) throw new InputError(path, `file is ${size} bytes, over the ${MAX_WORKLOAD_CSV_BYTES}-byte limit`);
-  return parseWorkloadCsv(readFileSync(path, 'utf8'), { ...opts, fileName: path });
+  const text = readTextFileSync(path, INPUT_FILE_KINDS.workloadCsv, { notFound: 'cannot read the workload CSV (no such file)' });
+  return parseWorkloadCsv(text, { ...opts, fileName: path });
 }
