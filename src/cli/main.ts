@@ -12,6 +12,7 @@ import { registerConvertCommand } from './convertCommand';
 import { registerSimulateCommand } from './simulateCommand';
 import { registerAblateCommand } from './ablateCommand';
 import { TOOL_VERSION } from '../engine/version';
+import { exitQuietlyOnClosedPipe, flushAndExit } from './flushAndExit';
 
 export function buildProgram(): Command {
   const program = new Command('spatten-profile')
@@ -51,5 +52,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  exitQuietlyOnClosedPipe();
+  void main(process.argv.slice(2)).then(flushAndExit);
 }

@@ -1,7 +1,7 @@
 // `spatten-profile profile <model.onnx>`: run a model through the SpAtten engine and print a
 // per-layer summary; write the requested exports (--json/--html/--csv/--workload-csv/--perfetto).
 import * as path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { runProfile } from '../engine/profile';
 import type { ProfileReport, Quantity } from '../engine/report/profileReport';
@@ -11,8 +11,9 @@ import { InputError } from '../engine/errors';
 import { createProgressReporter } from './progressReporter';
 import { policyArgument, hardwareArgument } from './profileInputs';
 import { readInputFile, type InputBatch } from '../engine/inputFiles';
-import { defaultIo, fmtBytes, formatTable, writeOutput, type CommandIo } from './simulateCommand';
-import { writeFileSync } from 'node:fs';
+import { defaultIo, fmtBytes, formatTable, type CommandIo } from './simulateCommand';
+import { checkOutputs, writeOutput } from './outputs';
+import { makeOutputFolder } from '../engine/files/outputPath';
 
 export function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
@@ -102,6 +103,7 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
     .option('--workload-csv <file>', "write the Trace in the SpAtten authors' workload CSV schema")
     .option('--perfetto <file>', 'write the hardware timeline as Chrome trace / Perfetto JSON')
     .action(async (model: string, o: ProfileFlags & { json?: string; html?: string; csv?: string; workloadCsv?: string; perfetto?: string }) => {
+      checkOutputs([o.json, o.html, o.workloadCsv, o.perfetto], o.csv);
       const { texts, labels } = await requestInputs(o);
       const progress = createProgressReporter(io.stderr as NodeJS.WriteStream);
       const controller = new AbortController();
@@ -117,13 +119,13 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
         progress.stop();
         process.removeListener('SIGINT', onSigint);
       }
-      if (o.json === '-') writeOutput('-', await renderExport(result, 'json'), io);
+      if (o.json === '-') writeOutput('-', await renderExport(result, 'json'), io.stdout);
       else io.stdout.write(formatProfileSummary(result.report));
       const written: string[] = [];
       const write = async (file: string | undefined, format: 'json' | 'html' | 'workload-csv' | 'perfetto') => {
         if (!file || file === '-') return;
         await writeExport(result, format, file).catch((e: NodeJS.ErrnoException) => {
-          throw new InputError(file, `cannot write (${e.code ?? e.message})`);
+          throw e instanceof InputError ? e : new InputError(file, `cannot write (${e.code ?? e.message})`);
         });
         written.push(file);
       };
@@ -133,10 +135,11 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
       await write(o.perfetto, 'perfetto');
       if (o.csv) {
         try {
-          mkdirSync(o.csv, { recursive: true });
+          makeOutputFolder(o.csv);
           writeFileSync(path.join(o.csv, 'per-layer.csv'), layerCsv(result.report));
           writeFileSync(path.join(o.csv, 'per-head.csv'), headCsv(result.report));
         } catch (e) {
+          if (e instanceof InputError) throw e;
           throw new InputError(o.csv, `cannot write CSV files (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
         written.push(path.join(o.csv, 'per-layer.csv'), path.join(o.csv, 'per-head.csv'));

@@ -7,7 +7,8 @@ import { reportHtml } from '../engine/report/writeExport';
 import { createProgressReporter } from './progressReporter';
 import { addProfileInputOptions, requestInputs, type ProfileFlags } from './profileCommand';
 import { policyArgument, hardwareArgument } from './profileInputs';
-import { defaultIo, formatTable, writeOutput, type CommandIo } from './simulateCommand';
+import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
+import { checkOutputs, writeOutput } from './outputs';
 
 export function parseKeeps(v: string): number[] {
   const keeps = v.split(',').map((s) => Number(s.trim()));
@@ -25,6 +26,7 @@ export function registerSweepCommand(program: Command, io: CommandIo = defaultIo
     .option('--json <file|->', 'write the sweep rows as JSON (- = stdout)')
     .option('--html <file>', 'write the HTML report of the last point, with the sweep table and curve')
     .action(async (model: string, o: ProfileFlags & { keep: number[]; json?: string; html?: string }) => {
+      checkOutputs([o.json, o.html]);
       const { texts, labels } = await requestInputs(o);
       const progress = createProgressReporter(io.stderr as NodeJS.WriteStream);
       let result;
@@ -40,14 +42,14 @@ export function registerSweepCommand(program: Command, io: CommandIo = defaultIo
       const f = (x: number | undefined, d = 4) => (x === undefined || !Number.isFinite(x) ? '-' : Number(x.toPrecision(d)).toString());
       const rows = result.rows.map((r) => [f(r.keep), f(r.keysFetchedFraction), f(r.valuesFetchedFraction), `${f(r.speedup)}x`, `${f(r.dramReduction)}x`, f(r.metric), r.metricLow === undefined ? '-' : `[${f(r.metricLow)}, ${f(r.metricHigh)}]`]);
       const metric = result.rows[0].metricName;
-      if (o.json === '-') writeOutput('-', JSON.stringify(result.rows, null, 1) + '\n', io);
+      if (o.json === '-') writeOutput('-', JSON.stringify(result.rows, null, 1) + '\n', io.stdout);
       else {
         io.stdout.write(formatTable(['keep', 'K/L', 'V/L', 'speedup', 'DRAM reduction', metric, '95% CI'], rows));
         io.stdout.write('(K/L, V/L, accuracy: measured; speedup and DRAM reduction vs dense fp32: modelled)\n');
       }
-      if (o.json && o.json !== '-') writeOutput(o.json, JSON.stringify(result.rows, null, 1) + '\n', io);
+      if (o.json && o.json !== '-') writeOutput(o.json, JSON.stringify(result.rows, null, 1) + '\n', io.stdout);
       if (o.html) {
-        writeOutput(o.html, reportHtml(result.reports[result.reports.length - 1]), io);
+        writeOutput(o.html, reportHtml(result.reports[result.reports.length - 1]), io.stdout);
       }
     });
 }

@@ -10,7 +10,7 @@
 // Every refusal is an InputError naming the path, so the CLI prints one line and the extension a message.
 import * as fs from 'node:fs';
 import { InputError } from '../errors';
-import { pseudoFileRoot } from './specialPaths';
+import { nonRegularKind, pseudoFileRoot } from './specialPaths';
 
 const MiB = 1024 * 1024;
 
@@ -43,16 +43,6 @@ export interface ReadOptions {
 // Windows has no O_NONBLOCK (and no FIFOs reachable by path); 0 leaves the flags as they are.
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
-function notRegularKind(st: fs.Stats): string | null {
-  if (st.isFile()) return null;
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  return 'a special file';
-}
-
 function openFailure(e: unknown, file: string, kind: FileKind, opts: ReadOptions): InputError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new InputError(file, opts.notFound ?? `${kind.label} not found`);
@@ -64,7 +54,7 @@ function openFailure(e: unknown, file: string, kind: FileKind, opts: ReadOptions
 
 /** Refuses what is not a regular file, or is over the cap; returns the size fstat reported. */
 function checkOpened(st: fs.Stats, file: string, kind: FileKind): number {
-  const special = notRegularKind(st);
+  const special = nonRegularKind(st);
   if (special) throw new InputError(file, `not a regular file (${special})`);
   if (st.size > kind.maxBytes) throw new InputError(file, `${kind.label} is ${st.size} bytes, over the ${kind.maxBytes}-byte limit`);
   return st.size;
