@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { runProfile } from '../engine/profile';
+import { DEFAULT_MAX_TOKENS, MAX_GENERATE_TOKENS, MAX_TOKENS_CEILING, runProfile } from '../engine/profile';
 import type { ProfileReport, Quantity } from '../engine/report/profileReport';
 import { renderExport, writeExport } from '../engine/report/writeExport';
 import { headCsv, layerCsv } from '../engine/report/csvExport';
@@ -18,6 +18,15 @@ import { makeOutputFolder } from '../engine/files/outputPath';
 export function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
   return Number(v);
+}
+
+/** A whole-number option parser with its limits in the message. */
+function countIn(min: number, max: number): (v: string) => number {
+  return (v) => {
+    const n = parseCount(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`must be a whole number in ${min}..${max}`);
+    return n;
+  };
 }
 
 export interface ProfileFlags {
@@ -37,8 +46,8 @@ export function addProfileInputOptions(cmd: Command): Command {
     .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with a "text" and optional "label" (.jsonl); accuracy is averaged with 95% CIs')
     .option('--policy <name|file>', 'policy preset (off, paper-bert, paper-gpt2-small, paper-gpt2-medium, aggressive) or a JSON policy file', 'paper-gpt2-small')
     .option('--hardware <name|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON hardware config', 'spatten-1x')
-    .option('--generate <n>', 'tokens to generate greedily after the prompt (decoders)', parseCount, 0)
-    .option('--max-tokens <n>', 'truncate inputs to this many tokens (default 512)', parseCount);
+    .option('--generate <n>', `tokens to generate greedily after the prompt (decoders), at most ${MAX_GENERATE_TOKENS}`, countIn(0, MAX_GENERATE_TOKENS), 0)
+    .option('--max-tokens <n>', `truncate inputs to this many tokens (default ${DEFAULT_MAX_TOKENS}, at most ${MAX_TOKENS_CEILING})`, countIn(2, MAX_TOKENS_CEILING));
 }
 
 export async function requestInputs(o: ProfileFlags): Promise<InputBatch> {

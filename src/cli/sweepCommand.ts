@@ -2,7 +2,8 @@
 // table that lets a user pick a token keep fraction for their model.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { runSweep } from '../engine/sweep';
+import { MAX_SWEEP_POINTS, runSweep, sweepKeeps } from '../engine/sweep';
+import { InputError } from '../engine/errors';
 import { reportHtml } from '../engine/report/writeExport';
 import { createProgressReporter } from './progressReporter';
 import { addProfileInputOptions, requestInputs, type ProfileFlags } from './profileCommand';
@@ -11,9 +12,15 @@ import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
 import { checkOutputs, writeOutput } from './outputs';
 
 export function parseKeeps(v: string): number[] {
+  // Bounded before splitting: each of at most 64 fractions needs only a few characters.
+  if (v.length > 4096) throw new InvalidArgumentError(`is ${v.length} characters long; give at most ${MAX_SWEEP_POINTS} fractions`);
   const keeps = v.split(',').map((s) => Number(s.trim()));
   if (keeps.some((k) => !(k > 0 && k <= 1))) throw new InvalidArgumentError('must be comma-separated fractions in (0, 1], e.g. 1,0.8,0.6');
-  return keeps;
+  try {
+    return sweepKeeps(keeps);
+  } catch (e) {
+    throw e instanceof InputError ? new InvalidArgumentError(e.what) : e;
+  }
 }
 
 export function registerSweepCommand(program: Command, io: CommandIo = defaultIo): void {
