@@ -52,23 +52,26 @@ function openFailure(e: unknown, file: string, kind: FileKind, opts: ReadOptions
   return new InputError(file, `cannot read ${kind.label} (${code ?? String(e)})`);
 }
 
-/** Refuses what is not a regular file, or is over the cap; returns the size fstat reported. */
+/** The resolved path, or the path as given if it vanished after it was opened (what was opened is checked by fstat). */
+function realPathOr(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * Refuses what is not a regular file (as fstat of the opened file says), a regular-looking file
+ * of /proc or /sys, or a file over the cap; returns the size fstat reported.
+ */
 function checkOpened(st: fs.Stats, file: string, kind: FileKind): number {
   const special = nonRegularKind(st);
   if (special) throw new InputError(file, `not a regular file (${special})`);
+  const root = pseudoFileRoot(realPathOr(file));
+  if (root) throw new InputError(file, `not a regular file (a ${root} pseudo-file)`);
   if (st.size > kind.maxBytes) throw new InputError(file, `${kind.label} is ${st.size} bytes, over the ${kind.maxBytes}-byte limit`);
   return st.size;
-}
-
-function checkPath(file: string, kind: FileKind, opts: ReadOptions): void {
-  let real: string;
-  try {
-    real = fs.realpathSync(file);
-  } catch (e) {
-    throw openFailure(e, file, kind, opts);
-  }
-  const root = pseudoFileRoot(real);
-  if (root) throw new InputError(file, `not a regular file (a ${root} pseudo-file)`);
 }
 
 // One byte more than fstat's size: reading that byte means the file grew after fstat.
@@ -84,7 +87,6 @@ function filled(buf: Buffer, got: number, file: string, kind: FileKind): Uint8Ar
 
 /** The bytes of a regular file of at most `kind.maxBytes` bytes (synchronous: small files). */
 export function readBoundedFileSync(file: string, kind: FileKind, opts: ReadOptions = {}): Uint8Array {
-  checkPath(file, kind, opts);
   let fd: number;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);
@@ -103,7 +105,6 @@ export function readBoundedFileSync(file: string, kind: FileKind, opts: ReadOpti
 
 /** As readBoundedFileSync, without blocking the event loop (models, checkpoints: up to GBs). */
 export async function readBoundedFile(file: string, kind: FileKind, opts: ReadOptions = {}): Promise<Uint8Array> {
-  checkPath(file, kind, opts);
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(file, OPEN_FLAGS);
