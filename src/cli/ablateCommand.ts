@@ -8,7 +8,8 @@ import { ablate } from '../engine/hardware/ablation';
 import { loadHardwareConfig } from '../engine/hardware/hardwarePresets';
 import { readWorkloadCsvFile } from '../engine/trace/workloadCsv';
 import type { Trace } from '../engine/trace/trace';
-import { addModelOptions, defaultIo, fmtBytes, fmtSeconds, formatTable, writeOutput, type CommandIo, type ModelOptions } from './simulateCommand';
+import { addModelOptions, defaultIo, fmtBytes, fmtSeconds, formatTable, type CommandIo, type ModelOptions } from './simulateCommand';
+import { checkOutputs, writeOutput } from './outputs';
 
 function sameWorkload(dense: Trace, spatten: Trace, densePath: string, spattenPath: string): void {
   // The pair must describe the same steps, layers and context lengths, or the ratios mean nothing.
@@ -36,6 +37,7 @@ export function registerAblateCommand(program: Command, io: CommandIo = defaultI
     if ((tracePath === undefined) === (opts.policyTraces === undefined)) {
       cmd.error('error: give either <trace.csv> or --policy-traces dense.csv,spatten.csv (not both)', { exitCode: 2, code: 'spatten.usage' });
     }
+    checkOutputs([opts.json]);
     const hw = loadHardwareConfig(opts.hardware);
     let spatten: Trace;
     let dense: Trace | undefined;
@@ -53,7 +55,7 @@ export function registerAblateCommand(program: Command, io: CommandIo = defaultI
     const steps = ablate(spatten, dense, hw, { timing: opts.timing, denseBits: opts.denseBits, seed: opts.seed, slowTopKComparators: opts.slowTopkComparators });
     if (opts.json !== undefined) {
       const units = { seconds: 's', cycles: `cycles at ${hw.clockHz} Hz`, dramBytes: 'bytes', speedupOverPrevious: 'ratio', speedupOverGpu: 'ratio' };
-      writeOutput(opts.json, JSON.stringify({ hardware: hw.name, timing: opts.timing, denseBits: opts.denseBits, steps, units }, null, 2) + '\n', io);
+      writeOutput(opts.json, JSON.stringify({ hardware: hw.name, timing: opts.timing, denseBits: opts.denseBits, steps, units }, null, 2) + '\n', io.stdout);
       return;
     }
     const rows = steps.map((s) => [s.name, fmtSeconds(s.seconds), s.cycles > 0 ? String(s.cycles) : '-', fmtBytes(s.dramBytes), `${s.speedupOverPrevious.toFixed(2)}x`, `${s.speedupOverGpu.toFixed(1)}x`]);

@@ -3,7 +3,7 @@
 // plain lines otherwise) so stdout stays clean for `--json -`.
 //
 // Exit codes: 0 success, 2 usage error, 3 bad input (one line on stderr naming the file and what is
-// wrong), 1 anything else (a bug: the stack goes to stderr), 130 cancelled (Ctrl+C).
+// wrong; --verbose adds the underlying detail), 1 anything else (a bug: the stack goes to stderr), 130 cancelled (Ctrl+C).
 import { Command, CommanderError } from 'commander';
 import { InputError, CancelledError } from '../engine/errors';
 import { registerProfileCommand } from './profileCommand';
@@ -12,11 +12,13 @@ import { registerConvertCommand } from './convertCommand';
 import { registerSimulateCommand } from './simulateCommand';
 import { registerAblateCommand } from './ablateCommand';
 import { TOOL_VERSION } from '../engine/version';
+import { exitQuietlyOnClosedPipe, flushAndExit } from './flushAndExit';
 
 export function buildProgram(): Command {
   const program = new Command('spatten-profile')
     .description('Profile an ONNX transformer as the SpAtten accelerator (HPCA 2021) would run it.')
     .version(TOOL_VERSION)
+    .option('--verbose', 'on an error, also print the underlying detail (e.g. onnxruntime\'s own message) on stderr')
     .showHelpAfterError()
     .exitOverride();
   registerProfileCommand(program);
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof InputError) {
       process.stderr.write(`spatten-profile: ${e.message}\n`);
+      if (e.detail && program.opts<{ verbose?: boolean }>().verbose) process.stderr.write(`detail: ${e.detail}\n`);
       return 3;
     }
     if (e instanceof CancelledError) {
@@ -51,5 +54,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  exitQuietlyOnClosedPipe();
+  void main(process.argv.slice(2)).then(flushAndExit);
 }

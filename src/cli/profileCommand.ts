@@ -1,9 +1,9 @@
 // `spatten-profile profile <model.onnx>`: run a model through the SpAtten engine and print a
 // per-layer summary; write the requested exports (--json/--html/--csv/--workload-csv/--perfetto).
 import * as path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { runProfile } from '../engine/profile';
+import { DEFAULT_MAX_TOKENS, MAX_GENERATE_TOKENS, MAX_TOKENS_CEILING, runProfile } from '../engine/profile';
 import type { ProfileReport, Quantity } from '../engine/report/profileReport';
 import { renderExport, writeExport } from '../engine/report/writeExport';
 import { headCsv, layerCsv } from '../engine/report/csvExport';
@@ -11,12 +11,22 @@ import { InputError } from '../engine/errors';
 import { createProgressReporter } from './progressReporter';
 import { policyArgument, hardwareArgument } from './profileInputs';
 import { readInputFile, type InputBatch } from '../engine/inputFiles';
-import { defaultIo, fmtBytes, formatTable, writeOutput, type CommandIo } from './simulateCommand';
-import { writeFileSync } from 'node:fs';
+import { defaultIo, fmtBytes, formatTable, type CommandIo } from './simulateCommand';
+import { checkOutputs, writeOutput } from './outputs';
+import { makeOutputFolder } from '../engine/files/outputPath';
 
 export function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
   return Number(v);
+}
+
+/** A whole-number option parser with its limits in the message. */
+function countIn(min: number, max: number): (v: string) => number {
+  return (v) => {
+    const n = parseCount(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`must be a whole number in ${min}..${max}`);
+    return n;
+  };
 }
 
 export interface ProfileFlags {
@@ -36,8 +46,8 @@ export function addProfileInputOptions(cmd: Command): Command {
     .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with a "text" and optional "label" (.jsonl); accuracy is averaged with 95% CIs')
     .option('--policy <name|file>', 'policy preset (off, paper-bert, paper-gpt2-small, paper-gpt2-medium, aggressive) or a JSON policy file', 'paper-gpt2-small')
     .option('--hardware <name|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON hardware config', 'spatten-1x')
-    .option('--generate <n>', 'tokens to generate greedily after the prompt (decoders)', parseCount, 0)
-    .option('--max-tokens <n>', 'truncate inputs to this many tokens (default 512)', parseCount);
+    .option('--generate <n>', `tokens to generate greedily after the prompt (decoders), at most ${MAX_GENERATE_TOKENS}`, countIn(0, MAX_GENERATE_TOKENS), 0)
+    .option('--max-tokens <n>', `truncate inputs to this many tokens (default ${DEFAULT_MAX_TOKENS}, at most ${MAX_TOKENS_CEILING})`, countIn(2, MAX_TOKENS_CEILING));
 }
 
 export async function requestInputs(o: ProfileFlags): Promise<InputBatch> {
@@ -102,6 +112,7 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
     .option('--workload-csv <file>', "write the Trace in the SpAtten authors' workload CSV schema")
     .option('--perfetto <file>', 'write the hardware timeline as Chrome trace / Perfetto JSON')
     .action(async (model: string, o: ProfileFlags & { json?: string; html?: string; csv?: string; workloadCsv?: string; perfetto?: string }) => {
+      checkOutputs([o.json, o.html, o.workloadCsv, o.perfetto], o.csv);
       const { texts, labels } = await requestInputs(o);
       const progress = createProgressReporter(io.stderr as NodeJS.WriteStream);
       const controller = new AbortController();
@@ -117,13 +128,13 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
         progress.stop();
         process.removeListener('SIGINT', onSigint);
       }
-      if (o.json === '-') writeOutput('-', await renderExport(result, 'json'), io);
+      if (o.json === '-') writeOutput('-', await renderExport(result, 'json'), io.stdout);
       else io.stdout.write(formatProfileSummary(result.report));
       const written: string[] = [];
       const write = async (file: string | undefined, format: 'json' | 'html' | 'workload-csv' | 'perfetto') => {
         if (!file || file === '-') return;
         await writeExport(result, format, file).catch((e: NodeJS.ErrnoException) => {
-          throw new InputError(file, `cannot write (${e.code ?? e.message})`);
+          throw e instanceof InputError ? e : new InputError(file, `cannot write (${e.code ?? e.message})`);
         });
         written.push(file);
       };
@@ -133,10 +144,11 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
       await write(o.perfetto, 'perfetto');
       if (o.csv) {
         try {
-          mkdirSync(o.csv, { recursive: true });
+          makeOutputFolder(o.csv);
           writeFileSync(path.join(o.csv, 'per-layer.csv'), layerCsv(result.report));
           writeFileSync(path.join(o.csv, 'per-head.csv'), headCsv(result.report));
         } catch (e) {
+          if (e instanceof InputError) throw e;
           throw new InputError(o.csv, `cannot write CSV files (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
         written.push(path.join(o.csv, 'per-layer.csv'), path.join(o.csv, 'per-head.csv'));

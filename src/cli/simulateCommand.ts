@@ -4,7 +4,6 @@
 // (the CLI's main maps it to exit 3); bad options are commander usage errors (exit 2).
 //
 // Also exports what `ablate` shares with it (option parsers, output, progress, formatting).
-import { writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { denseDramBytes, simulate } from '../engine/hardware/simulate';
@@ -14,7 +13,7 @@ import type { HardwareConfig } from '../engine/hardware/hardwareConfig';
 import { PAPER_MEASURED_RATIOS, platformPresets, rooflineBaselines } from '../engine/hardware/roofline';
 import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
 import { toChromeTrace } from '../engine/report/chromeTrace';
-import { InputError } from '../engine/errors';
+import { checkOutputs, writeOutput } from './outputs';
 import { readWorkloadCsvFile, type QueriesPerRow } from '../engine/trace/workloadCsv';
 export interface CommandIo {
   stdout: { write(s: string): unknown };
@@ -40,19 +39,6 @@ export function progressBar(io: CommandIo, label: string): { update(fraction: nu
   const bar = new SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: ` {bar} {percentage}% | ${label}`, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
   bar.start(100, 0);
   return { update: (f) => bar.update(Math.round(f * 100)), stop: () => bar.stop() };
-}
-
-/** Write text to a file, or to stdout for "-". */
-export function writeOutput(target: string, text: string, io: CommandIo): void {
-  if (target === '-') {
-    io.stdout.write(text);
-    return;
-  }
-  try {
-    writeFileSync(target, text);
-  } catch (e) {
-    throw new InputError(target, `cannot write output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
 }
 
 /** Fixed-width table: first column left-aligned, the rest right-aligned. */
@@ -199,6 +185,7 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       if (opts.perfetto === '-' && opts.json === '-') {
         self.error('error: --perfetto - and --json - cannot both write to stdout', { exitCode: 2, code: 'spatten.usage' });
       }
+      checkOutputs([opts.json, opts.perfetto]);
       const hw = loadHardwareConfig(opts.hardware);
       const trace = readWorkloadCsvFile(tracePath, { queries: opts.queries });
       const bar = progressBar(io, 'simulate');
@@ -218,9 +205,10 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       }
       const dense8 = denseDramBytes(trace, hw, 8);
       if (opts.perfetto !== undefined && r.timeline) {
-        writeOutput(opts.perfetto, JSON.stringify(toChromeTrace(r.timeline, `SpAtten ${hw.name} (${opts.timing})`)), io);
+        writeOutput(opts.perfetto, JSON.stringify(toChromeTrace(r.timeline, `SpAtten ${hw.name} (${opts.timing})`)), io.stdout);
       }
-      if (opts.json !== undefined) writeOutput(opts.json, JSON.stringify(summarizeForJson(r, dense8, hw), null, 2) + '\n', io);
-      else io.stdout.write(formatSimulation(r, dense8));
+      if (opts.json !== undefined) writeOutput(opts.json, JSON.stringify(summarizeForJson(r, dense8, hw), null, 2) + '\n', io.stdout);
+      // stdout holds one document: the table only when no JSON goes there.
+      else if (opts.perfetto !== '-') io.stdout.write(formatSimulation(r, dense8));
     });
 }

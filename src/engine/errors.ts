@@ -3,10 +3,14 @@
 // the CLI can print one line and exit 3, and the extension can show it and keep running.
 
 export class InputError extends Error {
-  /** `where`: the file, node, layer or setting the problem was found in. */
+  /**
+   * `where`: the file, node, layer or setting the problem was found in. `detail`: text for the log
+   * only (e.g. onnxruntime's own message), never part of the one line a user sees.
+   */
   constructor(
     readonly where: string,
     readonly what: string,
+    readonly detail?: string,
   ) {
     super(`${where}: ${what}`);
     this.name = 'InputError';

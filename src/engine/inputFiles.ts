@@ -3,11 +3,9 @@
 //   .jsonl one input per line: a JSON string, or an object with a "text" string and an optional
 //          "label" (a class index, or a class name from the model's config.json id2label)
 // Every problem is an InputError naming the file and line.
-import { readFile, stat } from 'node:fs/promises';
 import { InputError } from './errors';
+import { INPUT_FILE_KINDS, readTextFile } from './files/boundedRead';
 
-/** Largest input file read (bytes). */
-export const MAX_INPUT_FILE_BYTES = 16 * 1024 * 1024;
 /** Most inputs taken from one file. */
 export const MAX_INPUTS = 10_000;
 
@@ -18,14 +16,7 @@ export interface InputBatch {
 }
 
 export async function readInputFile(file: string, txtMode: 'whole' | 'lines' = 'whole'): Promise<InputBatch> {
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch {
-    throw new InputError(file, 'inputs file not found or not readable');
-  }
-  if (size > MAX_INPUT_FILE_BYTES) throw new InputError(file, `inputs file is ${size} bytes, over the ${MAX_INPUT_FILE_BYTES}-byte limit`);
-  const content = await readFile(file, 'utf8');
+  const content = await readTextFile(file, INPUT_FILE_KINDS.inputs);
   if (content.includes('\u0000')) throw new InputError(file, 'is a binary file (NUL bytes), not text');
   if (content.trim().length === 0) throw new InputError(file, 'the inputs file is empty');
   const jsonl = /\.jsonl$/i.test(file);

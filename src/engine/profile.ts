@@ -38,6 +38,8 @@ export const profileLimits = {
 export const DEFAULT_MAX_TOKENS = 512;
 /** Hard ceiling on tokens, whatever the request: bounds memory and time for hostile inputs. */
 export const MAX_TOKENS_CEILING = 4096;
+/** Most tokens generated after the prompt. */
+export const MAX_GENERATE_TOKENS = 1024;
 /** Longest input text accepted (UTF-16 code units) before tokenizing. */
 export const MAX_TEXT_CHARS = 4 * 1024 * 1024;
 
@@ -104,8 +106,8 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   const maxTokens = Math.min(req.maxTokens ?? DEFAULT_MAX_TOKENS, MAX_TOKENS_CEILING);
   if (!(maxTokens >= 2)) throw new InputError('maxTokens', `${req.maxTokens} is not a token count of at least 2`);
   const generateTokens = req.generateTokens ?? 0;
-  if (!Number.isInteger(generateTokens) || generateTokens < 0 || generateTokens > 1024) {
-    throw new InputError('generateTokens', `${req.generateTokens} must be an integer in 0..1024`);
+  if (!Number.isInteger(generateTokens) || generateTokens < 0 || generateTokens > MAX_GENERATE_TOKENS) {
+    throw new InputError('generateTokens', `${req.generateTokens} must be an integer in 0..${MAX_GENERATE_TOKENS}`);
   }
   if (req.texts.length === 0) throw new InputError('input', 'no input text');
   if (req.labels && req.labels.length !== req.texts.length) throw new InputError('labels', `${req.labels.length} labels for ${req.texts.length} inputs`);

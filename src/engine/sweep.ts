@@ -35,9 +35,22 @@ function metricOf(r: ProfileReport): Pick<SweepRow, 'metricName' | 'metric' | 'm
   return { metricName: name, metric: pick?.value ?? NaN, ...(ci ? { metricLow: ci[0], metricHigh: ci[1] } : {}) };
 }
 
-export async function runSweep(base: ProfileRequest, keeps: number[], onProgress: ProgressSink = () => undefined): Promise<SweepResult> {
+/** Most points in one sweep: each is a full profile (dense and pruned runs). */
+export const MAX_SWEEP_POINTS = 64;
+
+/** The keep fractions to run: each in (0, 1], duplicates dropped (first one kept), at most MAX_SWEEP_POINTS. */
+export function sweepKeeps(keeps: readonly number[]): number[] {
   if (keeps.length === 0) throw new InputError('--keep', 'no keep fractions');
   for (const k of keeps) if (!(k > 0 && k <= 1)) throw new InputError('--keep', `keep fraction ${k} must be in (0, 1]`);
+  const distinct = [...new Set(keeps)];
+  if (distinct.length > MAX_SWEEP_POINTS) {
+    throw new InputError('--keep', `${distinct.length} distinct keep fractions, over the limit of ${MAX_SWEEP_POINTS} (each one is a full profile)`);
+  }
+  return distinct;
+}
+
+export async function runSweep(base: ProfileRequest, requested: number[], onProgress: ProgressSink = () => undefined): Promise<SweepResult> {
+  const keeps = sweepKeeps(requested);
   // The layer count is needed for the per-layer schedule: a dense first run provides it.
   const rows: SweepRow[] = [];
   const reports: ProfileReport[] = [];

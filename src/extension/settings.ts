@@ -2,12 +2,11 @@
 // file is read here (size-limited, JSON), never executed; relative paths resolve against the first
 // workspace folder. Workspace-level file paths only count in a trusted workspace: VS Code applies
 // `restrictedConfigurations` for that, and the commands refuse to run at all until trust is given.
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { InputError } from '../engine/errors';
-
-const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+import { INPUT_FILE_KINDS } from '../engine/files/boundedRead';
+import { readJsonObjectFile as readJsonObjectFileBounded } from '../engine/files/jsonFile';
 
 export interface ProfileSettings {
   policy: string | Record<string, unknown>;
@@ -54,22 +53,11 @@ export function resolveSettingPath(file: string): string {
 
 /** Reads a JSON object from a settings-referenced file; `setting` names the setting in errors. */
 export async function readJsonObjectFile(setting: string, file: string): Promise<Record<string, unknown>> {
-  const where = `${setting} (${file})`;
-  let size: number;
   try {
-    size = (await stat(file)).size;
-  } catch {
-    throw new InputError(where, 'file not found or not readable');
-  }
-  if (size > MAX_CONFIG_FILE_BYTES) throw new InputError(where, `file is ${size} bytes, over the ${MAX_CONFIG_FILE_BYTES}-byte limit`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    return readJsonObjectFileBounded(file, INPUT_FILE_KINDS.settingsJson);
   } catch (e) {
-    throw new InputError(where, `not valid JSON (${(e as Error).message})`);
+    throw e instanceof InputError ? new InputError(`${setting} (${file})`, e.what) : e;
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError(where, 'must hold a JSON object');
-  return parsed as Record<string, unknown>;
 }
 
 /** `overrides` merged into `base` object by object (the engine validates the result). */

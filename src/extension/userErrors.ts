@@ -1,5 +1,6 @@
 // How a failed run reaches the user: the exact reason (an InputError names the file or setting and
-// what is wrong) with a "Show Log" button; the full stack goes to the log. Never rethrows: the
+// what is wrong) with a "Show Log" button; the full stack and any detail (onnxruntime's own
+// message) go to the log. Never rethrows: the
 // extension host keeps running whatever the input was.
 import * as vscode from 'vscode';
 import { CancelledError, InputError } from '../engine/errors';
@@ -18,6 +19,7 @@ export function userMessage(error: unknown): string {
 export async function reportError(log: vscode.LogOutputChannel, action: string, error: unknown): Promise<string> {
   const message = userMessage(error);
   if (error instanceof Error) log.error(`${action} failed: ${error.stack ?? message}`);
+  if (error instanceof InputError && error.detail) log.error(`detail: ${error.detail}`);
   else log.error(`${action} failed: ${message}`);
   const expected = error instanceof InputError || (error instanceof Error && error.name === 'InputError');
   const shown = expected ? `SpAtten: ${message}` : `SpAtten: ${action} failed unexpectedly: ${message}`;

@@ -80,8 +80,12 @@ export function bufferLines(sramBytes: number, multipliers: number, c: Pick<Hard
   return Math.floor((sramBytes * 8) / (multipliers * c.datapathBits));
 }
 
-const positiveInt = { type: 'integer', minimum: 1 } as const;
-const nonNegInt = { type: 'integer', minimum: 0 } as const;
+// Every field is bounded: a degenerate value (clockHz 1e-300, a billion multipliers) is refused
+// here instead of turning into Infinity seconds or a loop that runs for minutes. The bounds are
+// generous: 1000x around the published configurations.
+const positiveInt = { type: 'integer', minimum: 1, maximum: 1 << 20 } as const;
+const nonNegInt = { type: 'integer', minimum: 0, maximum: 1 << 20 } as const;
+const bytes = { type: 'integer', minimum: 1, maximum: 2 ** 40 } as const;
 
 /** JSON Schema of a custom hardware file (all fields optional here; completeness is checked after "extends"). */
 export const HARDWARE_CONFIG_SCHEMA = {
@@ -90,19 +94,19 @@ export const HARDWARE_CONFIG_SCHEMA = {
   properties: {
     extends: { type: 'string' },
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    clockHz: { type: 'number', exclusiveMinimum: 0, maximum: 1e11 },
-    technologyNm: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+    clockHz: { type: 'number', minimum: 1e6, maximum: 1e11 },
+    technologyNm: { type: 'number', minimum: 1, maximum: 1000 },
     headDim: positiveInt,
     qkMultipliers: positiveInt,
     pvMultipliers: positiveInt,
     datapathBits: { type: 'integer', minimum: 1, maximum: 64 },
     softmaxLanes: positiveInt,
     topKComparators: positiveInt,
-    kSramBytes: positiveInt,
-    vSramBytes: positiveInt,
+    kSramBytes: bytes,
+    vSramBytes: bytes,
     hbmChannels: { type: 'integer', minimum: 1, maximum: 4096 },
-    channelBytesPerCycle: { type: 'number', exclusiveMinimum: 0 },
-    transactionBytes: positiveInt,
+    channelBytesPerCycle: { type: 'number', minimum: 1 / 1024, maximum: 1 << 20 },
+    transactionBytes: { type: 'integer', minimum: 1, maximum: 1 << 16 },
     outstandingPerChannel: positiveInt,
     maxRequestsInFlight: { type: 'integer', minimum: 1, maximum: 65536 },
     dramLatencyCycles: nonNegInt,
@@ -175,6 +179,8 @@ export function validateHardwareConfig(
   void _ignored;
   const merged = { ...(base ?? {}), ...fields, latencies: { ...(base?.latencies ?? {}), ...(fields.latencies ?? {}) } } as HardwareConfig;
   if (!base && merged.name === undefined) merged.name = where.replace(/^.*[\\/]/, '');
+  // A changed preset is no longer that preset: the report must not call it "spatten-1x".
+  if (base && fields.name === undefined && Object.keys(fields).length > 0) merged.name = `custom (${base.name})`;
   for (const f of REQUIRED_FIELDS) {
     if (merged[f] === undefined) throw new InputError(where, `missing field "${f}" (give it, or "extends" a preset)`);
   }

@@ -1,7 +1,8 @@
 // The two published SpAtten configurations (REFERENCE.md table, tags [code] / [review]) and the
 // resolver that turns a preset name, a parsed JSON object or a JSON file into a HardwareConfig.
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors';
+import { INPUT_FILE_KINDS } from '../files/boundedRead';
+import { readJsonObjectFile } from '../files/jsonFile';
 import { type HardwareConfig, validateHardwareConfig } from './hardwareConfig';
 
 const SPATTEN_1X: HardwareConfig = {
@@ -45,8 +46,6 @@ export const hardwarePresets: Readonly<Record<string, HardwareConfig>> = Object.
   'spatten-1/8': SPATTEN_EIGHTH,
 });
 
-export const MAX_HARDWARE_FILE_BYTES = 1024 * 1024;
-
 /**
  * A preset name, or a parsed custom-config object (see hardwareConfig.ts for the format).
  * `where` names the source in errors (a file path or setting name).
@@ -63,19 +62,6 @@ export function resolveHardwareConfig(nameOrObject: string | object, where = 'ha
 /** Preset name, else a JSON file path. */
 export function loadHardwareConfig(presetOrPath: string): HardwareConfig {
   if (hardwarePresets[presetOrPath]) return resolveHardwareConfig(presetOrPath);
-  let size: number;
-  try {
-    size = statSync(presetOrPath).size;
-  } catch {
-    throw new InputError(presetOrPath, `not a hardware preset (${Object.keys(hardwarePresets).join(', ')}) and not a readable file`);
-  }
-  if (size > MAX_HARDWARE_FILE_BYTES) throw new InputError(presetOrPath, `hardware file is ${size} bytes, over the ${MAX_HARDWARE_FILE_BYTES}-byte limit`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(presetOrPath, 'utf8'));
-  } catch (e) {
-    throw new InputError(presetOrPath, `not valid JSON (${(e as Error).message})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError(presetOrPath, 'a hardware file must hold a JSON object');
-  return resolveHardwareConfig(parsed, presetOrPath);
+  const notFound = `not a hardware preset (${Object.keys(hardwarePresets).join(', ')}) and not a file`;
+  return resolveHardwareConfig(readJsonObjectFile(presetOrPath, INPUT_FILE_KINDS.hardware, { notFound }), presetOrPath);
 }

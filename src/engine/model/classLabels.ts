@@ -1,21 +1,16 @@
 // Class names of a classifier, from the Hugging Face config.json beside the model ("id2label"),
 // and gold labels (names or indices) resolved against them.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
-
-const MAX_CONFIG_BYTES = 1024 * 1024;
+import { INPUT_FILE_KINDS } from '../files/boundedRead';
+import { readJsonFile } from '../files/jsonFile';
 
 /** id2label as an array (index = class id), or null when there is no usable config.json. */
 export function loadClassLabels(modelPath: string): string[] | null {
   const file = path.join(path.dirname(path.resolve(modelPath)), 'config.json');
-  if (!existsSync(file) || statSync(file).size > MAX_CONFIG_BYTES) return null;
-  let config: unknown;
-  try {
-    config = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new InputError(file, 'config.json beside the model is not valid JSON');
-  }
+  if (!existsSync(file)) return null;
+  const config = readJsonFile(file, INPUT_FILE_KINDS.modelConfig);
   const id2label = (config as { id2label?: unknown } | null)?.id2label;
   if (typeof id2label !== 'object' || id2label === null) return null;
   const out: string[] = [];

@@ -3,7 +3,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../errors';
+import { INPUT_FILE_KINDS, readBoundedFile } from '../files/boundedRead';
+import { Llama2cTokenizer } from '../tokenize/llama2cTokenizer';
 import { encodeModel } from '../onnx/graphBuilder';
 import type { Llama2cConfig } from './llama2cCheckpoint';
 import { parseLlama2cCheckpoint } from './llama2cCheckpoint';
@@ -18,48 +19,13 @@ export interface ConvertResult {
   onnxBytes: number;
 }
 
-/** Largest checkpoint accepted: the ONNX protobuf must stay under 2 GiB. */
-const MAX_CHECKPOINT_BYTES = 1.5 * 1024 * 1024 * 1024;
-const MAX_TOKENIZER_BYTES = 64 * 1024 * 1024;
-
-async function readLimited(file: string, limit: number, what: string): Promise<Uint8Array> {
-  let st: fs.Stats;
-  try {
-    st = await fs.promises.stat(file);
-  } catch (e) {
-    throw new InputError(file, `${what} not found (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  if (!st.isFile()) throw new InputError(file, `${what} is not a regular file`);
-  if (st.size > limit) throw new InputError(file, `${what} is ${st.size} bytes, over the limit of ${limit}`);
-  return new Uint8Array(await fs.promises.readFile(file));
-}
-
-/**
- * Checks a llama2.c tokenizer.bin: int32 max_token_length, then `vocab` records
- * {float32 score, int32 byte_len, bytes}, ending exactly at the end of the file.
- */
-export function validateLlama2cTokenizer(bytes: Uint8Array, vocab: number, where: string): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < 4) throw new InputError(where, 'tokenizer file is shorter than its 4-byte header');
-  const maxLen = view.getInt32(0, true);
-  if (maxLen <= 0 || maxLen > 4096) throw new InputError(where, `max_token_length ${maxLen} is not plausible`);
-  let off = 4;
-  for (let i = 0; i < vocab; i++) {
-    if (off + 8 > bytes.byteLength) throw new InputError(where, `tokenizer ends at record ${i}, the model has ${vocab} tokens`);
-    const len = view.getInt32(off + 4, true);
-    if (len < 0 || len > maxLen || off + 8 + len > bytes.byteLength) throw new InputError(where, `record ${i} has byte length ${len} (max_token_length ${maxLen})`);
-    off += 8 + len;
-  }
-  if (off !== bytes.byteLength) {
-    throw new InputError(where, `tokenizer has ${bytes.byteLength - off} bytes after the model's ${vocab} records: vocabulary sizes differ`);
-  }
-}
-
 export async function convertLlama2c(modelBin: string, tokenizerBin: string, outOnnx: string): Promise<ConvertResult> {
-  const ckpt = await readLimited(modelBin, MAX_CHECKPOINT_BYTES, 'llama2.c checkpoint');
+  // The checkpoint must stay under the 2 GB protobuf limit once written as ONNX: the kind's cap.
+  const ckpt = await readBoundedFile(modelBin, INPUT_FILE_KINDS.llama2cCheckpoint);
   const weights = parseLlama2cCheckpoint(ckpt, modelBin);
-  const tok = await readLimited(tokenizerBin, MAX_TOKENIZER_BYTES, 'llama2.c tokenizer');
-  validateLlama2cTokenizer(tok, weights.config.vocabSize, tokenizerBin);
+  const tok = await readBoundedFile(tokenizerBin, INPUT_FILE_KINDS.tokenizerBin);
+  // Parsed as profile will parse it, so a tokenizer that converts is one that loads.
+  Llama2cTokenizer.fromBytes(tok, tokenizerBin, weights.config.vocabSize);
   const proto = buildLlamaGraph(weights);
   const bytes = encodeModel(proto);
   const outDir = path.dirname(path.resolve(outOnnx));

@@ -72,10 +72,12 @@ function plainCore(g: GraphIndex, softmax: onnx.INodeProto, index: number): Omit
 function checkControlFlow(g: GraphIndex): void {
   for (const n of g.nodes) {
     if (n.opType === 'If' || n.opType === 'Loop' || n.opType === 'Scan') {
-      throw new InputError(
-        nodeLabel(n),
-        `control flow (${n.opType}) is not supported: export the model without merged past/no-past branches (e.g. optimum --no-post-process)`,
-      );
+      // Only optimum's merged decoder (an If on use_cache_branch) has a known re-export that avoids it.
+      const mergedDecoder = n.opType === 'If' && (n.input ?? []).some((i) => /use_cache_branch/.test(i));
+      const advice = mergedDecoder
+        ? 'export the decoder without merged past/no-past branches (e.g. optimum --no-post-process)'
+        : 'the profiler needs a graph without If, Loop or Scan nodes';
+      throw new InputError(nodeLabel(n), `control flow (${n.opType}) is not supported: ${advice}`);
     }
   }
 }

@@ -10,10 +10,10 @@
 // `inlineExternalData: false`, in which case the tensors stay external (validated, with their real
 // paths in `externalFiles`) and the caller must give ORT the original file path.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
+import { readBoundedFile } from '../files/boundedRead';
 import { resolveExternalData } from './externalData';
 import { longToNumber } from './tensorData';
 
@@ -145,20 +145,8 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
   const maxExternalBytes = opts.maxExternalBytes ?? 2 * GiB;
   const inline = opts.inlineExternalData ?? true;
 
-  let st: fs.Stats;
-  try {
-    st = await fs.promises.stat(abs);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(where, code === 'ENOENT' ? 'model file not found' : `cannot read model file (${code ?? String(e)})`);
-  }
-  if (!st.isFile()) throw new InputError(where, 'not a regular file');
-  if (st.size === 0) throw new InputError(where, 'model file is empty');
-  if (st.size > maxBytes) throw new InputError(where, `model file is ${st.size} bytes, over the limit of ${maxBytes} bytes`);
-
-  const bytes = new Uint8Array(await fs.promises.readFile(abs));
-  // The file may have grown between stat and read.
-  if (bytes.byteLength > maxBytes) throw new InputError(where, `model file is ${bytes.byteLength} bytes, over the limit of ${maxBytes} bytes`);
+  const bytes = await readBoundedFile(abs, { label: 'model file', maxBytes });
+  if (bytes.byteLength === 0) throw new InputError(where, 'model file is empty');
   sniff(bytes, where);
   const proto = decodeModel(bytes, where);
   const opset = validateModelProto(proto, where);
@@ -167,13 +155,13 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
   const ext = await resolveExternalData(proto, dir, where, {
     maxExternalBytes,
     inline,
-    inlineLimitBytes: opts.inlineLimitBytes ?? PROTOBUF_LIMIT_BYTES - st.size,
+    inlineLimitBytes: opts.inlineLimitBytes ?? PROTOBUF_LIMIT_BYTES - bytes.byteLength,
   });
   return {
     proto,
     dir,
     fileName: path.basename(abs),
-    fileBytes: st.size,
+    fileBytes: bytes.byteLength,
     externalBytes: ext.externalBytes,
     externalFiles: ext.files,
     opset,

@@ -7,7 +7,7 @@
 //   perfetto      the hardware timeline as Chrome trace / Perfetto JSON (re-simulated from the Trace
 //                 with the report's hardware configuration: the simulation is deterministic)
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ExportFormat, ProfileResult } from '../profileRequest';
 import type { ProfileReport } from './profileReport';
@@ -17,6 +17,7 @@ import { writeWorkloadCsv } from '../trace/workloadCsv';
 import { toChromeTrace } from './chromeTrace';
 import { headCsv, layerCsv } from './csvExport';
 import { exportHtml, loadWebviewAssets } from './htmlExport';
+import { checkOutputFile } from '../files/outputPath';
 
 /** The folder holding the built webview.js: beside the running bundle, or out/ when run from source (tests, tsx). */
 export function bundleDir(): string {
@@ -52,7 +53,8 @@ export async function renderExport(result: ProfileResult, format: Exclude<Export
 }
 
 export async function writeExport(result: ProfileResult, format: ExportFormat, filePath: string): Promise<void> {
-  await mkdir(path.dirname(path.resolve(filePath)), { recursive: true });
+  // The folder must exist already (no tree of folders created from a typo); see outputPath.ts.
+  checkOutputFile(filePath);
   if (format === 'csv') {
     await writeFile(filePath, layerCsv(result.report));
     await writeFile(perHeadCsvPath(filePath), headCsv(result.report));

@@ -2,12 +2,11 @@
 // e.g. pixel_values for a vision transformer. The header is parsed strictly; the data length must
 // match the shape exactly.
 
-import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../errors';
+import { INPUT_FILE_KINDS, readBoundedFileSync } from '../files/boundedRead';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-const MAX_NPY_BYTES = 1 << 30;
 
 const DTYPES: Record<string, { type: 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool'; bytes: number }> = {
   '<f4': { type: 'float32', bytes: 4 },
@@ -69,12 +68,5 @@ export function parseNpy(bytes: Uint8Array, where: string): ort.Tensor {
 }
 
 export function loadNpy(file: string): ort.Tensor {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch {
-    throw new InputError(file, '.npy file not found');
-  }
-  if (st.size > MAX_NPY_BYTES) throw new InputError(file, `.npy file is ${st.size} bytes, over the limit of ${MAX_NPY_BYTES}`);
-  return parseNpy(new Uint8Array(fs.readFileSync(file)), file);
+  return parseNpy(readBoundedFileSync(file, INPUT_FILE_KINDS.npy), file);
 }

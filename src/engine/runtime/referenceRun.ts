@@ -11,6 +11,7 @@ import { inferElemTypes } from './elemTypes';
 import type { ModelInput } from './modelInputs';
 import { buildFeeds, classifyInputs } from './modelInputs';
 import { tensorToF32 } from './ortTensors';
+import { createOrtSession, ortFailure } from './ortEnvironment';
 import { argmax } from './tokenSampling';
 
 export interface ReferenceOutput {
@@ -25,17 +26,17 @@ export interface ReferenceWithProbabilities extends ReferenceOutput {
 
 async function createSession(proto: onnx.IModelProto, options: ort.InferenceSession.SessionOptions, where: string): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(encodeModel(proto), { logSeverityLevel: 3, ...options });
+    return await createOrtSession(encodeModel(proto), options);
   } catch (e) {
-    throw new InputError(where, `onnxruntime cannot load the model: ${e instanceof Error ? e.message : String(e)}`);
+    throw ortFailure(where, 'onnxruntime cannot load the model', e);
   }
 }
 
 async function createSessionFromFile(file: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(file, { logSeverityLevel: 3, ...options });
+    return await createOrtSession(file, options);
   } catch (e) {
-    throw new InputError(file, `onnxruntime cannot load the model: ${e instanceof Error ? e.message : String(e)}`);
+    throw ortFailure(file, 'onnxruntime cannot load the model', e);
   }
 }
 
@@ -101,7 +102,7 @@ export class ReferenceModel {
     try {
       return await this.session.run(feeds);
     } catch (e) {
-      throw new InputError('reference model', `onnxruntime failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw ortFailure('reference model', 'onnxruntime failed', e);
     }
   }
 

@@ -18,6 +18,7 @@ import { coreMask } from './coreMask';
 import type { CoreTensors } from './coreTensors';
 import { contextTensor, readCoreTensors } from './coreTensors';
 import { LayerKvCache } from './kvCache';
+import { createOrtSession, ortFailure } from './ortEnvironment';
 import type { SegmentPlan } from './segmentPlan';
 
 export type PassKind = 'full' | 'decode' | 'prefix';
@@ -27,7 +28,6 @@ export type PassKind = 'full' | 'decode' | 'prefix';
  * pools would keep stealing the cores from the next segment, so spinning is off.
  */
 const SEGMENT_SESSION_DEFAULTS: ort.InferenceSession.SessionOptions = {
-  logSeverityLevel: 3,
   extra: { session: { intra_op: { allow_spinning: '0' } } },
 };
 
@@ -65,11 +65,11 @@ export class SegmentRunner {
     const sessions: ort.InferenceSession[] = [];
     for (const s of plan.segments) {
       try {
-        sessions.push(await ort.InferenceSession.create(encodeModel(s.proto as onnx.IModelProto), { ...SEGMENT_SESSION_DEFAULTS, ...options }));
+        sessions.push(await createOrtSession(encodeModel(s.proto as onnx.IModelProto), { ...SEGMENT_SESSION_DEFAULTS, ...options }));
       } catch (e) {
         for (const created of sessions) await created.release();
         // Also a segment over the 2 GB protobuf limit (e.g. a huge embedding table) ends here.
-        throw new InputError(`segment ${s.index}`, `onnxruntime refused the extracted subgraph: ${e instanceof Error ? e.message : String(e)}`);
+        throw ortFailure(`segment ${s.index}`, 'onnxruntime refused the extracted subgraph', e);
       }
     }
     return new SegmentRunner(plan, sessions);
@@ -112,7 +112,7 @@ export class SegmentRunner {
           out = await this.sessions[segIdx].run(inputs);
         } catch (e) {
           // e.g. a position past the model's table: the model's limit, reported, not a crash.
-          throw new InputError(`segment ${stage} of ${this.plan.segments.length}`, `onnxruntime failed: ${e instanceof Error ? e.message : String(e)}`);
+          throw ortFailure(`segment ${stage} of ${this.plan.segments.length}`, 'onnxruntime failed', e);
         }
         this.timings.segmentMs += performance.now() - t0;
         for (const [k, v] of Object.entries(out)) store.set(k, v);

@@ -8,7 +8,8 @@
 // static quantization only); the paper gives no per-task prune ratio, so the ramp's average of 0.3
 // and the 8-bit K/V are configured defaults, not paper figures. `aggressive` trades accuracy for
 // traffic to show where pruning starts to hurt. `off` is dense and must equal the reference run.
-import { readFileSync } from 'node:fs';
+import { INPUT_FILE_KINDS } from '../files/boundedRead';
+import { readJsonObjectFile } from '../files/jsonFile';
 import Ajv, { type ErrorObject } from 'ajv';
 import type { MsbReading } from './progressiveQuantization';
 import { InputError } from '../errors';
@@ -117,22 +118,7 @@ export function resolvePolicy(input: string | Record<string, unknown>, where = '
 
 /** Reads and resolves a JSON policy file; unreadable or malformed files are InputErrors naming the file. */
 export function loadPolicyFile(path: string): SpattenPolicy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(path, `cannot read policy file (${(e as Error).message})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(path, `not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InputError(path, 'a policy file must hold a JSON object');
-  }
-  return resolvePolicy(parsed as Record<string, unknown>, path);
+  return resolvePolicy(readJsonObjectFile(path, INPUT_FILE_KINDS.policy, { notFound: 'cannot read policy file (not found)' }), path);
 }
 
 export function presetPolicy(name: string, where = 'policy'): SpattenPolicy {

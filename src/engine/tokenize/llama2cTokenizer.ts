@@ -6,15 +6,14 @@
 // piece with the highest score (leftmost on ties). A heap over candidate pairs gives the same
 // merge order as llama2.c's repeated full scan in O(n log n), so long texts stay fast.
 
-import * as fs from 'node:fs';
 import { InputError } from '../errors';
+import { INPUT_FILE_KINDS, readBoundedFileSync } from '../files/boundedRead';
 import { NO_SPAN, TextTokenizer, TokenizedText } from './textTokenizer';
 
 const UNK = 0;
 const BOS = 1;
 const EOS = 2;
 const BYTE_BASE = 3;
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Pieces are kept as 'binary' strings (one char per byte) so lookups are exact even for non-UTF-8 pieces. */
 function bytesToBinary(b: Uint8Array): string {
@@ -76,6 +75,9 @@ export class Llama2cTokenizer implements TextTokenizer {
     if (expectedVocabSize !== undefined && pieces.length !== expectedVocabSize) {
       throw new InputError(where, `holds ${pieces.length} tokens, the model expects ${expectedVocabSize}`);
     }
+    if (off !== buf.byteLength) {
+      throw new InputError(where, `has ${buf.byteLength - off} bytes after the model's ${pieces.length} tokens: vocabulary sizes differ`);
+    }
     if (pieces.length < BYTE_BASE + 256) {
       throw new InputError(where, `holds ${pieces.length} tokens, fewer than the 259 special and byte tokens llama2.c needs`);
     }
@@ -83,14 +85,8 @@ export class Llama2cTokenizer implements TextTokenizer {
   }
 
   static fromFile(path: string, expectedVocabSize?: number): Llama2cTokenizer {
-    let size: number;
-    try {
-      size = fs.statSync(path).size;
-    } catch {
-      throw new InputError(path, 'tokenizer file not found');
-    }
-    if (size > MAX_FILE_BYTES) throw new InputError(path, `tokenizer file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
-    return Llama2cTokenizer.fromBytes(new Uint8Array(fs.readFileSync(path)), path, expectedVocabSize);
+    const bytes = readBoundedFileSync(path, INPUT_FILE_KINDS.tokenizerBin, { notFound: 'tokenizer file not found' });
+    return Llama2cTokenizer.fromBytes(bytes, path, expectedVocabSize);
   }
 
   encode(text: string): TokenizedText {

@@ -6,21 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
+import { INPUT_FILE_KINDS } from '../files/boundedRead';
+import { readJsonFile } from '../files/jsonFile';
 import { HuggingFaceTokenizer } from './huggingFaceTokenizer';
 import { Llama2cTokenizer } from './llama2cTokenizer';
 import { TextTokenizer } from './textTokenizer';
 
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
-
-function readJson(file: string): unknown {
-  const size = fs.statSync(file).size;
-  if (size > MAX_JSON_BYTES) throw new InputError(file, `is ${size} bytes, over the ${MAX_JSON_BYTES}-byte limit`);
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InputError(file, `is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-}
+const readJson = (file: string): unknown => readJsonFile(file, INPUT_FILE_KINDS.tokenizerJson);
 
 export interface TokenizerLoadOptions {
   /** The model's vocabulary size: a tokenizer producing larger ids is refused. */

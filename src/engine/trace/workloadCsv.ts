@@ -22,8 +22,8 @@
 // of a row's queries), the measured quick-select rounds and candidate counts of the top-ks, the
 // model's head count and the precision of -1 tensors. iteration_id -1 is an engine's prompt pass
 // (all prompt queries at once, before the first generated token).
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors';
+import { INPUT_FILE_KINDS, readTextFileSync } from '../files/boundedRead';
 import type { Trace, TraceRow } from './trace';
 
 export const WORKLOAD_CSV_COLUMNS = [
@@ -83,11 +83,31 @@ function parseRounds(field: string, column: string, where: string): number[] | u
 }
 const MAX_ROWS = 5_000_000;
 
-function parseIntField(field: string, column: string, where: string, min: number): number {
+/**
+ * Largest value of each field that sizes the simulation (the simulator allocates per head and per
+ * layer, and loops over iterations, keys and query rows): far above any published transformer
+ * (GPT-3: 96 layers x 96 heads, head dim 128), far below what would run for minutes or exhaust
+ * memory from a one-row file. The authors' traces use at most 32 iterations, 24 layers, 16 heads, L = 1024.
+ */
+export const WORKLOAD_CSV_LIMITS = {
+  iteration_id: 1_000_000,
+  layer_id: 1023,
+  head_id: 1023,
+  embedding_length_D: 4096,
+  sentence_length_L: 65_536,
+} as const;
+
+/** A field named with its column number, for messages: "head_id (column 3)". */
+function col(column: string): string {
+  return `${column} (column ${([...WORKLOAD_CSV_COLUMNS, ...EXTENSION_COLUMNS] as readonly string[]).indexOf(column) + 1})`;
+}
+
+function parseIntField(field: string, column: string, where: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   // Strict: digits with an optional sign; "993.0" is not a count.
-  if (!/^-?\d+$/.test(field)) throw new InputError(where, `${column} must be an integer, got "${field}"`);
+  if (!/^-?\d+$/.test(field)) throw new InputError(where, `${col(column)} must be an integer, got "${field}"`);
   const v = Number(field);
-  if (!Number.isSafeInteger(v) || v < min) throw new InputError(where, `${column} must be an integer >= ${min}, got "${field}"`);
+  if (!Number.isSafeInteger(v) || v < min) throw new InputError(where, `${col(column)} must be an integer >= ${min}, got "${field}"`);
+  if (v > max) throw new InputError(where, `${col(column)} is ${field}, over the limit of ${max}`);
   return v;
 }
 
@@ -140,14 +160,17 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
       if (i !== lines.length - 1) throw new InputError(where, 'a config line (empty fields) may only be the last line');
       continue;
     }
-    const step = parseIntField(f[0], 'iteration_id', where, -1);
-    const layer = parseIntField(f[1], 'layer_id', where, 0);
-    const head = parseIntField(f[2], 'head_id', where, 0);
+    const L = WORKLOAD_CSV_LIMITS;
+    const step = parseIntField(f[0], 'iteration_id', where, -1, L.iteration_id);
+    const layer = parseIntField(f[1], 'layer_id', where, 0, L.layer_id);
+    const head = parseIntField(f[2], 'head_id', where, 0, L.head_id);
     const d = Number(f[3]);
     if (!/^\d+(\.0+)?$/.test(f[3]) || !Number.isInteger(d) || d <= 0) {
-      throw new InputError(where, `embedding_length_D must be a positive whole number like 64.0, got "${f[3]}"`);
+      throw new InputError(where, `${col('embedding_length_D')} must be a positive whole number like 64.0, got "${f[3]}"`);
     }
-    const sentenceLength = parseIntField(f[4], 'sentence_length_L', where, 1);
+    if (d > L.embedding_length_D) throw new InputError(where, `${col('embedding_length_D')} is ${f[3]}, over the limit of ${L.embedding_length_D}`);
+    // Fetch counts and topk are checked against L below, so L bounds them too.
+    const sentenceLength = parseIntField(f[4], 'sentence_length_L', where, 1, L.sentence_length_L);
     const keysFetched = parseIntField(f[5], 'key_fetch_num', where, 0);
     const keyBits = parseBitsField(f[6], 'quant_key_bit', where);
     const queryBits = parseBitsField(f[7], 'quant_query_bit', where);
@@ -176,7 +199,7 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
       if (queries > sentenceLength) throw new InputError(where, `query_num ${queries} exceeds sentence_length_L ${sentenceLength}`);
       refetchedQueries = parseIntField(f[x + 1], 'requant_query_num', where, 0);
       if (refetchedQueries > queries || (refetchedQueries > 0) !== ifRequant) throw new InputError(where, `requant_query_num ${refetchedQueries} disagrees with query_num ${queries} / if_requant ${f[9]}`);
-      modelHeads = Math.max(modelHeads, parseIntField(f[x + 6], 'head_num', where, 1));
+      modelHeads = Math.max(modelHeads, parseIntField(f[x + 6], 'head_num', where, 1, L.head_id + 1));
       const ub = parseBitsField(f[x + 7], 'unquantized_bit', where);
       if (ub !== -1) unquantizedBits = ub;
       if (step < 0) promptPass = true;
@@ -293,17 +316,8 @@ export function writeWorkloadCsv(trace: Trace, authorsOnly = false): string {
   return out.join('\n') + '\n';
 }
 
-/** Largest workload CSV accepted (the biggest shipped trace is ~0.8 MB). */
-export const MAX_WORKLOAD_CSV_BYTES = 256 * 1024 * 1024;
-
 /** Read and parse a workload CSV file; a missing, oversized or malformed file is an InputError. */
 export function readWorkloadCsvFile(path: string, opts: Omit<ParseWorkloadOptions, 'fileName'> = {}): Trace {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new InputError(path, 'cannot read the workload CSV (no such file or not readable)');
-  }
-  if (size > MAX_WORKLOAD_CSV_BYTES) throw new InputError(path, `file is ${size} bytes, over the ${MAX_WORKLOAD_CSV_BYTES}-byte limit`);
-  return parseWorkloadCsv(readFileSync(path, 'utf8'), { ...opts, fileName: path });
+  const text = readTextFileSync(path, INPUT_FILE_KINDS.workloadCsv, { notFound: 'cannot read the workload CSV (no such file)' });
+  return parseWorkloadCsv(text, { ...opts, fileName: path });
 }

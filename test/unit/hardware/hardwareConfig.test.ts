@@ -49,6 +49,18 @@ test('invalid configs give clear errors', () => {
   writeFileSync(bad, '{ "extends": ');
   assert.equal(err(() => loadHardwareConfig(bad)).where, bad);
   assert.match(err(() => loadHardwareConfig(path.join(dir, 'missing.json'))).what, /not a hardware preset/);
+  // Degenerate values are refused, not turned into Infinity seconds.
+  assert.match(err(() => resolveHardwareConfig({ extends: 'spatten-1x', clockHz: 1e-300 }, 'hw.json')).what, /clockHz must be >= 1000000/);
+  assert.match(err(() => resolveHardwareConfig({ extends: 'spatten-1x', qkMultipliers: 2 ** 40 }, 'hw.json')).what, /qkMultipliers must be <= /);
+  assert.match(err(() => resolveHardwareConfig({ extends: 'spatten-1x', channelBytesPerCycle: 1e-300 }, 'hw.json')).what, /channelBytesPerCycle must be >=/);
+});
+
+test('a changed preset is named as custom, a UTF-8 BOM is accepted', () => {
+  assert.equal(resolveHardwareConfig({ extends: 'spatten-1x', clockHz: 5e8 }, 'hw.json').name, 'custom (spatten-1x)');
+  assert.equal(resolveHardwareConfig({ extends: 'spatten-1x' }, 'hw.json').name, 'spatten-1x');
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'hw-')), 'bom.json');
+  writeFileSync(file, '\uFEFF{ "extends": "spatten-1/8", "name": "bom" }');
+  assert.equal(loadHardwareConfig(file).name, 'bom');
 });
 
 test('HBM: transaction rounding, channel interleave, outstanding-request cap', () => {

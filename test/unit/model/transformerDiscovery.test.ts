@@ -87,5 +87,9 @@ test('graphs it cannot map: InputErrors naming where discovery stopped and why',
   assert.throws(() => discoverTransformer(fusedAttentionModel('GroupQueryAttention', { local_window_size: 16 })), isInputError(/unsupported attribute local_window_size: sliding-window/));
   const withIf = tinyAttentionModel();
   withIf.graph?.node?.push(onnx.NodeProto.create(node({ op: 'If', inputs: ['cond'], outputs: ['branch'] })));
-  assert.throws(() => discoverTransformer(withIf), isInputError(/If node 'branch'.*control flow/));
+  assert.throws(() => discoverTransformer(withIf), isInputError(/If node 'branch'.*control flow \(If\) is not supported: the profiler needs a graph without If/));
+  // Only optimum's merged decoder (If on use_cache_branch) gets the re-export advice.
+  const merged = tinyAttentionModel();
+  merged.graph?.node?.push(onnx.NodeProto.create(node({ op: 'If', inputs: ['use_cache_branch'], outputs: ['branch'] })));
+  assert.throws(() => discoverTransformer(merged), isInputError(/optimum --no-post-process/));
 });
