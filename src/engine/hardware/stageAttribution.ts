@@ -22,6 +22,8 @@ export function attributeStages(ops: readonly ScheduledOp[], start: number, end:
   // power of two above the event count (numeric typed-array sort, no comparator, no objects).
   let M = 1;
   while (M < 2 * m) M *= 2;
+  // Beyond 2^53 the packed keys lose the index bits: sort the events with a comparator instead.
+  if ((end - start + 1) * M > Number.MAX_SAFE_INTEGER) return attributeStagesSlow(ops, start, end, stageCount, idleStage);
   const keys = new Float64Array(2 * m);
   for (let i = 0; i < m; i++) {
     keys[2 * i] = (ops[i].start - start) * M + 2 * i;
@@ -47,6 +49,34 @@ export function attributeStages(ops: readonly ScheduledOp[], start: number, end:
     const op = ops[idx >> 1];
     if ((idx & 1) === 0) active[op.stage]++;
     else active[op.stage]--;
+  }
+  if (end > t) stages[idleStage] += end - t;
+  return stages;
+}
+
+/** The same sweep over events sorted by (time, event index) with a comparator: for spans too long to pack. */
+function attributeStagesSlow(ops: readonly ScheduledOp[], start: number, end: number, stageCount: number, idleStage: number): Float64Array {
+  const stages = new Float64Array(stageCount);
+  const events: number[] = [];
+  for (let i = 0; i < 2 * ops.length; i++) events.push(i);
+  const timeOf = (e: number): number => ((e & 1) === 0 ? ops[e >> 1].start : ops[e >> 1].end);
+  events.sort((a, b) => timeOf(a) - timeOf(b) || a - b);
+  const active = new Int32Array(stageCount);
+  let t = start;
+  for (const e of events) {
+    const at = timeOf(e);
+    if (at > t) {
+      let s = idleStage;
+      for (let k = 0; k < idleStage; k++) {
+        if (active[k] > 0) {
+          s = k;
+          break;
+        }
+      }
+      stages[s] += at - t;
+      t = at;
+    }
+    active[ops[e >> 1].stage] += (e & 1) === 0 ? 1 : -1;
   }
   if (end > t) stages[idleStage] += end - t;
   return stages;

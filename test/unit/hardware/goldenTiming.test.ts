@@ -172,3 +172,12 @@ test('the 1/8 configuration: one key per cycle, 2 channels', () => {
   const eighth = resolveHardwareConfig('spatten-1/8');
   assert.equal(simulate(trace([row({})]), eighth, { timing: 'pipelined', denseBits: 32 }).totalCycles, 153);
 });
+
+test('a (step, layer) too long to pack its events into one number is attributed the same way', () => {
+  // 1024 heads x 65,536 queries: about 2^40 cycles, over 2^53 once multiplied by the event count.
+  const big = Array.from({ length: 1024 }, (_, h) => row({ head: h, sentenceLength: 65536, keysFetched: 65536, valuesFetched: 65536, queries: 65536 }));
+  const r = simulate({ ...trace(big), mode: 'encoder' }, hw, { timing: 'pipelined', denseBits: 32 });
+  const sum = Object.values(r.layers[0].stages).reduce((a, b) => a + b, 0);
+  assert.equal(sum, r.totalCycles);
+  assert.ok(r.lowerBoundCycles <= r.totalCycles);
+});
