@@ -16,6 +16,7 @@ import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
 import { toChromeTrace } from '../engine/report/chromeTrace';
 import { InputError } from '../engine/errors';
 import { readWorkloadCsvFile, type QueriesPerRow } from '../engine/trace/workloadCsv';
+import type { AuthorsTopKMode } from '../engine/hardware/authorsTopK';
 export interface CommandIo {
   stdout: { write(s: string): unknown };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -79,7 +80,11 @@ export function fmtSeconds(s: number): string {
 export function addModelOptions(cmd: Command): Command {
   return cmd
     .option('--hardware <preset|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON config file', 'spatten-1x')
-    .addOption(new Option('--timing <model>', 'timing model').choices(['pipelined', 'additive']).default('pipelined'))
+    .addOption(
+      new Option('--timing <model>', "timing model: 'pipelined' (overlapped units), 'additive' (the authors' four terms extended to generation), 'authors' (bert.cpp exactly)")
+        .choices(['pipelined', 'additive', 'authors'])
+        .default('pipelined'),
+    )
     .option('--dense-bits <n>', 'bits per element of unquantized tensors and of the dense baseline', parseDenseBits, 32)
     .addOption(new Option('--queries <mode>', "query rows per CSV row: 'one' (generation traces) or 'sentence' (BERT-style)").choices(['one', 'sentence']).default('one'))
     .option('--seed <n>', 'seed for estimated top-k rounds', parseSeed, 1)
@@ -179,7 +184,12 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
     .argument('<trace.csv>', "workload CSV in the SpAtten authors' schema");
   addModelOptions(cmd)
     .option('--perfetto <file>', `write the timeline as Chrome trace / Perfetto JSON (at most ${DEFAULT_TIMELINE_MAX_EVENTS} events)`)
-    .action((tracePath: string, opts: ModelOptions & { perfetto?: string }, self: Command) => {
+    .addOption(
+      new Option('--authors-top-k <mode>', "top-k term of --timing authors: 'as-built' reproduces bert.cpp's quick-select defects, 'intended' fixes them")
+        .choices(['as-built', 'intended'])
+        .default('as-built'),
+    )
+    .action((tracePath: string, opts: ModelOptions & { perfetto?: string; authorsTopK: AuthorsTopKMode }, self: Command) => {
       if (opts.perfetto === '-' && opts.json === '-') {
         self.error('error: --perfetto - and --json - cannot both write to stdout', { exitCode: 2, code: 'spatten.usage' });
       }
@@ -188,7 +198,14 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       const bar = progressBar(io, 'simulate');
       let r: SimulationResult;
       try {
-        r = simulate(trace, hw, { timing: opts.timing, denseBits: opts.denseBits, seed: opts.seed, timeline: opts.perfetto !== undefined, onProgress: bar.update });
+        r = simulate(trace, hw, {
+          timing: opts.timing,
+          denseBits: opts.denseBits,
+          seed: opts.seed,
+          authorsTopK: opts.authorsTopK,
+          timeline: opts.perfetto !== undefined,
+          onProgress: bar.update,
+        });
       } finally {
         bar.stop();
       }

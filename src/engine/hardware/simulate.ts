@@ -5,7 +5,9 @@
 // joules (dynamic, see energyModel.ts); FLOPs count a multiply-add as 2 and cover Q x K (with
 // recompute) and prob x V, the work the datapath executes.
 import type { Trace, TraceRow } from '../trace/trace';
-import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
+import { additiveGroupTiming, ADDITIVE_STAGES, type AdditiveGroupTiming } from './additiveTiming';
+import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
+import type { AuthorsTopKMode } from './authorsTopK';
 import { denseGroup, groupRows } from './denseBaseline';
 import { energyPerOp, type EnergyCounts, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
@@ -23,6 +25,8 @@ export interface SimulateOptions {
   denseBits: number;
   /** Seed for estimated top-k rounds (default 1). */
   seed?: number;
+  /** Top-k term of the 'authors' timing: bert.cpp's defects reproduced ('as-built', default) or fixed. */
+  authorsTopK?: AuthorsTopKMode;
   /** Override the top-k comparators (the ablation's slow top-k uses 1). */
   topKComparators?: number;
   /** Build a timeline; maxEvents caps it (default DEFAULT_TIMELINE_MAX_EVENTS). */
@@ -56,6 +60,23 @@ function additiveUnitBusy(stages: Float64Array, out: Float64Array): void {
   out[3] += stages[3] + stages[4];
 }
 
+/** A timing model that adds terms with no overlap ('additive' or 'authors'): its stages, how to time a group, where each term runs. */
+interface AddedTermsModel {
+  stages: readonly string[];
+  group(rows: readonly TraceRow[], unquantizedBits: number): AdditiveGroupTiming;
+  unitBusy(stages: Float64Array, out: Float64Array): void;
+  /** Hardware unit of each stage in the timeline. */
+  stageUnits: readonly number[];
+}
+
+function addedTermsModel(c: HardwareConfig, opts: SimulateOptions, seed: number): AddedTermsModel {
+  if (opts.timing === 'authors') {
+    return { stages: AUTHORS_STAGES, group: (rows) => authorsGroupTiming(rows, c, { topK: opts.authorsTopK }), unitBusy: authorsUnitBusy, stageUnits: AUTHORS_STAGE_UNITS };
+  }
+  // Laid end to end (no overlap): DRAM and refetch on DRAM, fill on Q x K, drain on Softmax, both top-ks on Top-k.
+  return { stages: ADDITIVE_STAGES, group: (rows, bits) => additiveGroupTiming(rows, c, { unquantizedBits: bits, seed }), unitBusy: additiveUnitBusy, stageUnits: [0, 1, 2, 3, 3, 0] };
+}
+
 interface DenseGroupResult {
   cycles: number;
   stages: Float64Array;
@@ -78,9 +99,10 @@ function denseGroupResult(g: readonly TraceRow[], heads: number, c: HardwareConf
     const dt = scheduleGroupPipelined(works, undefined, c, 0, false);
     return { cycles: dt.end, stages: dt.stages, unitBusy: dt.unitBusy, counts, bytes };
   }
-  const at = additiveGroupTiming(rows, c, { unquantizedBits: opts.denseBits, seed });
+  const model = addedTermsModel(c, opts, seed);
+  const at = model.group(rows, opts.denseBits);
   const unitBusy = new Float64Array(HARDWARE_UNITS.length);
-  additiveUnitBusy(at.stages, unitBusy);
+  model.unitBusy(at.stages, unitBusy);
   return { cycles: at.cycles, stages: at.stages, unitBusy, counts, bytes };
 }
 
@@ -99,7 +121,8 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
   let t = 0;
   let topKTotal = 0;
   let topKMeasured = 0;
-  const stageNames = opts.timing === 'pipelined' ? PIPELINE_STAGES : ADDITIVE_STAGES;
+  const added = addedTermsModel(c, opts, seed);
+  const stageNames = opts.timing === 'pipelined' ? PIPELINE_STAGES : added.stages;
   // The dense baseline of a (step, layer) depends only on its shape (context length, query rows,
   // heads, head dim), which repeats across layers: each shape is timed once.
   const denseMemo = new Map<string, DenseGroupResult>();
@@ -171,17 +194,14 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
       tl?.addGroup(g[0].step, layer, gt.start, gt.end, gt.ops);
       t = gt.end;
     } else {
-      const at = additiveGroupTiming(g, c, { unquantizedBits: opts.denseBits, seed });
+      const at = added.group(g, opts.denseBits);
       acc.cycles += at.cycles;
-      for (let s = 0; s < ADDITIVE_STAGES.length; s++) acc.stages[s] += at.stages[s];
-      additiveUnitBusy(at.stages, acc.unitBusy);
+      for (let s = 0; s < added.stages.length; s++) acc.stages[s] += at.stages[s];
+      added.unitBusy(at.stages, acc.unitBusy);
       if (tl) {
-        // Laid end to end (no overlap): DRAM and refetch on DRAM, fill on Q x K, drain on Softmax,
-        // both top-ks on Top-k.
-        const unitOf = [0, 1, 2, 3, 3, 0];
         let s0 = t;
-        const spans = ADDITIVE_STAGES.map((name, i) => {
-          const span = { unit: unitOf[i], name, start: s0, dur: at.stages[i] };
+        const spans = added.stages.map((name, i) => {
+          const span = { unit: added.stageUnits[i], name, start: s0, dur: at.stages[i] };
           s0 += at.stages[i];
           return span;
         });

@@ -1,0 +1,91 @@
+// The top-k term of the authors' analytical model (bert.cpp simTopK), replayed on the same random
+// data: a std::mt19937 seeded per top-k row fills `n` scores with uniform_int_distribution<int>()
+// and a quick-select runs on them, each round costing floor(size / ZE) + 4 cycles (comparators,
+// zero eliminator, FIFO, state change), framed by a buffer fill ceil(n / P) and a drain
+// ceil(k / P).
+//
+// bert.cpp's quick-select has two defects (../shared/spatten/authors/README.md):
+// - the pivot index is drawn from 0..size inclusive, so with probability 1 / (size + 1) it reads
+//   one element past the end of the vector (undefined behaviour);
+// - its two partition branches are swapped: when rank k lies in the "less" side it recurses into
+//   the "greater" side and subtracts, and vice versa. After the first round the remaining rank is
+//   either larger than the side (k > size) or wrapped below zero (a huge size_t), so every later
+//   round recurses into the "less" side until the sequence is empty.
+// Two behaviours are offered:
+// - 'as-built' reproduces both defects, so the term matches bert.cpp. The out-of-bounds read
+//   cannot be reproduced (it returns whatever the heap holds there); it is modelled as reading
+//   `oobPivot` (default 0: below every score, so the round puts nothing on the "less" side and,
+//   with the swapped branches, the search ends). The crosscheck harness measures the effect.
+// - 'intended' draws the pivot from 0..size-1 and recurses into the side holding rank k (k-th
+//   smallest; with i.i.d. uniform scores its cost has the same distribution as the k-th largest).
+//   Same random stream otherwise. About twice the as-built term.
+import { Mt19937, uniformInt } from './mt19937';
+
+export type AuthorsTopKMode = 'as-built' | 'intended';
+
+export interface AuthorsTopKParams {
+  /** Keys per cycle of the Q x K unit (P = multipliers / D), sizes the buffer fill and drain. */
+  parallelism: number;
+  /** Zero-eliminator width of the model's quick-select rounds (bert.cpp's sizeZE, 4). */
+  zeWidth: number;
+  mode: AuthorsTopKMode;
+  /** Value an out-of-bounds pivot read returns in 'as-built' mode (default 0). */
+  oobPivot?: number;
+}
+
+/** Fixed cycles per quick-select round: comparators 1 + zero eliminator 1 + FIFO 1 + state 1. */
+const ROUND_OVERHEAD = 4;
+
+/** Sizes of the sequence entering each quick-select round, for n random scores and rank k. */
+export function authorsQuickSelectRounds(n: number, k: number, seed: number, mode: AuthorsTopKMode, oobPivot = 0): number[] {
+  const gen = new Mt19937(seed);
+  let seq: Int32Array = new Int32Array(n);
+  for (let i = 0; i < n; i++) seq[i] = uniformInt(gen);
+  // bert.cpp's K is a size_t: once it would go negative it wraps to a huge number; -1 stands for that.
+  let rank = k;
+  const rounds: number[] = [];
+  while (seq.length > 0) {
+    const size = seq.length;
+    let pivot: number;
+    if (mode === 'as-built') {
+      const idx = uniformInt(gen, 0, size);
+      pivot = idx < size ? seq[idx] : oobPivot;
+    } else {
+      pivot = seq[uniformInt(gen, 0, size - 1)];
+    }
+    let nLess = 0;
+    let nGreater = 0;
+    for (let i = 0; i < size; i++) {
+      if (seq[i] < pivot) nLess++;
+      else if (seq[i] > pivot) nGreater++;
+    }
+    const nEqual = size - nLess - nGreater;
+    rounds.push(size);
+    // bert.cpp: `if (left.size() < K) { if (left.size() + nEqual >= K) break; ... }`; a wrapped K
+    // is above every size, so rank k then never lies in "less" and the search never stops early.
+    const lessHoldsRank = rank >= 0 && nLess >= rank;
+    if (rank >= 0 && !lessHoldsRank && nLess + nEqual >= rank) break; // the pivot is the k-th value
+    // as-built: the branches are swapped (recurse into the side that does not hold rank k).
+    const goLess = mode === 'as-built' ? !lessHoldsRank : lessHoldsRank;
+    if (!goLess && rank >= 0) rank = Math.max(-1, rank - (nLess + nEqual));
+    seq = partitionSide(seq, pivot, goLess, goLess ? nLess : nGreater);
+  }
+  return rounds;
+}
+
+function partitionSide(seq: Int32Array, pivot: number, less: boolean, count: number): Int32Array {
+  const out = new Int32Array(count);
+  let j = 0;
+  for (let i = 0; i < seq.length; i++) {
+    const v = seq[i];
+    if (less ? v < pivot : v > pivot) out[j++] = v;
+  }
+  return out;
+}
+
+/** Cycles of bert.cpp's top-k term for one row selecting k of n, with its per-row seed. */
+export function authorsTopKCycles(n: number, k: number, seed: number, p: AuthorsTopKParams): number {
+  let cycles = Math.ceil(n / p.parallelism); // fill the buffer
+  for (const size of authorsQuickSelectRounds(n, k, seed, p.mode, p.oobPivot)) cycles += Math.floor(size / p.zeWidth) + ROUND_OVERHEAD;
+  return cycles + Math.ceil(k / p.parallelism); // drain the buffer
+}
