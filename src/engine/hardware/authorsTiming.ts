@@ -26,7 +26,7 @@
 //   pruning and the query width do not enter bert.cpp's model and are ignored.
 import type { TraceRow } from '../trace/trace';
 import type { HardwareConfig } from './hardwareConfig';
-import { authorsTopKCycles, type AuthorsTopKMode } from './authorsTopK';
+import { authorsTopKCycles, type AuthorsTopKMode, type OobPivot } from './authorsTopK';
 
 export const AUTHORS_STAGES = ['dram', 'fill', 'drain', 'tokenTopK'] as const;
 export type AuthorsStage = (typeof AUTHORS_STAGES)[number];
@@ -38,7 +38,7 @@ export interface AuthorsOptions {
   /** 'as-built' (default) reproduces bert.cpp's quick-select defects; 'intended' fixes them. */
   topK?: AuthorsTopKMode;
   /** Value an out-of-bounds pivot read returns (as-built only; see authorsTopK.ts). */
-  oobPivot?: number;
+  oobPivot?: OobPivot;
 }
 
 export interface AuthorsGroupTiming {
