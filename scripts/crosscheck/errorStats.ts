@@ -40,16 +40,24 @@ export function summarize(errors: number[]): ErrorSummary {
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
-/** One row per (family, hardware, timing), in first-seen order. */
+/** Label of the BERT subsets without K wider than 8 bit (where the additive model adds no refetch). */
+export const NARROW_KEYS = ' (K <= 8 bit)';
+
+/**
+ * One row per (family, hardware, timing), in first-seen order, plus for the BERT families one per
+ * subset of workloads whose keys are at most 8 bit wide.
+ */
 export function groupStats(results: readonly WorkloadComparison[]): GroupStats[] {
-  const groups = new Map<string, WorkloadComparison[]>();
-  for (const r of results) {
-    const key = `${r.family}|${r.hardware}|${r.timing}`;
+  const groups = new Map<string, { family: string; rows: WorkloadComparison[] }>();
+  const add = (family: string, r: WorkloadComparison): void => {
+    const key = `${family}|${r.hardware}|${r.timing}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(r);
-  }
-  return [...groups.values()].map((g) => {
+    if (!g) groups.set(key, (g = { family, rows: [] }));
+    g.rows.push(r);
+  };
+  for (const r of results) add(r.family, r);
+  for (const r of results) if (r.family.startsWith('bert') && !r.wideKeys) add(r.family + NARROW_KEYS, r);
+  return [...groups.values()].map(({ family, rows: g }) => {
     const layerErrors: number[] = [];
     let exact = 0;
     let worst = { name: '', err: -1 };
@@ -63,7 +71,7 @@ export function groupStats(results: readonly WorkloadComparison[]): GroupStats[]
       return err;
     });
     return {
-      family: g[0].family,
+      family,
       hardware: g[0].hardware,
       timing: g[0].timing,
       workloads: g.length,
