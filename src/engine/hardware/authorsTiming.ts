@@ -24,6 +24,8 @@
 //   valueBits; if_topk / topk <- tokenTopK present / tokenTopK.k. The top-k selects among
 //   keysFetched random scores (bert.cpp's n), whatever tokenTopK.n says. LSB refetch, local V
 //   pruning and the query width do not enter bert.cpp's model and are ignored.
+// The dense baseline under this timing is billed by the same rules, so its unquantized (-1)
+// tensors count as 8 bit whatever --dense-bits says (DRAM bytes and energy still use it).
 import type { TraceRow } from '../trace/trace';
 import type { HardwareConfig } from './hardwareConfig';
 import { authorsTopKCycles, type AuthorsTopKMode, type OobPivot } from './authorsTopK';
