@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the local VS Code the extension tests run in: code-server (VS Code's web workbench with a
-# Node extension host) on a Node 24 taken from npm, plus Debian chromium to drive it.
+# Node extension host) on a Node 24 taken from npm, plus Debian chromium to drive it, plus the
+# Debian packages the crosscheck test needs to build the authors' bert.cpp (g++, libfmt-dev, libfccp-dev).
 # Nothing is downloaded outside the npm registry and Debian: see ../shared/VSCODE-E2E.md.
 # Idempotent: skips when the version stamp matches. Cache folder: $SPATTEN_VSCODE_RUNTIME or
 # ~/.cache/spatten-vscode-runtime.
@@ -14,6 +15,9 @@ WANT="node-$NODE_VERSION code-server-$CODE_SERVER_VERSION"
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+# The crosscheck test (test/unit/hardware/crosscheck.test.ts) builds the authors' bert.cpp.
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+for pkg in libfmt-dev libfccp-dev; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "[vscode-runtime] apt-get install ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -15,6 +15,7 @@ import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
 import { toChromeTrace } from '../engine/report/chromeTrace';
 import { checkOutputs, writeOutput } from './outputs';
 import { readWorkloadCsvFile, type QueriesPerRow } from '../engine/trace/workloadCsv';
+import type { AuthorsTopKMode } from '../engine/hardware/authorsTopK';
 export interface CommandIo {
   stdout: { write(s: string): unknown };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -65,7 +66,11 @@ export function fmtSeconds(s: number): string {
 export function addModelOptions(cmd: Command): Command {
   return cmd
     .option('--hardware <preset|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON config file', 'spatten-1x')
-    .addOption(new Option('--timing <model>', 'timing model').choices(['pipelined', 'additive']).default('pipelined'))
+    .addOption(
+      new Option('--timing <model>', "timing model: 'pipelined' (overlapped units), 'additive' (the authors' terms at RTL costs plus what they leave out, no overlap: an upper bound), 'authors' (bert.cpp exactly)")
+        .choices(['pipelined', 'additive', 'authors'])
+        .default('pipelined'),
+    )
     .option('--dense-bits <n>', 'bits per element of the dense baseline (32 = fp32, the paper\'s DRAM baseline; 8 = the authors\' int8)', parseDenseBits, 32)
     .option('--unquantized-bits <n>', "bits of tensors the trace marks unquantized (-1); default 8 for the authors' CSVs (their RTL driver), the dense precision for engine traces", parseDenseBits)
     .option('--fetch-rounding <n>', 'round key/value fetch counts up to a multiple of n (8 = the RTL driver; default 1, as recorded)', parseDenseBits, 1)
@@ -181,7 +186,12 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
     .argument('<trace.csv>', "workload CSV in the SpAtten authors' schema");
   addModelOptions(cmd)
     .option('--perfetto <file>', `write the timeline as Chrome trace / Perfetto JSON (at most ${DEFAULT_TIMELINE_MAX_EVENTS} events)`)
-    .action((tracePath: string, opts: ModelOptions & { perfetto?: string }, self: Command) => {
+    .addOption(
+      new Option('--authors-top-k <mode>', "top-k term of --timing authors: 'as-built' reproduces bert.cpp's quick-select defects, 'intended' fixes them")
+        .choices(['as-built', 'intended'])
+        .default('as-built'),
+    )
+    .action((tracePath: string, opts: ModelOptions & { perfetto?: string; authorsTopK: AuthorsTopKMode }, self: Command) => {
       if (opts.perfetto === '-' && opts.json === '-') {
         self.error('error: --perfetto - and --json - cannot both write to stdout', { exitCode: 2, code: 'spatten.usage' });
       }
@@ -197,6 +207,7 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
           unquantizedBits: opts.unquantizedBits,
           fetchRounding: opts.fetchRounding,
           seed: opts.seed,
+          authorsTopK: opts.authorsTopK,
           timeline: opts.perfetto !== undefined,
           onProgress: bar.update,
         });

@@ -62,8 +62,8 @@ export interface HardwareConfig {
   dramLatencyCycles: number;
   /** LSB plane width assumed for trace rows that give a total K width (10 or 12) without auto_requant_incre. */
   defaultLsbBits: number;
-  /** Zero-eliminator width of the authors' analytical top-k term (additive model only). */
-  additiveZeroEliminatorWidth: number;
+  /** Zero-eliminator width of the top-k term of the authors' fast model (bert.cpp sizeZE; timing `authors` only). */
+  authorsZeroEliminatorWidth: number;
   latencies: PipelineLatencies;
 }
 
@@ -111,7 +111,7 @@ export const HARDWARE_CONFIG_SCHEMA = {
     maxRequestsInFlight: { type: 'integer', minimum: 1, maximum: 65536 },
     dramLatencyCycles: nonNegInt,
     defaultLsbBits: { type: 'integer', minimum: 1, maximum: 16 },
-    additiveZeroEliminatorWidth: positiveInt,
+    authorsZeroEliminatorWidth: positiveInt,
     latencies: {
       type: 'object',
       additionalProperties: false,
@@ -146,7 +146,7 @@ const REQUIRED_FIELDS: (keyof HardwareConfig)[] = [
   'maxRequestsInFlight',
   'dramLatencyCycles',
   'defaultLsbBits',
-  'additiveZeroEliminatorWidth',
+  'authorsZeroEliminatorWidth',
   'latencies',
 ];
 const LATENCY_FIELDS: (keyof PipelineLatencies)[] = ['qk', 'softmax', 'requant', 'pv', 'convert', 'topKRound'];

@@ -27,7 +27,7 @@ const SPATTEN_1X: HardwareConfig = {
   // i.e. the paper's 512 GB/s peak stays reachable; raise it to see the outstanding-request cap bite.
   dramLatencyCycles: 16,
   defaultLsbBits: 4, // 8+4 and 6+4 splits [trace]
-  additiveZeroEliminatorWidth: 4, // sizeZE of the authors' analytical model [code]
+  authorsZeroEliminatorWidth: 4, // sizeZE of the authors' analytical model [code]
   latencies: { qk: 11, softmax: 87, requant: 1, pv: 3, convert: 1, topKRound: 3 },
 };
 

@@ -10,6 +10,8 @@
 // between it and `additive` (the no-overlap upper bound), which the tests check on every trace.
 import type { Trace, TraceRow } from '../trace/trace';
 import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
+import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
+import type { AuthorsTopKMode } from './authorsTopK';
 import { denseGroup, groupRows } from './denseBaseline';
 import { energyPerOp, type EnergyCounts, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
@@ -34,6 +36,8 @@ export interface SimulateOptions {
   fetchRounding?: number;
   /** Seed for estimated top-k rounds (default 1). */
   seed?: number;
+  /** Top-k term of the 'authors' timing: bert.cpp's defects reproduced ('as-built', default) or fixed. */
+  authorsTopK?: AuthorsTopKMode;
   /** Build a timeline; maxEvents caps it (default DEFAULT_TIMELINE_MAX_EVENTS). */
   timeline?: boolean | { maxEvents: number };
   /** Called after each (step, layer) with the fraction done. */
@@ -86,30 +90,51 @@ function maxOf(a: Float64Array): number {
   return m;
 }
 
-/** Time one (step, layer) of row works with the chosen model, from cycle `t`. */
-function timeGroup(works: readonly RowWork[], headCall: TopKTiming | undefined, c: HardwareConfig, timing: TimingModel, t: number, tl: TimelineBuilder | undefined, step: number, layer: number): GroupResult {
-  const busy = groupUnitBusy(works, headCall, c);
-  const lowerBound = maxOf(busy);
-  if (timing === 'pipelined') {
-    const gt = scheduleGroupPipelined(works, headCall, c, t, tl !== undefined);
-    tl?.addGroup(step, layer, gt.start, gt.end, gt.ops);
-    return { cycles: gt.end - gt.start, lowerBound, stages: gt.stages, unitBusy: gt.unitBusy };
-  }
-  const at = additiveGroupTiming(works, headCall, c);
+/** One (step, layer) to time: its trace rows (bert.cpp reads those) and their hardware work. */
+interface GroupInput {
+  rows: readonly TraceRow[];
+  works: readonly RowWork[];
+  headCall: TopKTiming | undefined;
+  step: number;
+  layer: number;
+}
+
+/** Lay a no-overlap model's terms end to end on the timeline, each on its unit. */
+function addTermSpans(tl: TimelineBuilder, g: GroupInput, t: number, names: readonly string[], units: readonly number[], stages: Float64Array): void {
+  let s0 = t;
+  tl.addSpans(g.step, g.layer, names.map((name, i) => {
+    const span = { unit: units[i], name, start: s0, dur: stages[i] };
+    s0 += stages[i];
+    return span;
+  }));
+}
+
+// Where each additive term runs: DRAM and refetch on DRAM, fill on Q x K, drain on Softmax, the top-ks on Top-k.
+const ADDITIVE_STAGE_UNITS = [0, 1, 2, 3, 3, 0, 3];
+
+/** Time one (step, layer) with the chosen model, from cycle `t`. */
+function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: number, tl: TimelineBuilder | undefined): GroupResult {
+  const lowerBound = maxOf(groupUnitBusy(g.works, g.headCall, c));
   const unitBusy = new Float64Array(HARDWARE_UNITS.length);
-  additiveUnitBusy(at.stages, unitBusy);
-  if (tl) {
-    // Laid end to end (no overlap): DRAM and refetch on DRAM, fill on Q x K, drain on Softmax,
-    // the top-ks on Top-k.
-    const unitOf = [0, 1, 2, 3, 3, 0, 3];
-    let s0 = t;
-    tl.addSpans(step, layer, ADDITIVE_STAGES.map((name, i) => {
-      const span = { unit: unitOf[i], name, start: s0, dur: at.stages[i] };
-      s0 += at.stages[i];
-      return span;
-    }));
+  switch (opts.timing) {
+    case 'pipelined': {
+      const gt = scheduleGroupPipelined(g.works, g.headCall, c, t, tl !== undefined);
+      tl?.addGroup(g.step, g.layer, gt.start, gt.end, gt.ops);
+      return { cycles: gt.end - gt.start, lowerBound, stages: gt.stages, unitBusy: gt.unitBusy };
+    }
+    case 'additive': {
+      const at = additiveGroupTiming(g.works, g.headCall, c);
+      additiveUnitBusy(at.stages, unitBusy);
+      if (tl) addTermSpans(tl, g, t, ADDITIVE_STAGES, ADDITIVE_STAGE_UNITS, at.stages);
+      return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
+    }
+    case 'authors': {
+      const at = authorsGroupTiming(g.rows, c, { topK: opts.authorsTopK });
+      authorsUnitBusy(at.stages, unitBusy);
+      if (tl) addTermSpans(tl, g, t, AUTHORS_STAGES, AUTHORS_STAGE_UNITS, at.stages);
+      return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
+    }
   }
-  return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
 }
 
 function newLayerAcc(stageCount: number): LayerAcc {
@@ -150,7 +175,7 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
   let t = 0;
   let topKTotal = 0;
   let topKMeasured = 0;
-  const stageNames = opts.timing === 'pipelined' ? PIPELINE_STAGES : ADDITIVE_STAGES;
+  const stageNames = opts.timing === 'pipelined' ? PIPELINE_STAGES : opts.timing === 'additive' ? ADDITIVE_STAGES : AUTHORS_STAGES;
   // The dense baseline of a (step, layer) depends only on its shape (context length, query rows,
   // heads, head dim), which repeats across layers: each shape is timed once.
   const denseMemo = new Map<string, DenseGroupResult>();
@@ -167,7 +192,7 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
         bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
       }
       // The schedule is translation invariant, so timing from cycle 0 gives the group's length.
-      d = { ...timeGroup(works, undefined, c, opts.timing, 0, undefined, 0, 0), counts, bytes };
+      d = { ...timeGroup({ rows, works, headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined), counts, bytes };
       denseMemo.set(key, d);
     }
     return d;
@@ -208,7 +233,7 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
     acc.denseCycles += dense.cycles;
     for (let s = 0; s < stageNames.length; s++) acc.denseStages[s] += dense.stages[s];
     for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.denseUnitBusy[u] += dense.unitBusy[u];
-    const gt = timeGroup(works, headCall, c, opts.timing, t, tl, g[0].step, layer);
+    const gt = timeGroup({ rows: g, works, headCall, step: g[0].step, layer }, c, opts, t, tl);
     acc.cycles += gt.cycles;
     acc.lowerBoundCycles += gt.lowerBound;
     for (let s = 0; s < stageNames.length; s++) acc.stages[s] += gt.stages[s];

@@ -8,7 +8,7 @@ import { HARDWARE_UNITS, PIPELINE_STAGES } from './pipelinedTiming';
 import type { RowWork, TensorBytes } from './rowWork';
 import type { Timeline } from './timeline';
 
-export type TimingModel = 'pipelined' | 'additive';
+export type TimingModel = 'pipelined' | 'additive' | 'authors';
 
 export interface HeadSimulation {
   head: number;
