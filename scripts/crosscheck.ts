@@ -9,10 +9,12 @@
 //   --bound X          bound on the authors model's relative error of each workload's total cycles
 //                      (default 0.01): exit 1 above it
 //   --json FILE        write every comparison and the summary as JSON
-//   --markdown FILE    write the FIDELITY-crosscheck.md fragment
+//   --markdown FILE    write the cross-check table as a markdown fragment
+//   --update FILE      replace the fragment between <!-- crosscheck:begin --> and <!-- crosscheck:end -->
+//                      in FILE (FIDELITY.md) with it
 // Prints the error distribution per (family, hardware, timing). Exit 2 when g++ or the fmt/fccp
 // headers are missing (the message names the apt-get line).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolveHardwareConfig } from '../src/engine/hardware/hardwarePresets';
 import type { TimingModel } from '../src/engine/hardware/simulationResult';
 import type { AuthorsTopKMode } from '../src/engine/hardware/authorsTopK';
@@ -100,14 +102,28 @@ function main(args: string[]): number {
   const json = argValue(args, '--json');
   if (json) writeFileSync(json, JSON.stringify({ options: o, bound, bertCpp: { sha256: report.binary.sourceSha256, compiler: report.binary.compiler }, stats: report.stats, results: report.results }, null, 1) + '\n');
   const md = argValue(args, '--markdown');
-  const command = `npm run crosscheck --${args.filter((a, i) => a !== '--json' && a !== '--markdown' && args[i - 1] !== '--json' && args[i - 1] !== '--markdown').map((a) => ` ${a}`).join('')}`;
-  if (md) writeFileSync(md, crosscheckMarkdown(report.stats, { command, sourceSha256: report.binary.sourceSha256, compiler: report.binary.compiler, bound, authorsTopK: o.authorsTopK }));
+  const outputFlags = ['--json', '--markdown', '--update'];
+  const command = `npm run crosscheck --${args.filter((a, i) => !outputFlags.includes(a) && !outputFlags.includes(args[i - 1])).map((a) => ` ${a}`).join('')}`;
+  const fragment = crosscheckMarkdown(report.stats, { command, sourceSha256: report.binary.sourceSha256, compiler: report.binary.compiler, bound, authorsTopK: o.authorsTopK });
+  if (md) writeFileSync(md, fragment);
+  const update = argValue(args, '--update');
+  if (update) writeFileSync(update, replaceBetweenMarkers(readFileSync(update, 'utf8'), fragment, update));
   const worst = worstAuthorsTotalError(report.stats);
   if (o.authorsTopK === 'as-built' && worst > bound) {
     console.error(`authors timing: largest workload-total error ${pct(worst)} exceeds the bound ${pct(bound)}`);
     return 1;
   }
   return 0;
+}
+
+/** `text` with the part between the crosscheck markers replaced by `fragment`. */
+function replaceBetweenMarkers(text: string, fragment: string, file: string): string {
+  const begin = '<!-- crosscheck:begin -->';
+  const end = '<!-- crosscheck:end -->';
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`${file}: no ${begin} ... ${end} markers to replace`);
+  return `${text.slice(0, i + begin.length)}\n${fragment.trimEnd()}\n${text.slice(j)}`;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
