@@ -72,8 +72,8 @@ export const BERT_PRESETS: readonly BertPreset[] = [
   { hardware: 'spatten-1/8', args: ['2', '64'] },
 ];
 
-/** Run bert.cpp on an input.csv text; returns the cycles of each layer group in order. */
-export function runBertCpp(bin: BertBinary, inputCsv: string, preset: BertPreset, workDir = path.join(CACHE_DIR, 'run')): number[] {
+/** Run bert.cpp on an input.csv text; returns the cycles of each layer group in order. One work folder per process: bert.cpp reads a fixed file name. */
+export function runBertCpp(bin: BertBinary, inputCsv: string, preset: BertPreset, workDir = path.join(CACHE_DIR, `run-${process.pid}`)): number[] {
   mkdirSync(workDir, { recursive: true });
   writeFileSync(path.join(workDir, 'input.csv'), inputCsv);
   const r = spawnSync(bin.path, preset.args, { cwd: workDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
