@@ -10,7 +10,7 @@ import { denseDramBytes, simulate } from '../engine/hardware/simulate';
 import type { SimulationResult, TimingModel } from '../engine/hardware/simulationResult';
 import { loadHardwareConfig } from '../engine/hardware/hardwarePresets';
 import type { HardwareConfig } from '../engine/hardware/hardwareConfig';
-import { PAPER_MEASURED_RATIOS, platformPresets, rooflineBaselines } from '../engine/hardware/roofline';
+import { calibratedBaselines, PAPER_MEASURED_RATIOS, platformPresets, rooflineBaselines } from '../engine/hardware/roofline';
 import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
 import { toChromeTrace } from '../engine/report/chromeTrace';
 import { checkOutputs, writeOutput } from './outputs';
@@ -127,7 +127,7 @@ export function summarizeForJson(r: SimulationResult, dense8: number, hw: Hardwa
   };
 }
 
-export function formatSimulation(r: SimulationResult, dense8: number): string {
+export function formatSimulation(r: SimulationResult, dense8: number, mode: 'generation' | 'encoder'): string {
   const rows = r.layers.map((l) => [
     String(l.layer),
     String(l.cycles),
@@ -164,6 +164,9 @@ export function formatSimulation(r: SimulationResult, dense8: number): string {
       (b) =>
         `  ${b.platform.padEnd(26)} ${fmtSeconds(b.seconds).padStart(12)}  ${b.bound}-bound  ${(b.seconds / r.seconds).toFixed(1)}x` +
         (b.energyJoules !== undefined ? `  ${(b.energyJoules * 1e3).toPrecision(3)} mJ (${(b.energyJoules / Math.max(1e-30, r.energyJoules)).toPrecision(3)}x SpAtten's)` : ''),
+    ),
+    ...calibratedBaselines(r.denseFlops, fp32Bytes, mode).map(
+      (b) => `  ${b.platform}: ${fmtSeconds(b.seconds)}, ${(b.seconds / r.seconds).toFixed(1)}x (${b.derivation})`,
     ),
     `  the paper measured (30-benchmark means, not this workload): ${Object.entries(PAPER_MEASURED_RATIOS)
       .map(([k, v]) => `${platformPresets[k].name} ${v.speedup}x speedup, ${v.energySaving}x energy`)
@@ -220,6 +223,6 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       }
       if (opts.json !== undefined) writeOutput(opts.json, JSON.stringify(summarizeForJson(r, dense8, hw), null, 2) + '\n', io.stdout);
       // stdout holds one document: the table only when no JSON goes there.
-      else if (opts.perfetto !== '-') io.stdout.write(formatSimulation(r, dense8));
+      else if (opts.perfetto !== '-') io.stdout.write(formatSimulation(r, dense8, trace.mode));
     });
 }

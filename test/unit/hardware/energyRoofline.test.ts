@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENERGY_TABLE, energyOf, energyPerOp } from '../../../src/engine/hardware/energyModel';
 import { resolveHardwareConfig } from '../../../src/engine/hardware/hardwarePresets';
-import { measuredPlatform, platformPresets, rooflineLatency } from '../../../src/engine/hardware/roofline';
+import { calibratedBaselines, measuredPlatform, PAPER_CALIBRATIONS, platformPresets, rooflineLatency } from '../../../src/engine/hardware/roofline';
+import { simulate } from '../../../src/engine/hardware/simulate';
+import { readWorkloadCsvFile } from '../../../src/engine/trace/workloadCsv';
 
 test('energy: 45 nm constants scale to 40 nm, HBM does not', () => {
   const e = energyPerOp(resolveHardwareConfig('spatten-1x'));
@@ -25,4 +27,17 @@ test('roofline: memory vs compute bound, and a measured platform', () => {
   assert.equal(here.peakFlops, 2e9);
   assert.equal(rooflineLatency(4e9, 1e12, here).seconds, 2);
   assert.throws(() => measuredPlatform(0, 1));
+});
+
+test("the TITAN Xp calibration factor is what the paper's GPT-2 datapath speedup gives on the authors' dense trace", () => {
+  // 22x (the paper's datapath-alone speedup over TITAN Xp on GPT-2) x our datapath time / the roofline.
+  const dense = readWorkloadCsvFile('../shared/spatten-traces/gpt2-small-wikitext2-dense.csv');
+  const r = simulate(dense, resolveHardwareConfig('spatten-1x'), { timing: 'pipelined', denseBits: 32, unquantizedBits: 32 });
+  const roof = rooflineLatency(r.flops, r.dramBytes, platformPresets['titan-xp']);
+  const factor = (22 * r.seconds) / roof.seconds;
+  const k = PAPER_CALIBRATIONS.find((c) => c.platform === 'titan-xp');
+  assert.ok(k && Math.abs(factor / k.factor - 1) < 0.005, `recomputed ${factor}, constant ${k?.factor}`);
+  const [row] = calibratedBaselines(r.flops, r.dramBytes, 'generation');
+  assert.ok(Math.abs(row.seconds / (22 * r.seconds) - 1) < 0.005);
+  assert.equal(calibratedBaselines(r.flops, r.dramBytes, 'encoder').length, 0);
 });
