@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { InputError } from '../engine/errors';
 import { INPUT_FILE_KINDS } from '../engine/files/boundedRead';
 import { readJsonObjectFile as readJsonObjectFileBounded } from '../engine/files/jsonFile';
+import { mergeConfigLayers } from '../engine/configMerge';
 
 export interface ProfileSettings {
   policy: string | Record<string, unknown>;
@@ -60,13 +61,6 @@ export async function readJsonObjectFile(setting: string, file: string): Promise
   }
 }
 
-/** `overrides` merged into `base` object by object (the engine validates the result). */
-export function mergeSettings(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(overrides)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeSettings(out[k] as Record<string, unknown>, v) : v;
-  return out;
-}
-
 /**
  * Applies spatten.policy.overrides (any policy setting, as in a policy file), then the non-null
  * individual override settings, to a policy (a preset name becomes {extends: name}).
@@ -79,7 +73,7 @@ export function applyPolicyOverrides(policy: string | Record<string, unknown>, c
   const hasObject = isPlainObject(overrides) && Object.keys(overrides).length > 0;
   if (set.length === 0 && !hasObject) return policy;
   let out: Record<string, unknown> = typeof policy === 'string' ? { extends: policy } : { ...policy };
-  if (hasObject) out = mergeSettings(out, overrides);
+  if (hasObject) out = mergeConfigLayers(out, overrides);
   for (const [fieldPath, value] of set) setPath(out, fieldPath, value);
   return out;
 }
@@ -88,7 +82,7 @@ export function applyPolicyOverrides(policy: string | Record<string, unknown>, c
 export function applyHardwareOverrides(hardware: string | Record<string, unknown>, config: vscode.WorkspaceConfiguration): string | Record<string, unknown> {
   const overrides = config.get<unknown>('hardware.overrides');
   if (!isPlainObject(overrides) || Object.keys(overrides).length === 0) return hardware;
-  return mergeSettings(typeof hardware === 'string' ? { extends: hardware } : hardware, overrides);
+  return mergeConfigLayers(typeof hardware === 'string' ? { extends: hardware } : hardware, overrides);
 }
 
 export async function readProfileSettings(): Promise<ProfileSettings> {

@@ -13,6 +13,7 @@ import { readJsonObjectFile } from '../files/jsonFile';
 import Ajv, { type ErrorObject } from 'ajv';
 import type { MsbReading } from './progressiveQuantization';
 import { InputError } from '../errors';
+import { mergeInto } from '../configMerge';
 import type { ImportanceScoring } from './tokenImportance';
 import type { HeadSchedule, TokenSchedule } from './pruningSchedule';
 import policySchema from '../../../media/schema/policy.schema.json';
@@ -144,19 +145,6 @@ function checkPolicy(p: SpattenPolicy, where: string): void {
   }
 }
 
-/** Objects merge key by key; arrays, schedules (objects with `kind`) and scalars replace. */
-function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
-  for (const [key, value] of Object.entries(source)) {
-    const current = target[key];
-    if (isPlainObject(value) && isPlainObject(current) && !('kind' in value)) mergeInto(current, value);
-    else target[key] = value;
-  }
-  return target;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function describeErrors(errors: ErrorObject[]): string {
   // Drop the generic "must match exactly one schema" noise when a more specific error exists.

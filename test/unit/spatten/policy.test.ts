@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../src/engine/errors';
 import { loadPolicyFile, POLICY_PRESET_NAMES, presetPolicy, resolvePolicy } from '../../../src/engine/spatten/policy';
+import { mergeConfigLayers } from '../../../src/engine/configMerge';
 
 const repo = path.resolve(__dirname, '../../..');
 
@@ -65,4 +66,18 @@ test('policy files: the shipped examples load; a broken file names itself', () =
   for (const f of files) assert.ok(loadPolicyFile(path.join(dir, f)).name.length > 0, f);
   assert.throws(() => loadPolicyFile(path.join(dir, 'no-such.json')), (e: unknown) => e instanceof InputError && /cannot read policy file/.test(e.what));
   assert.throws(() => loadPolicyFile(path.join(repo, "tsconfig.json")), (e: unknown) => e instanceof InputError && e.where.endsWith("tsconfig.json") && /unknown setting "compilerOptions"/.test(e.what));
+});
+
+test("package.json's per-layer override example merges over a ramp policy file (one merge for CLI and extension)", () => {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
+  const description: string = pkg.contributes.configuration.properties['spatten.policy.overrides'].markdownDescription;
+  const example = JSON.parse((description.match(/`(\{.*\})`/) ?? [])[1] ?? 'null');
+  assert.equal(example.tokenPruning.schedule.kind, 'per-layer');
+  const rampFile = JSON.parse(readFileSync(path.join(__dirname, '../../../media/policies/bert-tokens-only.json'), 'utf8'));
+  assert.equal(rampFile.tokenPruning.schedule.kind, 'ramp');
+  const merged = mergeConfigLayers(rampFile, example);
+  const p = resolvePolicy(merged, 'spatten.policy.overrides');
+  assert.deepEqual(p.tokenPruning.schedule, example.tokenPruning.schedule);
+  // The inputs are untouched: the file's ramp is still a ramp.
+  assert.equal(rampFile.tokenPruning.schedule.kind, 'ramp');
 });
