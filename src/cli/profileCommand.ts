@@ -9,7 +9,7 @@ import { renderExport, writeExport } from '../engine/report/writeExport';
 import { headCsv, layerCsv } from '../engine/report/csvExport';
 import { InputError } from '../engine/errors';
 import { createProgressReporter } from './progressReporter';
-import { policyArgument, hardwareArgument } from './profileInputs';
+import { collect, graphInputsArgument, policyArgument, hardwareArgument } from './profileInputs';
 import { readInputFile, type InputBatch } from '../engine/inputFiles';
 import { defaultIo, fmtBytes, formatTable, type CommandIo } from './simulateCommand';
 import { checkOutputs, writeOutput } from './outputs';
@@ -37,6 +37,8 @@ export interface ProfileFlags {
   hardware: string;
   generate: number;
   maxTokens?: number;
+  input?: string[];
+  inputShape?: string[];
 }
 
 export function addProfileInputOptions(cmd: Command): Command {
@@ -44,15 +46,19 @@ export function addProfileInputOptions(cmd: Command): Command {
     .option('--text <text>', 'the text to profile')
     .option('--text-file <file>', 'a text file profiled as one input')
     .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with a "text" and optional "label" (.jsonl); accuracy is averaged with 95% CIs')
-    .option('--policy <name|file>', 'policy preset (off, paper-bert, paper-gpt2-small, paper-gpt2-medium, aggressive) or a JSON policy file', 'paper-gpt2-small')
+    .option('--input <name=file.npy>', 'a graph input as a NumPy .npy (repeatable), e.g. pixel_values=img.npy', collect)
+    .option('--input-shape <name=d0,d1,...>', 'a graph input of this shape, filled with seeded synthetic values (repeatable), e.g. x=1,3,48,320', collect)
+    .option('--policy <name|file>', 'policy preset (auto, off, paper-bert, paper-gpt2-small, paper-gpt2-medium, aggressive) or a JSON policy file; auto: paper-bert for encoders, paper-gpt2-small for decoders', 'auto')
     .option('--hardware <name|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON hardware config', 'spatten-1x')
     .option('--generate <n>', `tokens to generate greedily after the prompt (decoders), at most ${MAX_GENERATE_TOKENS}`, countIn(0, MAX_GENERATE_TOKENS), 0)
     .option('--max-tokens <n>', `truncate inputs to this many tokens (default ${DEFAULT_MAX_TOKENS}, at most ${MAX_TOKENS_CEILING})`, countIn(2, MAX_TOKENS_CEILING));
 }
 
+/** The texts (and labels) to profile; none when no text flag is given (models without token input). */
 export async function requestInputs(o: ProfileFlags): Promise<InputBatch> {
   const given = [o.text !== undefined, o.textFile !== undefined, o.batchFile !== undefined].filter(Boolean).length;
-  if (given !== 1) throw new InputError('input', 'give exactly one of --text, --text-file, --batch-file');
+  if (given > 1) throw new InputError('input', 'give at most one of --text, --text-file, --batch-file');
+  if (given === 0) return { texts: [] };
   if (o.text !== undefined) {
     if (o.text.trim() === '') throw new InputError('--text', 'the text is empty');
     return { texts: [o.text] };
@@ -67,7 +73,13 @@ function quantityLine(name: string, v: Quantity): string {
   return `  ${name.padEnd(20)} ${value.padStart(16)}  [${v.source}] ${v.note ?? ''}`;
 }
 
-/** The per-layer table and the summary printed by `profile`. */
+/** One output of several, compared: its kind, shape and figures on one line. */
+function outputLine(o: NonNullable<ProfileReport['accuracy']['outputs']>[number]): string {
+  const figures = Object.entries(o.metrics).map(([k, v]) => `${k} ${fmt(v.value, 4)}`);
+  return `  output ${o.name} (${o.kind}, [${o.dims.join(', ')}]): ${figures.join(', ')}`;
+}
+
+/** The per-layer table and the summary printed by `profile` (warnings go to stderr). */
 export function formatProfileSummary(r: ProfileReport): string {
   const rows = r.layers.map((l, i) => {
     const t = r.tokens.layers[i];
@@ -88,7 +100,8 @@ export function formatProfileSummary(r: ProfileReport): string {
     ];
   });
   const m = r.model;
-  const head = `${m.fileName}: ${m.family}, ${m.layers} layers x ${m.heads} heads (${m.kvHeads} KV), head dim ${m.headDim}, ${r.mode}; policy ${r.policy.name}, hardware ${r.hardware.name}\n`;
+  const policy = r.policy.source === 'auto' ? `${r.policy.name} (${r.policy.reason ?? 'auto'})` : r.policy.name;
+  const head = `${m.fileName}: ${m.family}, ${m.layers} layers x ${m.heads} heads (${m.kvHeads} KV), head dim ${m.headDim}, ${r.mode}; policy ${policy}, hardware ${r.hardware.name}\n`;
   const table = formatTable(
     ['layer', 'tokens in->kept', 'heads', 'refetched', 'cycles', 'dense cycles', 'speedup', 'bound', 'DRAM', 'dense DRAM (fp32)'],
     rows,
@@ -96,8 +109,8 @@ export function formatProfileSummary(r: ProfileReport): string {
   const note = '(tokens/heads: last pass or step, measured; cycles, bound, DRAM: modelled)\n';
   const summary = Object.entries(r.summary).map(([k, v]) => quantityLine(k, v));
   const accuracy = Object.entries(r.accuracy.metrics).map(([k, v]) => quantityLine(k, v));
-  const warn = r.warnings.map((w) => `  warning: ${w}`);
-  return [head, table, note, 'summary:', ...summary, 'accuracy (dense vs SpAtten):', ...accuracy, ...warn, ''].join('\n');
+  const outputs = (r.accuracy.outputs ?? []).length > 1 ? (r.accuracy.outputs ?? []).map(outputLine) : [];
+  return [head, table, note, 'summary:', ...summary, 'accuracy (dense vs SpAtten):', ...accuracy, ...outputs, ''].join('\n');
 }
 
 export function registerProfileCommand(program: Command, io: CommandIo = defaultIo): void {
@@ -121,7 +134,7 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
       let result;
       try {
         result = await runProfile(
-          { modelPath: model, texts, labels, policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: o.generate, maxTokens: o.maxTokens, signal: controller.signal },
+          { modelPath: model, texts, labels, inputs: graphInputsArgument(o.input, o.inputShape), policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: o.generate, maxTokens: o.maxTokens, signal: controller.signal },
           (p) => progress.update(p),
         );
       } finally {
@@ -130,6 +143,8 @@ export function registerProfileCommand(program: Command, io: CommandIo = default
       }
       if (o.json === '-') writeOutput('-', await renderExport(result, 'json'), io.stdout);
       else io.stdout.write(formatProfileSummary(result.report));
+      // Warnings (a trimmed prompt, a cut input) go to stderr, where they are seen even when stdout is the JSON.
+      for (const w of result.report.warnings) io.stderr.write(`warning: ${w}\n`);
       const written: string[] = [];
       const write = async (file: string | undefined, format: 'json' | 'html' | 'workload-csv' | 'perfetto') => {
         if (!file || file === '-') return;

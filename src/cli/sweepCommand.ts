@@ -6,7 +6,7 @@ import { MAX_SWEEP_POINTS, runSweep, sweepKeeps } from '../engine/sweep';
 import { reportHtml } from '../engine/report/writeExport';
 import { createProgressReporter } from './progressReporter';
 import { addProfileInputOptions, requestInputs, type ProfileFlags } from './profileCommand';
-import { policyArgument, hardwareArgument } from './profileInputs';
+import { graphInputsArgument, policyArgument, hardwareArgument } from './profileInputs';
 import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
 import { checkOutputs, writeOutput } from './outputs';
 
@@ -35,7 +35,7 @@ export function registerSweepCommand(program: Command, io: CommandIo = defaultIo
       let result;
       try {
         result = await runSweep(
-          { modelPath: model, texts, labels, policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: 0, maxTokens: o.maxTokens },
+          { modelPath: model, texts, labels, inputs: graphInputsArgument(o.input, o.inputShape), policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: 0, maxTokens: o.maxTokens },
           keeps,
           (p) => progress.update(p),
         );

@@ -1,22 +1,39 @@
 // What pruning did to the model's output: the same input through the dense reference (plain ORT)
 // and through the engine with the SpAtten core, compared.
 //
-// Encoders: one pass each; a [1, classes] output is a classifier (label agreement, max |logit
-// diff|, KL), anything else is compared position by position (top-1 agreement, max |diff|).
+// Encoders: one pass each, every output compared by what it is (model/outputKinds.ts); the
+// primary output decides the kind: class logits are a classifier (label agreement, max |logit
+// diff|, KL), per-position logits or probabilities are compared position by position (top-1
+// agreement, max |diff|), embeddings by max |diff| and cosine similarity.
 // Decoders: teacher-forced scoring of the text (per-token NLL -> perplexity, next-token top-1
-// agreement), then, if asked, greedy generation of N tokens by both (match length). When both
+// agreement), then, if asked, greedy generation of N tokens by both (match length). An export
+// with last-token logits only ([batch, vocab]) gives the dense side one row per run, so its
+// per-position rows come from the engine with dense attention (equal to ORT within 1e-4, the
+// parity tests), which costs one cached step per token instead of a full run per prefix. When both
 // happen, the core is reset between them, so the core's final state (and Trace) is the
 // generation's: prompt pass, then one decode step per generated token, as in the authors' traces.
-import { throwIfAborted } from './errors';
+import { InputError, throwIfAborted } from './errors';
 import type { EngineSession } from './runtime/engineSession';
 import type { ReferenceModel } from './runtime/referenceRun';
 import type { SpattenAttentionCore } from './spatten/spattenAttentionCore';
 import type { AttentionCore } from './runtime/attentionCore';
 import { compareClassifier, maxAbsDiff, top1Agreement, matchLength, type ClassifierComparison } from './spatten/accuracyMetrics';
 import { tokenLogProb } from './runtime/tokenSampling';
+import { denseAttentionCore } from './runtime/denseAttentionCore';
+import { outputKind, type OutputKind } from './model/outputKinds';
+import { compareEveryOutput, type OutputComparisonFigures } from './spatten/outputMetrics';
+
+/** How the primary output is compared: what the report's accuracy section is about. */
+export type ComparisonKind = 'classifier' | 'language-model' | 'sequence' | 'probabilities' | 'embedding';
 
 export interface OutputComparison {
-  kind: 'classifier' | 'language-model' | 'sequence';
+  kind: ComparisonKind;
+  /** Name of the primary output (the one the kind and the top lists describe). */
+  primaryOutput: string;
+  /** Every result output, compared by what it is (encoder passes; decoders: the primary one). */
+  outputs: OutputComparisonFigures[];
+  /** Decoders whose export has last-token logits only: where the dense per-position rows came from. */
+  denseRowsFrom?: 'reference' | 'engine-dense';
   /**
    * Token ids the report shows: the input, plus the generated tokens (pruned run) if any. For
    * synthetic inputs (no token input), one -1 per sequence position.
@@ -29,6 +46,8 @@ export interface OutputComparison {
   /** LM: per-token NLL (nats) of ids[1..] under both runs. */
   denseNll?: number[];
   prunedNll?: number[];
+  /** Mean cosine similarity of the primary output's rows (embeddings). */
+  cosineSimilarity?: number;
   /** Fraction of positions whose argmax agrees. */
   top1Agreement?: number;
   /** Max |diff| of all logits (encoder) or of the scored rows (LM). */
@@ -66,23 +85,56 @@ function lastRow(logits: Float32Array, V: number): Float32Array {
   return logits.slice(logits.length - V);
 }
 
+const PRIMARY_KIND: Record<OutputKind, ComparisonKind> = {
+  'token-logits': 'sequence',
+  'last-token-logits': 'sequence',
+  'class-logits': 'classifier',
+  probabilities: 'probabilities',
+  embedding: 'embedding',
+};
+
+function kindReader(o: CompareOptions): (name: string, dims: number[]) => OutputKind {
+  const d = o.session.discovered;
+  return (name, dims) => outputKind(d.graph, name, dims, d.summary.causal);
+}
+
 async function compareEncoder(o: CompareOptions): Promise<OutputComparison> {
   o.onProgress('dense reference run', 0);
   let t = performance.now();
-  const dense = await o.reference.run(o.ids, o.signal);
+  const denseAll = await o.reference.runAll(o.ids, o.signal);
   if (o.timings) o.timings.referenceRun = performance.now() - t;
   o.onProgress('SpAtten engine pass', 0.5);
   t = performance.now();
-  const pruned = await o.session.runEncoder(o.ids, reportingCore(o, 'SpAtten engine', { fraction: 0.6 }), o.signal);
+  const prunedAll = await o.session.runEncoderOutputs(o.ids, reportingCore(o, 'SpAtten engine', { fraction: 0.6 }), o.signal);
   if (o.timings) o.timings.engineRun = performance.now() - t;
-  const V = dense.dims[dense.dims.length - 1];
+  const name = o.reference.logitsName;
+  const dense = denseAll.get(name);
+  const pruned = prunedAll.get(name);
+  if (!dense || !pruned) throw new InputError(name, 'the model did not produce its primary output');
+  const outputs = compareEveryOutput(denseAll, prunedAll, kindReader(o));
+  const primary = outputs.find((x) => x.name === name) as OutputComparisonFigures;
+  const V = dense.dims[dense.dims.length - 1] ?? dense.logits.length;
   const positions = o.core.tokenImportanceByLayer()[0]?.length ?? 0;
   const reportIds = o.ids ?? Array<number>(positions).fill(-1);
-  const base = { reportIds, denseLast: lastRow(dense.logits, V), prunedLast: lastRow(pruned.logits, V), maxLogitDiff: maxAbsDiff(dense.logits, pruned.logits) };
-  if (dense.dims.length === 2 && dense.dims[0] === 1) {
-    return { kind: 'classifier', ...base, classifier: compareClassifier(dense.logits, pruned.logits) };
-  }
-  return { kind: 'sequence', ...base, top1Agreement: top1Agreement(dense.logits, pruned.logits, V) };
+  const kind = PRIMARY_KIND[primary.kind];
+  const base = { kind, primaryOutput: name, outputs, reportIds, denseLast: lastRow(dense.logits, V), prunedLast: lastRow(pruned.logits, V), maxLogitDiff: primary.figures.maxAbsDiff };
+  if (kind === 'classifier' && dense.dims.length === 2 && dense.dims[0] === 1) return { ...base, classifier: compareClassifier(dense.logits, pruned.logits) };
+  if (kind === 'embedding') return { ...base, cosineSimilarity: primary.figures.cosineSimilarity };
+  return { ...base, kind: kind === 'classifier' ? 'sequence' : kind, top1Agreement: primary.figures.top1Agreement };
+}
+
+/**
+ * Dense per-position rows of a decoder: the reference's own when its output has a row per token,
+ * else (last-token exports) the engine's teacher-forced scoring with dense attention.
+ */
+async function denseRows(o: CompareOptions & { ids: number[] }, dense: { logits: Float32Array; dims: number[] }, V: number): Promise<{ rows: Float32Array; from: 'reference' | 'engine-dense' }> {
+  const n = o.ids.length;
+  if (dense.logits.length === n * V) return { rows: dense.logits, from: 'reference' };
+  o.onProgress(`dense scoring of ${n} tokens (last-token export)`, 0.25);
+  const scored = await o.session.score({ ids: o.ids, core: denseAttentionCore, signal: o.signal });
+  const rows = new Float32Array(n * V);
+  scored.logits.forEach((row, i) => rows.set(row, i * V));
+  return { rows, from: 'engine-dense' };
 }
 
 async function compareDecoder(o: CompareOptions & { ids: number[] }): Promise<OutputComparison> {
@@ -92,7 +144,8 @@ async function compareDecoder(o: CompareOptions & { ids: number[] }): Promise<Ou
   const dense = await o.reference.run(o.ids, o.signal);
   if (o.timings) o.timings.referenceRun = performance.now() - t;
   const V = dense.dims[dense.dims.length - 1];
-  const denseNll = o.ids.slice(1).map((y, i) => -tokenLogProb(dense.logits.subarray(i * V, (i + 1) * V), y));
+  const { rows: denseLogits, from: denseRowsFrom } = await denseRows(o, dense, V);
+  const denseNll = o.ids.slice(1).map((y, i) => -tokenLogProb(denseLogits.subarray(i * V, (i + 1) * V), y));
 
   t = performance.now();
   const at = { fraction: 0.5 };
@@ -105,15 +158,20 @@ async function compareDecoder(o: CompareOptions & { ids: number[] }): Promise<Ou
   if (o.timings) o.timings.engineRun = performance.now() - t;
   const prunedRows = new Float32Array(n * V);
   scored.logits.forEach((row, i) => prunedRows.set(row, i * V));
+  const kindOf = kindReader(o);
+  const name = o.reference.logitsName;
   const out: OutputComparison = {
     kind: 'language-model',
+    primaryOutput: name,
+    outputs: compareEveryOutput(new Map([[name, { logits: denseLogits, dims: [n, V] }]]), new Map([[name, { logits: prunedRows, dims: [n, V] }]]), () => kindOf(name, dense.dims)),
+    denseRowsFrom,
     reportIds: o.ids,
-    denseLast: lastRow(dense.logits, V),
+    denseLast: lastRow(denseLogits, V),
     prunedLast: scored.logits[n - 1],
     denseNll,
     prunedNll: scored.tokenLogProbs.map((lp) => -lp),
-    top1Agreement: top1Agreement(dense.logits, prunedRows, V),
-    maxLogitDiff: maxAbsDiff(dense.logits, prunedRows),
+    top1Agreement: top1Agreement(denseLogits, prunedRows, V),
+    maxLogitDiff: maxAbsDiff(denseLogits, prunedRows),
   };
   if (o.generateTokens > 0) {
     throwIfAborted(o.signal);

@@ -11,6 +11,10 @@ export interface ModelDescription extends ModelSummary {
   /** Graph inputs and outputs as "name: type[dims]". */
   inputs: string[];
   outputs: string[];
+  /** Whether the graph takes token ids (else it runs on given or synthetic tensors: vision, OCR, audio). */
+  takesTokens: boolean;
+  /** Graph inputs other than token-derived ones and the KV cache: what a user may give as a .npy or a shape. */
+  tensorInputs: { name: string; elemType: string; dims: string[] }[];
   /** Why the engine cannot profile this model (discovery stopped), when it cannot. */
   problem?: string;
 }
@@ -19,22 +23,32 @@ type ValueInfo = { name?: string | null; type?: { tensorType?: { elemType?: numb
 
 const ELEM_NAMES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 16: 'bfloat16' };
 
-function describeValue(v: ValueInfo): string {
-  const t = v.type?.tensorType;
-  const dims = (t?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? String(d.dimValue) : '?'));
-  return `${v.name ?? '?'}: ${ELEM_NAMES[t?.elemType ?? 0] ?? 'tensor'}[${dims.join(', ')}]`;
+function dimsOfValue(v: ValueInfo): string[] {
+  return (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? String(d.dimValue) : '?'));
 }
+
+function describeValue(v: ValueInfo): string {
+  return `${v.name ?? '?'}: ${ELEM_NAMES[v.type?.tensorType?.elemType ?? 0] ?? 'tensor'}[${dimsOfValue(v).join(', ')}]`;
+}
+
+/** Inputs filled from the tokens or owned by the engine (the KV cache), as runtime/modelInputs.ts classifies them. */
+const TOKEN_OR_CACHE_INPUT = /input_ids$|position_ids$|attention_mask$|token_type_ids$|past_key_values|^past[._]/;
 
 export async function describeModel(modelPath: string): Promise<ModelDescription> {
   // Same limits as a profile: a model over 2 GB with external data is described too.
   const loaded = await loadOnnxModel(modelPath, { maxExternalBytes: profileLimits.maxExternalBytes, inlineLimitBytes: Infinity });
   const graph = loaded.proto.graph;
   const initializers = new Set((graph?.initializer ?? []).map((t) => t.name));
-  const inputs = (graph?.input ?? []).filter((v) => !initializers.has(v.name)).map(describeValue);
+  const runtimeInputs = (graph?.input ?? []).filter((v) => !initializers.has(v.name));
+  const inputs = runtimeInputs.map(describeValue);
   const outputs = (graph?.output ?? []).map(describeValue);
+  const takesTokens = runtimeInputs.some((v) => /input_ids$/.test(v.name ?? ''));
+  const tensorInputs = runtimeInputs
+    .filter((v) => !TOKEN_OR_CACHE_INPUT.test(v.name ?? ''))
+    .map((v) => ({ name: v.name ?? '', elemType: ELEM_NAMES[v.type?.tensorType?.elemType ?? 0] ?? 'tensor', dims: dimsOfValue(v) }));
   try {
     const d = discoverTransformer(loaded.proto, loaded.fileName);
-    return { ...d.summary, inputs, outputs };
+    return { ...d.summary, inputs, outputs, takesTokens, tensorInputs };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     let parameters = 0;
@@ -53,6 +67,8 @@ export async function describeModel(modelPath: string): Promise<ModelDescription
       attentionCores: [],
       inputs,
       outputs,
+      takesTokens,
+      tensorInputs,
       problem: e.message,
     };
   }

@@ -11,8 +11,11 @@ import { CancelledError, InputError, throwIfAborted } from './errors';
 import { loadOnnxModel, PROTOBUF_LIMIT_BYTES } from './onnx/onnxModelLoader';
 import { discoverTransformer, type DiscoveredTransformer } from './model/transformerDiscovery';
 import { loadTokenizerForModel } from './tokenize/tokenizerForModel';
-import type { TextTokenizer } from './tokenize/textTokenizer';
 import { resolvePolicy } from './spatten/policy';
+import { choosePolicy, substituteAuto } from './spatten/autoPolicy';
+import { fitPositionTable, tokenizeInput, type Tokens } from './promptTokens';
+import { positionTable } from './model/positionTable';
+import { hasTokenLogits } from './model/outputKinds';
 import { createSpattenCore, type SpattenAttentionCore, type SpattenCoreDims } from './spatten/spattenAttentionCore';
 import { resolveHardwareConfig } from './hardware/hardwarePresets';
 import { simulate } from './hardware/simulate';
@@ -40,42 +43,6 @@ export const DEFAULT_MAX_TOKENS = 512;
 export const MAX_TOKENS_CEILING = 4096;
 /** Most tokens generated after the prompt. */
 export const MAX_GENERATE_TOKENS = 1024;
-/** Longest input text accepted (UTF-16 code units) before tokenizing. */
-export const MAX_TEXT_CHARS = 4 * 1024 * 1024;
-
-interface Tokens {
-  text: string;
-  ids: number[];
-  offsets: [number, number][];
-}
-
-/**
- * Only the first maxTokens tokens are kept, yet tokenizing all of a 4M-character input took ~30 s:
- * a prefix is tokenized first, long enough for maxTokens tokens plus a margin (a merge near the
- * cut cannot reach that far back); only when the prefix has too few tokens is the whole text read.
- */
-const PREFIX_CHARS_PER_TOKEN = 64;
-const PREFIX_MARGIN_TOKENS = 64;
-
-function encodeFirst(tokenizer: TextTokenizer, text: string, maxTokens: number): { enc: ReturnType<TextTokenizer['encode']>; cut: boolean } {
-  const prefixChars = (maxTokens + PREFIX_MARGIN_TOKENS) * PREFIX_CHARS_PER_TOKEN;
-  if (text.length > prefixChars) {
-    const enc = tokenizer.encode(text.slice(0, prefixChars));
-    if (enc.ids.length >= maxTokens + PREFIX_MARGIN_TOKENS) return { enc, cut: true };
-  }
-  return { enc: tokenizer.encode(text), cut: false };
-}
-
-function tokenizeInput(tokenizer: TextTokenizer, text: string, maxTokens: number, where: string, warnings: string[]): Tokens {
-  if (text.length > MAX_TEXT_CHARS) throw new InputError(where, `input is ${text.length} characters, over the ${MAX_TEXT_CHARS}-character limit`);
-  const { enc, cut } = encodeFirst(tokenizer, text, maxTokens);
-  if (enc.ids.length === 0) throw new InputError(where, 'the input produced no tokens');
-  if (enc.ids.length > maxTokens) {
-    warnings.push(`${where}: ${cut ? 'at least ' : ''}${enc.ids.length} tokens, truncated to the first ${maxTokens} (maxTokens)`);
-    return { text, ids: enc.ids.slice(0, maxTokens), offsets: enc.offsets.slice(0, maxTokens) };
-  }
-  return { text, ids: enc.ids, offsets: enc.offsets };
-}
 
 function coreDims(d: DiscoveredTransformer, mode: 'encoder' | 'generation', protectedPositions: number[]): SpattenCoreDims {
   const s = d.summary;
@@ -117,8 +84,9 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   const lap = (name: string, since: number) => (timings[name] = performance.now() - since);
 
   onProgress({ stage: 'load', detail: path.basename(req.modelPath), fraction: 0 });
-  // Settings are checked before the model is read: a typo should not cost a model load.
-  const policy = resolvePolicy(req.policy);
+  // Settings are checked before the model is read: a typo should not cost a model load ('auto'
+  // is checked as one of the presets it may become, and chosen once the model is known).
+  resolvePolicy(substituteAuto(req.policy, 'paper-bert'));
   const hardware = resolveHardwareConfig(req.hardware);
   const maxTokens = Math.min(req.maxTokens ?? DEFAULT_MAX_TOKENS, MAX_TOKENS_CEILING);
   if (!(maxTokens >= 2)) throw new InputError('maxTokens', `${req.maxTokens} is not a token count of at least 2`);
@@ -126,7 +94,10 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   if (!Number.isInteger(generateTokens) || generateTokens < 0 || generateTokens > MAX_GENERATE_TOKENS) {
     throw new InputError('generateTokens', `${req.generateTokens} must be an integer in 0..${MAX_GENERATE_TOKENS}`);
   }
-  if (req.texts.length === 0) throw new InputError('input', 'no input text');
+  const syntheticLength = req.syntheticLength ?? 64;
+  if (!(Number.isInteger(syntheticLength) && syntheticLength >= 1 && syntheticLength <= MAX_TOKENS_CEILING)) {
+    throw new InputError('syntheticLength', `${req.syntheticLength} must be an integer in 1..${MAX_TOKENS_CEILING}`);
+  }
   if (req.labels && req.labels.length !== req.texts.length) throw new InputError('labels', `${req.labels.length} labels for ${req.texts.length} inputs`);
 
   const loaded = await loadOnnxModel(req.modelPath, { maxExternalBytes: profileLimits.maxExternalBytes, inlineLimitBytes: Infinity });
@@ -137,17 +108,28 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
 
   // No token input (vision, OCR, ...): one pass on seeded synthetic inputs of the declared shapes,
   // pruned layer by layer as in an encoder; there is no text, so no tokenizer and no generation.
+  // Only logits of a vocabulary can be scored and generated from: a causal model ending in
+  // embeddings runs one pass like an encoder.
   const synthetic = ![...discovered.graph.graphInputs].some((n) => /input_ids$/.test(n));
-  const mode: 'encoder' | 'generation' = discovered.summary.causal && !synthetic ? 'generation' : 'encoder';
+  const mode: 'encoder' | 'generation' = discovered.summary.causal && !synthetic && hasTokenLogits(discovered.graph) ? 'generation' : 'encoder';
+  const choice = choosePolicy(req.policy, mode);
+  const policy = resolvePolicy(choice.policy);
+  if (!synthetic && req.texts.length === 0) throw new InputError('input', 'no input text (the model takes token ids)');
   const tokenizer = synthetic ? null : loadTokenizerForModel(req.modelPath);
+  const table = positionTable(discovered.graph);
   let inputs: Tokens[];
   if (tokenizer) {
-    inputs = req.texts.map((t, i) => tokenizeInput(tokenizer, t, maxTokens, req.texts.length > 1 ? `input ${i + 1}` : 'input', warnings));
+    inputs = req.texts.map((t, i) => {
+      const where = req.texts.length > 1 ? `input ${i + 1}` : 'input';
+      return fitPositionTable(tokenizeInput(tokenizer, t, maxTokens, where, warnings), table, mode, i === 0 ? generateTokens : 0, where, warnings);
+    });
     if (mode === 'generation' && generateTokens === 0 && inputs.some((x) => x.ids.length < 2)) {
       throw new InputError('input', 'a language model needs at least 2 tokens to score (or set generateTokens)');
     }
   } else {
-    warnings.push(`${loaded.fileName} has no token input: profiled on seeded synthetic inputs of its declared shapes (the input text is not used)`);
+    const given = Object.keys(req.inputs ?? {});
+    const how = given.length > 0 ? `on the given input${given.length > 1 ? 's' : ''} (${given.join(', ')}) and seeded synthetic values for the rest` : 'on seeded synthetic inputs of its declared shapes';
+    warnings.push(`${loaded.fileName} has no token input: profiled ${how}${req.texts.length > 0 ? ' (the input text is not used)' : ''}`);
     inputs = [{ text: '', ids: [], offsets: [] }];
   }
 
@@ -155,10 +137,13 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   const { EngineSession } = await import('./runtime/engineSession');
   const { ReferenceModel } = await import('./runtime/referenceRun');
   const engineModel = { proto: loaded.proto, fileName: loaded.fileName };
-  const sequenceLength = req.syntheticLength ?? 64;
-  const reference = await ReferenceModel.create(loaded.proto, discovered, { sequenceLength, ...(tooLargeToEncode ? { modelPath: path.resolve(req.modelPath) } : {}) });
+  const { resolveGivenInputs } = await import('./runtime/givenInputs');
+  const { classifyInputs } = await import('./runtime/modelInputs');
+  const given = resolveGivenInputs(req.inputs ?? {}, classifyInputs(discovered.graph));
+  const sequenceLength = syntheticLength;
+  const reference = await ReferenceModel.create(loaded.proto, discovered, { sequenceLength, given, ...(tooLargeToEncode ? { modelPath: path.resolve(req.modelPath) } : {}) });
   if (tooLargeToEncode) warnings.push(`${loaded.fileName}: ${loaded.fileBytes + loaded.externalBytes} bytes with external data: the dense reference was loaded from the file, the engine encodes one segment at a time`);
-  const session = await EngineSession.create(engineModel, discovered, { sequenceLength }).catch(async (e: unknown) => {
+  const session = await EngineSession.create(engineModel, discovered, { sequenceLength, given }).catch(async (e: unknown) => {
     await reference.release();
     throw e;
   });
@@ -220,6 +205,7 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
       offsets: inputs[0].offsets,
       tokenizer,
       policy,
+      policyChoice: choice,
       hardware,
       core,
       sim,

@@ -6,6 +6,7 @@ import type { ProfileRequest, ProgressSink } from './profileRequest';
 import type { ProfileReport, SweepRow } from './report/profileReport';
 import { runProfile } from './profile';
 import { InputError } from './errors';
+import { headlineAccuracy } from './report/accuracySection';
 
 export interface SweepResult {
   rows: SweepRow[];
@@ -26,13 +27,11 @@ function pointPolicy(base: ProfileRequest['policy'], keep: number, layers: numbe
   };
 }
 
-/** The metric a sweep row carries: perplexity delta for language models, label agreement for classifiers. */
+/** The metric a sweep row carries: perplexity delta for language models, label agreement for classifiers, ... */
 function metricOf(r: ProfileReport): Pick<SweepRow, 'metricName' | 'metric' | 'metricLow' | 'metricHigh'> {
-  const m = r.accuracy.metrics;
-  const pick = m.perplexityDelta ?? m.labelAgreement ?? m.top1Agreement;
-  const name = m.perplexityDelta ? 'perplexity delta' : m.labelAgreement ? 'label agreement' : 'top-1 agreement';
-  const ci = pick?.interval;
-  return { metricName: name, metric: pick?.value ?? NaN, ...(ci ? { metricLow: ci[0], metricHigh: ci[1] } : {}) };
+  const h = headlineAccuracy(r.accuracy.metrics);
+  const ci = h?.value.interval;
+  return { metricName: h?.name ?? 'top-1 agreement', metric: h?.value.value ?? NaN, ...(ci ? { metricLow: ci[0], metricHigh: ci[1] } : {}) };
 }
 
 /** Most points in one sweep: each is a full profile (dense and pruned runs). */

@@ -13,6 +13,8 @@ import type { ProfileOutcome, ProfileSpec } from './profileSession';
 import type { ProfileStore } from './profileStore';
 import type { ReportActions, ReportPanel } from './reportPanel';
 import { readProfileSettings, type ProfileSettings } from './settings';
+import { pickGraphInputs } from './graphInputPicker';
+import type { GraphInputSpec } from '../engine/profileRequest';
 import { reportError } from './userErrors';
 
 export interface ProfileArgs {
@@ -30,6 +32,8 @@ export interface ProfileArgs {
   hardware?: string | Record<string, unknown>;
   generateTokens?: number;
   maxTokens?: number;
+  /** Graph inputs of a model without token input (a .npy or a shape each); texts may then be omitted. */
+  inputs?: Record<string, GraphInputSpec>;
   /** Show the input and preset picks even though a model is given (the model editor's button). */
   interactive?: boolean;
 }
@@ -49,10 +53,11 @@ export interface CommandContext {
 type CoreContext = Omit<CommandContext, 'panel'>;
 
 function buildSpec(modelPath: string, input: ChosenInput, settings: ProfileSettings): ProfileSpec {
-  return { modelPath, texts: input.texts, ...(input.labels ? { labels: input.labels } : {}), policy: settings.policy, hardware: settings.hardware, generateTokens: settings.generateTokens, maxTokens: settings.maxTokens };
+  return { modelPath, texts: input.texts, ...(input.labels ? { labels: input.labels } : {}), ...(input.graphInputs ? { inputs: input.graphInputs } : {}), policy: settings.policy, hardware: settings.hardware, generateTokens: settings.generateTokens, maxTokens: settings.maxTokens };
 }
 
 async function programmaticInput(ctx: CommandContext, args: ProfileArgs): Promise<ChosenInput> {
+  if (args.inputs && !args.texts && args.text === undefined && !args.inputFile && !args.documentUri) return { texts: [], graphInputs: args.inputs };
   if (args.texts) return { texts: args.texts };
   if (args.text !== undefined) return { texts: [args.text] };
   if (args.inputFile) return readInputFile(args.inputFile);
@@ -63,6 +68,15 @@ async function programmaticInput(ctx: CommandContext, args: ProfileArgs): Promis
     return { texts: [document.getText()], origin: { document, offset: 0 } };
   }
   return readInputFile(bundledSample(ctx.extensionUri).fsPath);
+}
+
+/** A text for models that take tokens; otherwise a .npy or a shape per tensor input. */
+async function pickModelInput(ctx: CommandContext, model: vscode.Uri): Promise<ChosenInput | undefined> {
+  const { describeModel } = await import('../engine/modelDescription.js');
+  const description = await describeModel(model.fsPath);
+  if (description.takesTokens || description.tensorInputs.length === 0) return pickInput(ctx.extensionUri);
+  const graphInputs = await pickGraphInputs(description, '2/4');
+  return graphInputs ? { texts: [], graphInputs } : undefined;
 }
 
 async function profileModel(ctx: CommandContext, arg?: unknown): Promise<ProfileOutcome> {
@@ -81,7 +95,7 @@ async function profileModel(ctx: CommandContext, arg?: unknown): Promise<Profile
     }
     const model = args?.modelPath ? vscode.Uri.file(args.modelPath) : await pickModel(ctx.extensionUri);
     if (!model) return { status: 'skipped', reason: 'no model chosen' };
-    const input = await pickInput(ctx.extensionUri);
+    const input = await pickModelInput(ctx, model);
     if (!input) return { status: 'skipped', reason: 'no input chosen' };
     const policy = await pickPreset('3/4', 'Pruning policy', ctx.policyPresets, settings.policy);
     if (policy === undefined) return { status: 'skipped', reason: 'no policy chosen' };

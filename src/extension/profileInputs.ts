@@ -5,11 +5,14 @@ import { InputError } from '../engine/errors';
 import { readInputFile } from '../engine/inputFiles';
 import { bundledModel, bundledSample } from './bundledAssets';
 import type { TextOrigin } from './profileController';
+import type { GraphInputSpec } from '../engine/profileRequest';
 
 export interface ChosenInput {
   texts: string[];
   /** Gold labels from a .jsonl (classifiers: accuracy against them). */
   labels?: (number | string)[];
+  /** Tensor inputs of a model without token input (a .npy or a shape each). */
+  graphInputs?: Record<string, GraphInputSpec>;
   /** Set when the text is (part of) an open document: hovers and decorations attach to it. */
   origin?: TextOrigin;
 }

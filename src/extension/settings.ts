@@ -89,7 +89,8 @@ export async function readProfileSettings(): Promise<ProfileSettings> {
   const config = vscode.workspace.getConfiguration('spatten');
   const policyFile = config.get<string>('policy.file', '').trim();
   const hardwareFile = config.get<string>('hardware.file', '').trim();
-  const policyPreset = config.get<string>('policy.preset', 'paper-gpt2-small');
+  // 'auto': the engine picks paper-bert for encoders and paper-gpt2-small for decoders.
+  const policyPreset = config.get<string>('policy.preset', 'auto');
   const policy = applyPolicyOverrides(
     policyFile ? await readJsonObjectFile('spatten.policy.file', resolveSettingPath(policyFile)) : policyPreset,
     config,

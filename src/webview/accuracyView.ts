@@ -37,6 +37,19 @@ function topTable(report: ProfileReport): HTMLElement {
   );
 }
 
+/** Every output compared (shown when the model has several, or one that is not logits). */
+function outputsTable(report: ProfileReport): HTMLElement | null {
+  const outs = report.accuracy.outputs ?? [];
+  if (outs.length === 0 || (outs.length === 1 && report.accuracy.kind !== 'embedding')) return null;
+  const body = h('tbody');
+  for (const o of outs) {
+    const cell = (k: string) => h('td', { class: 'r' }, o.metrics[k] ? quantity(o.metrics[k]) : '—');
+    body.append(h('tr', { 'data-output': o.name }, h('th', { scope: 'row' }, h('code', {}, o.name)), h('td', {}, `${o.kind} [${o.dims.join(', ')}]`), cell('maxAbsDiff'), cell('cosineSimilarity'), cell('top1Agreement'), cell('kl')));
+  }
+  const head = h('thead', {}, h('tr', {}, th('Output'), th('Kind'), th('Max |diff|', undefined, 'measured'), th('Cosine', undefined, 'measured'), th('Top-1 agreement', 'fraction', 'measured'), th('KL', 'nats', 'measured')));
+  return section('Outputs, dense vs pruned', h('div', { class: 'table-scroll' }, h('table', { class: 'data', 'data-table': 'outputs' }, head, body)));
+}
+
 function generatedTable(report: ProfileReport): HTMLElement | null {
   const g = report.accuracy.generated;
   if (!g || g.length === 0) return null;
@@ -128,8 +141,12 @@ export function renderAccuracy(report: ProfileReport): HTMLElement {
   for (const [k, q] of Object.entries(a.metrics)) {
     metrics.append(h('div', { class: 'metric-card', 'data-accuracy-metric': k }, h('div', { class: 'metric-label' }, humanize(k)), h('div', { class: 'metric-value' }, quantity(q)), q.note ? h('div', { class: 'metric-note' }, q.note) : null));
   }
-  const title = a.kind === 'classifier' ? 'Dense vs pruned labels' : 'Top tokens at the last position';
-  const root = h('div', { class: 'view-accuracy' }, metrics, section(title, topTable(report)));
+  const title = a.kind === 'classifier' ? 'Dense vs pruned labels' : a.kind === 'probabilities' ? 'Top classes at the last position' : 'Top tokens at the last position';
+  const root = h('div', { class: 'view-accuracy' }, metrics);
+  // Embeddings have no labels to rank: their figures are the metrics and the per-output table.
+  if (a.denseTop.length > 0 || a.prunedTop.length > 0) root.append(section(title, topTable(report)));
+  const outputs = outputsTable(report);
+  if (outputs) root.append(outputs);
   const gen = generatedTable(report);
   if (gen) root.append(gen);
   if (report.sweep && report.sweep.length > 0) root.append(sweepSection(report.sweep));

@@ -6,6 +6,7 @@ import type { LoadedModel } from '../onnx/onnxModelLoader';
 import type { DiscoveredTransformer } from '../model/transformerDiscovery';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { SpattenPolicy } from '../spatten/policy';
+import type { PolicyChoice } from '../spatten/autoPolicy';
 import type { SpattenAttentionCore } from '../spatten/spattenAttentionCore';
 import type { HardwareConfig } from '../hardware/hardwareConfig';
 import { denseDramBytes } from '../hardware/simulate';
@@ -15,7 +16,7 @@ import { fcFlopsPerToken } from '../spatten/flops';
 import type { Trace } from '../trace/trace';
 import type { OutputComparison } from '../accuracyComparison';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
-import { accuracySection, type GoldLabels } from './accuracySection';
+import { accuracySection, headlineAccuracy, type GoldLabels } from './accuracySection';
 import { PROFILE_REPORT_VERSION, type LayerTokens, type ProfileReport, type Quantity, type ReportToken, type TimelineReport } from './profileReport';
 
 export interface ReportInputs {
@@ -29,6 +30,8 @@ export interface ReportInputs {
   /** null when the graph has no token input (synthetic inputs): positions are shown as #i. */
   tokenizer: TextTokenizer | null;
   policy: SpattenPolicy;
+  /** Where the policy came from (given, or 'auto' from the model). */
+  policyChoice?: Pick<PolicyChoice, 'source' | 'reason'>;
   hardware: HardwareConfig;
   core: SpattenAttentionCore;
   sim: SimulationResult;
@@ -211,7 +214,7 @@ export function buildReport(x: ReportInputs): ProfileReport {
     model: s,
     mode: x.mode,
     input: { text: x.text, tokens: tokensOf(x) },
-    policy: { name: x.policy.name, settings: x.policy as unknown as Record<string, unknown> },
+    policy: { name: x.policy.name, settings: x.policy as unknown as Record<string, unknown>, ...(x.policyChoice ? { source: x.policyChoice.source, reason: x.policyChoice.reason } : {}) },
     hardware: { name: x.hardware.name, settings: x.hardware as unknown as Record<string, unknown> },
     summary: summaryOf(x),
     tokens: {
@@ -230,8 +233,8 @@ export function buildReport(x: ReportInputs): ProfileReport {
   };
   // The headline accuracy figure of the model kind, as a summary card.
   const m = report.accuracy.metrics;
-  const impact = m.perplexityDelta ?? m.labelAgreement ?? m.top1Agreement;
-  if (impact) report.summary.accuracyImpact = { ...impact, note: `${m.perplexityDelta ? 'perplexity delta' : m.labelAgreement ? 'label agreement' : 'top-1 agreement'}: ${impact.note ?? ''}` };
+  const impact = headlineAccuracy(m);
+  if (impact) report.summary.accuracyImpact = { ...impact.value, note: `${impact.name}: ${impact.value.note ?? ''}` };
   const timeline = timelineOf(x.sim);
   if (timeline) report.timeline = timeline;
   return report;

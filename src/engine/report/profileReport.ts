@@ -4,7 +4,9 @@
 // Every scalar a user sees is a Quantity: value + unit + where it came from. Arrays are documented
 // here with their unit and provenance; they are plain number arrays so the report is plain JSON.
 
-export const PROFILE_REPORT_VERSION = 1;
+// 2: accuracy.kind 'probabilities' | 'embedding', accuracy.outputs and primaryOutput,
+//    policy.source (where the policy came from).
+export const PROFILE_REPORT_VERSION = 2;
 
 /**
  * measured: observed on this machine or in this run (ORT wall time, the functional engine's
@@ -120,14 +122,33 @@ export interface GeneratedToken {
   denseText: string;
 }
 
+/** One model output compared dense vs pruned, by what it is (since report version 2). */
+export interface OutputAccuracy {
+  name: string;
+  kind: 'token-logits' | 'last-token-logits' | 'class-logits' | 'probabilities' | 'embedding';
+  /** Dims of the compared output (batch 1). */
+  dims: number[];
+  /** maxAbsDiff and cosineSimilarity always; top1Agreement and kl for logits and probabilities. */
+  metrics: Record<string, Quantity>;
+}
+
 export interface AccuracyReport {
-  kind: 'classifier' | 'language-model';
+  /**
+   * What the primary output is: classifier (class logits), language-model (per-position or
+   * last-token logits), probabilities (a final Softmax, e.g. a CTC head), embedding (hidden
+   * states, a pooled vector: no labels, so no top lists).
+   */
+  kind: 'classifier' | 'language-model' | 'probabilities' | 'embedding';
   /** Each metric with unit and provenance ('measured': both runs were executed). */
   metrics: Record<string, Quantity>;
-  /** Classifier: the dense and pruned labels; LM: top tokens at the last position. */
+  /** Classifier: the dense and pruned labels; LM: top tokens at the last position; embedding: empty. */
   denseTop: { label: string; probability: number }[];
   prunedTop: { label: string; probability: number }[];
   generated?: GeneratedToken[];
+  /** Name of the output the metrics above describe. */
+  primaryOutput?: string;
+  /** Every output of the first input, compared (several outputs, embeddings beside logits). */
+  outputs?: OutputAccuracy[];
 }
 
 export interface SweepRow {
@@ -175,7 +196,14 @@ export interface ProfileReport {
   mode: 'encoder' | 'generation';
   input: { text: string; tokens: ReportToken[] };
   /** The policy and hardware configuration as run (configured). */
-  policy: { name: string; settings: Record<string, unknown> };
+  policy: {
+    name: string;
+    settings: Record<string, unknown>;
+    /** 'auto': chosen from the model (encoder -> paper-bert, decoder -> paper-gpt2-small); 'request': given by the user. */
+    source?: 'auto' | 'request';
+    /** Why this policy, in a sentence (auto: what the model was found to be). */
+    reason?: string;
+  };
   hardware: { name: string; settings: Record<string, unknown> };
   summary: Record<string, Quantity>;
   tokens: {

@@ -22,6 +22,7 @@ import { planSegments } from './segmentPlan';
 import { tensorToF32 } from './ortTensors';
 import type { SamplingOptions } from './tokenSampling';
 import { argmax, TokenSampler, tokenLogProb } from './tokenSampling';
+import { primaryOutput, resultOutputs } from '../model/outputKinds';
 
 export interface EngineModel {
   proto: onnx.IModelProto;
@@ -113,10 +114,11 @@ export class EngineSession {
 
   static async create(model: EngineModel, discovered: DiscoveredTransformer, opts: EngineSessionOptions = {}): Promise<EngineSession> {
     const g = discovered.graph;
-    const outputs = g.graphOutputs.filter((o) => !/^present/.test(o));
-    const logitsName = outputs.includes('logits') ? 'logits' : outputs[0];
+    const logitsName = primaryOutput(g);
     if (!logitsName) throw new InputError(model.fileName ?? 'model', 'graph has no output besides present key/values');
-    const plan = planSegments(model.proto, g, discovered.cores, { withMasks: true, outputs: [logitsName] });
+    // Full passes compute every result output (embeddings, pooled vectors, several heads), so each
+    // can be compared with the dense run; decode steps compute only the primary one.
+    const plan = planSegments(model.proto, g, discovered.cores, { withMasks: true, outputs: resultOutputs(g) });
     const runner = await SegmentRunner.create(plan, opts.sessionOptions ?? {});
     const session = new EngineSession(model, discovered, classifyInputs(g), logitsName, runner, opts);
     await session.resolveGeometry();
@@ -194,18 +196,37 @@ export class EngineSession {
     return { data: tensorToF32(t, this.logitsName), dims: [...t.dims] };
   }
 
-  private async pass(runner: SegmentRunner, ids: number[] | null, positions: number[], kind: PassKind, step: number, core: AttentionCore, state: PassState, signal?: AbortSignal) {
+  private async passStore(runner: SegmentRunner, ids: number[] | null, positions: number[], kind: PassKind, step: number, core: AttentionCore, state: PassState, signal?: AbortSignal) {
     const store = await runner.run(this.cores, this.feeds(ids, positions), Int32Array.from(positions), kind, step, core, state, signal);
     for (const n of state.notes) if (!this.warnings.includes(n)) this.warnings.push(n);
-    return this.logitsOf(store);
+    return store;
+  }
+
+  private async pass(runner: SegmentRunner, ids: number[] | null, positions: number[], kind: PassKind, step: number, core: AttentionCore, state: PassState, signal?: AbortSignal) {
+    return this.logitsOf(await this.passStore(runner, ids, positions, kind, step, core, state, signal));
+  }
+
+  /** Sequence length of a full pass: the tokens, or the synthetic inputs' length. */
+  private fullPositions(inputIds: number[] | null): number[] {
+    const n = inputIds?.length ?? this.opts.sequenceLength ?? 16;
+    return Array.from({ length: n }, (_, i) => i);
   }
 
   /** All tokens at once (encoder pass, or a decoder's full-sequence pass): step -1. */
   async runEncoder(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<{ logits: Float32Array; dims: number[] }> {
-    const n = inputIds?.length ?? this.opts.sequenceLength ?? 16;
-    const positions = Array.from({ length: n }, (_, i) => i);
-    const out = await this.pass(this.fullRunner, inputIds, positions, 'full', -1, core, newPassState(this.cores.length), signal);
+    const out = await this.pass(this.fullRunner, inputIds, this.fullPositions(inputIds), 'full', -1, core, newPassState(this.cores.length), signal);
     return { logits: out.data, dims: out.dims };
+  }
+
+  /** As runEncoder, every result output by name (the primary one among them). */
+  async runEncoderOutputs(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<Map<string, { logits: Float32Array; dims: number[] }>> {
+    const store = await this.passStore(this.fullRunner, inputIds, this.fullPositions(inputIds), 'full', -1, core, newPassState(this.cores.length), signal);
+    const all = new Map<string, { logits: Float32Array; dims: number[] }>();
+    for (const name of resultOutputs(this.discovered.graph)) {
+      const t = store.get(name);
+      if (t) all.set(name, { logits: tensorToF32(t, name), dims: [...t.dims] });
+    }
+    return all;
   }
 
   /** The logits row of the last position of a [1, L, V] (or [1, V]) output. */

@@ -60,13 +60,17 @@ export interface FeedOptions {
   sequenceLength?: number;
 }
 
-/** Resolves a declared dim for a batch-1 run of `seq` tokens. */
-function resolveDim(d: number | string, seq: number, input: ModelInput): number {
+/**
+ * Resolves declared dim `index` for a batch-1 run of `seq` tokens. A leading dim of a rank >= 2
+ * input is the batch whatever its name (exporters call it 'batch_size', 'N',
+ * 'p2o.DynamicDimension.0', ...).
+ */
+function resolveDim(d: number | string, seq: number, input: ModelInput, index: number): number {
   if (typeof d === 'number') return d;
-  if (/batch/i.test(d)) return 1;
+  if (/batch/i.test(d) || (index === 0 && input.dims.length >= 2)) return 1;
   if (/past/i.test(d) && !/\+/.test(d)) return 0;
   if (/seq|total|length|tokens/i.test(d) && seq > 0) return seq;
-  throw new InputError(`input '${input.name}'`, `symbolic dimension '${d}' has no value the engine can pick: give this input as a .npy`);
+  throw new InputError(`input '${input.name}'`, `symbolic dimension '${d}' (dim ${index} of [${input.dims.join(', ')}]) has no value the engine can pick: give the input's shape (--input-shape ${input.name}=d0,d1,...) or its values as a .npy (--input ${input.name}=FILE.npy)`);
 }
 
 export function buildFeeds(inputs: ModelInput[], opts: FeedOptions): Record<string, ort.Tensor> {
@@ -98,13 +102,13 @@ export function buildFeeds(inputs: ModelInput[], opts: FeedOptions): Record<stri
         feeds[inp.name] = intTensor(inp.elemType, new Array<number>(n).fill(0), [1, n], where);
         break;
       case 'past': {
-        const dims = inp.dims.map((d, i) => (i === inp.dims.length - 2 && typeof d === 'string' ? 0 : resolveDim(d, n, inp)));
+        const dims = inp.dims.map((d, i) => (i === inp.dims.length - 2 && typeof d === 'string' ? 0 : resolveDim(d, n, inp, i)));
         if (inp.elemType === DT.FLOAT16) feeds[inp.name] = new ort.Tensor('float16', new Uint16Array(0), dims);
         else feeds[inp.name] = new ort.Tensor('float32', new Float32Array(0), dims);
         break;
       }
       default: {
-        const dims = inp.dims.map((d) => resolveDim(d, n, inp));
+        const dims = inp.dims.map((d, i) => resolveDim(d, n, inp, i));
         const count = dims.reduce((a, b) => a * b, 1);
         if (count > 64 * 1024 * 1024) throw new InputError(where, `synthetic input of ${count} elements is too large`);
         if (inp.elemType === DT.FLOAT) {

@@ -13,6 +13,7 @@ import { buildFeeds, classifyInputs } from './modelInputs';
 import { tensorToF32 } from './ortTensors';
 import { createOrtSession, ortFailure } from './ortEnvironment';
 import { argmax } from './tokenSampling';
+import { primaryOutput, resultOutputs } from '../model/outputKinds';
 
 export interface ReferenceOutput {
   logits: Float32Array;
@@ -45,6 +46,8 @@ export class ReferenceModel {
     private readonly session: ort.InferenceSession,
     readonly inputs: ModelInput[],
     readonly logitsName: string,
+    /** Every result output (present.* excluded), the primary one among them. */
+    readonly resultNames: string[],
     private readonly probabilityNames: (string | null)[],
     private readonly seed: number,
     private readonly given?: Record<string, ort.Tensor>,
@@ -72,8 +75,8 @@ export class ReferenceModel {
     } = {},
   ): Promise<ReferenceModel> {
     const g = discovered.graph;
-    const outputs = g.graphOutputs.filter((o) => !/^present/.test(o));
-    const logitsName = outputs.includes('logits') ? 'logits' : outputs[0];
+    const logitsName = primaryOutput(g) ?? '';
+    if (!logitsName) throw new InputError('reference model', 'graph has no output besides present key/values');
     const probabilityNames = discovered.cores.map((c) => (opts.withProbabilities ? c.probabilities : null));
     let runProto = proto;
     let options = opts.sessionOptions ?? {};
@@ -89,7 +92,7 @@ export class ReferenceModel {
     }
     if (opts.modelPath && opts.withProbabilities) throw new InputError(opts.modelPath, 'attention probabilities cannot be captured from a model loaded by path (over 2 GB)');
     const session = opts.modelPath ? await createSessionFromFile(opts.modelPath, options) : await createSession(runProto, options, 'reference model');
-    return new ReferenceModel(session, classifyInputs(g), logitsName, probabilityNames, opts.seed ?? 1234, opts.given, opts.sequenceLength);
+    return new ReferenceModel(session, classifyInputs(g), logitsName, resultOutputs(g), probabilityNames, opts.seed ?? 1234, opts.given, opts.sequenceLength);
   }
 
   async release(): Promise<void> {
@@ -111,6 +114,17 @@ export class ReferenceModel {
     const out = await this.runRaw(ids, signal);
     const t = out[this.logitsName];
     return { logits: tensorToF32(t, this.logitsName).slice(), dims: [...t.dims] };
+  }
+
+  /** Plain run, every result output (present.* excluded) by name. */
+  async runAll(ids: number[] | null, signal?: AbortSignal): Promise<Map<string, ReferenceOutput>> {
+    const out = await this.runRaw(ids, signal);
+    const all = new Map<string, ReferenceOutput>();
+    for (const name of this.resultNames) {
+      const t = out[name];
+      if (t) all.set(name, { logits: tensorToF32(t, name).slice(), dims: [...t.dims] });
+    }
+    return all;
   }
 
   async runWithProbabilities(ids: number[] | null, signal?: AbortSignal): Promise<ReferenceWithProbabilities> {

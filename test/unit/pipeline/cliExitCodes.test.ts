@@ -64,7 +64,7 @@ test('profile on stories260K writes every export', async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /layer\s+tokens in->kept/);
   const report = JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8'));
-  assert.equal(report.version, 1);
+  assert.equal(report.version, 2);
   const html = readFileSync(path.join(dir, 'r.html'), 'utf8');
   assert.ok(!/(src|href)\s*=\s*["']https?:/i.test(html), 'no external resources');
   assert.match(readFileSync(path.join(dir, 'csv', 'per-layer.csv'), 'utf8'), /^layer,/);

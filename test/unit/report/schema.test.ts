@@ -31,7 +31,7 @@ test('schema rejects malformed reports', () => {
     mut(x);
     return check(x);
   };
-  assert.match(bad((x) => (x.version = 2)), /version/);
+  assert.match(bad((x) => (x.version = 1)), /version/);
   assert.match(bad((x) => (x.summary.speedup.source = 'guessed')), /source/);
   assert.match(bad((x) => delete x.summary.tokensKept.unit), /unit/);
   assert.match(bad((x) => (x.model.fileName = '/home/user/model.onnx')), /fileName/);
