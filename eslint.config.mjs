@@ -1,5 +1,7 @@
-// Lint: typescript-eslint's recommended rules, plus the project's one architectural rule:
-// src/engine is plain Node and never imports the VS Code API.
+// Lint: typescript-eslint's recommended rules, plus the project's architectural rules:
+// src/engine is plain Node and never imports the VS Code API, and the rooms below the report
+// (the SpAtten model, the hardware model, model discovery, runtime, ONNX I/O, the Trace,
+// tokenizers, file I/O) own their types: they never import the report, which maps them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -16,6 +18,18 @@ export default tseslint.config(
     files: ['src/engine/**/*.ts', 'src/cli/**/*.ts', 'src/webview/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/engine, src/cli and src/webview must not depend on the VS Code API.' }] }],
+    },
+  },
+  {
+    files: ['src/engine/{spatten,hardware,model,runtime,onnx,trace,tokenize,files}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/engine must not depend on the VS Code API.' }],
+          patterns: [{ group: ['**/report/*', '**/report'], message: 'a lower room owns its types; src/engine/report maps them into the report (ARCHITECTURE.md).' }],
+        },
+      ],
     },
   },
   {

@@ -114,7 +114,7 @@ async function compareEncoder(o: CompareOptions): Promise<OutputComparison> {
   const outputs = compareEveryOutput(denseAll, prunedAll, kindReader(o));
   const primary = outputs.find((x) => x.name === name) as OutputComparisonFigures;
   const V = dense.dims[dense.dims.length - 1] ?? dense.logits.length;
-  const positions = o.core.tokenImportanceByLayer()[0]?.length ?? 0;
+  const positions = o.core.observations().tokenImportanceByLayer[0]?.length ?? 0;
   const reportIds = o.ids ?? Array<number>(positions).fill(-1);
   const kind = PRIMARY_KIND[primary.kind];
   const base = { kind, primaryOutput: name, outputs, reportIds, denseLast: lastRow(dense.logits, V), prunedLast: lastRow(pruned.logits, V), maxLogitDiff: primary.figures.maxAbsDiff };

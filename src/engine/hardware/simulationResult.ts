@@ -1,12 +1,35 @@
 // The result of simulate() and its aggregation: per-layer and per-head figures from the
 // accumulated per-(step, layer) timings and operation counts. Units as in simulate.ts.
-import type { LayerHardware, StageCycles } from '../report/profileReport';
 import { energyOf, type EnergyBreakdown, type EnergyCounts, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
 import { peakBandwidthBytesPerSecond } from './hardwareConfig';
 import { HARDWARE_UNITS, PIPELINE_STAGES } from './pipelinedTiming';
 import type { RowWork, TensorBytes } from './rowWork';
 import type { Timeline } from './timeline';
+
+/** The report's per-layer hardware figures (the report's `layers` are exactly these). */
+/** Cycles of one layer split by pipeline stage (modelled, cycles at the configured clock). */
+export interface StageCycles {
+  [stage: string]: number;
+}
+
+export interface LayerHardware {
+  layer: number;
+  /** Modelled cycles for SpAtten and for the dense baseline on the same hardware. */
+  cycles: number;
+  denseCycles: number;
+  /** Cycles by stage (overlapped stages count where they are the bottleneck). */
+  stages: StageCycles;
+  denseStages: StageCycles;
+  /** Which resource bounds the layer. */
+  bound: 'memory' | 'compute';
+  /** DRAM bytes by tensor (modelled, transaction-rounded). */
+  dramBytes: { kMsb: number; kLsb: number; v: number; q: number };
+  denseDramBytes: number;
+  /** Modelled energy of the layer, joules. */
+  energyJoules: number;
+  denseEnergyJoules: number;
+}
 
 export type TimingModel = 'pipelined' | 'additive' | 'authors';
 

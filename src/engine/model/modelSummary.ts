@@ -2,10 +2,27 @@
 // is read off the ops the exporter wrote: RMSNorm and RoPE mean Llama, tanh-GELU with causal
 // attention GPT-2, erf-GELU with LayerNorm and bidirectional attention BERT.
 
-import type { ModelSummary } from '../report/profileReport';
 import type { DiscoveredCore } from './attentionCore';
 import type { GraphIndex } from './graphIndex';
 import { constantTensor, dimsOf, scalarConstant } from './graphIndex';
+
+/** What the report says about the model (the report's `model` section is exactly this). */
+export interface ModelSummary {
+  /** File name only (never a full path: reports are shared). */
+  fileName: string;
+  family: 'bert' | 'gpt2' | 'llama' | 'generic';
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  hiddenSize: number;
+  /** Parameter count (elements of all initializers). */
+  parameters: number;
+  opset: number;
+  causal: boolean;
+  /** How each attention core was found, e.g. "MatMul->Div->Add->Softmax->MatMul at /h.0/attn". */
+  attentionCores: string[];
+}
 
 export interface FamilyEvidence {
   family: ModelSummary['family'];

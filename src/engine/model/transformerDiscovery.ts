@@ -4,7 +4,7 @@
 
 import type { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
-import type { ModelSummary } from '../report/profileReport';
+import type { ModelSummary } from './modelSummary';
 import type { DiscoveredCore } from './attentionCore';
 import { detectCausalMask } from './causalMaskDetection';
 import { FUSED_ATTENTION_OPS, readFusedCore } from './fusedAttentionSpec';

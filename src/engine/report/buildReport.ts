@@ -7,7 +7,8 @@ import type { DiscoveredTransformer } from '../model/transformerDiscovery';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { SpattenPolicy } from '../spatten/policy';
 import type { PolicyChoice } from '../spatten/autoPolicy';
-import type { SpattenAttentionCore } from '../spatten/spattenAttentionCore';
+import type { SpattenCoreDims } from '../spatten/spattenAttentionCore';
+import type { SpattenObservations } from '../spatten/observations';
 import type { HardwareConfig } from '../hardware/hardwareConfig';
 import { denseDramBytes } from '../hardware/simulate';
 import { toLayerHardware, type SimulationResult } from '../hardware/simulationResult';
@@ -33,7 +34,10 @@ export interface ReportInputs {
   /** Where the policy came from (given, or 'auto' from the model). */
   policyChoice?: Pick<PolicyChoice, 'source' | 'reason'>;
   hardware: HardwareConfig;
-  core: SpattenAttentionCore;
+  /** What the SpAtten model observed (data: the report never reads the core). */
+  observations: SpattenObservations;
+  /** Model dimensions of the run (FLOP counts of the reference run). */
+  dims: SpattenCoreDims;
   sim: SimulationResult;
   additive: SimulationResult;
   /** Decoders: the decode steps alone (no prompt pass), pipelined model. */
@@ -161,7 +165,7 @@ function decodeSummary(d: SimulationResult, hw: string): Record<string, Quantity
  * the masked half too), and the output projection to the vocabulary.
  */
 function referenceRunFlops(x: ReportInputs): number {
-  const d = x.core.dims;
+  const d = x.dims;
   // The timed reference run saw the input tokens (or, synthetic, every position).
   const n = x.offsets.length || x.ids.length;
   const vocab = x.comparisons[0].denseLast.length;
@@ -204,7 +208,7 @@ function baselinesOf(x: ReportInputs): ProfileReport['baselines'] {
 export function buildReport(x: ReportInputs): ProfileReport {
   const n = x.ids.length;
   const s = x.discovered.summary;
-  const importance = x.core.tokenImportanceByLayer().map((row) => fit(row, n, 0));
+  const importance = x.observations.tokenImportanceByLayer.map((row) => fit(row, n, 0));
   const timings: Record<string, Quantity> = {};
   for (const [k, ms] of Object.entries(x.timings)) timings[k] = q(ms / 1000, 's', 'measured', `wall time: ${k}`);
   const report: ProfileReport = {
@@ -218,13 +222,13 @@ export function buildReport(x: ReportInputs): ProfileReport {
     hardware: { name: x.hardware.name, settings: x.hardware as unknown as Record<string, unknown> },
     summary: summaryOf(x),
     tokens: {
-      prunedAtLayer: fit(x.core.tokenPrunedAtLayer(), n, -1),
+      prunedAtLayer: fit(x.observations.tokenPrunedAtLayer, n, -1),
       cumulativeImportance: importance,
       rank: importance.map(ranks),
       layers: layerTokens(x),
     },
-    heads: { prunedAtLayer: x.core.headPrunedAtLayer(), importance: x.core.headImportanceByLayer() },
-    refetch: x.core.refetchReport(),
+    heads: { prunedAtLayer: x.observations.headPrunedAtLayer, importance: x.observations.headImportanceByLayer },
+    refetch: x.observations.refetch,
     layers: x.sim.layers.map(toLayerHardware),
     baselines: baselinesOf(x),
     accuracy: accuracySection(x.comparisons, x.tokenizer, x.gold),

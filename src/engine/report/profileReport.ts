@@ -1,3 +1,13 @@
+import type { RefetchReport } from '../spatten/observations';
+import type { ModelSummary as DiscoveredModelSummary } from '../model/modelSummary';
+import type { LayerHardware as SimulatedLayer } from '../hardware/simulationResult';
+
+// The lower rooms own their types; the report names the ones it carries unchanged, so the webview,
+// the extension and the exporters read every report type from this module.
+/** The report's `model` section: the model room's summary of the graph. */
+export type ModelSummary = DiscoveredModelSummary;
+/** One entry of the report's `layers`: the hardware room's per-layer figures. */
+export type LayerHardware = SimulatedLayer;
 // The ProfileReport: the one versioned JSON shape every front end consumes (webview, exporters,
 // CLI, tests). Its JSON Schema is media/schema/profile-report.schema.json.
 //
@@ -37,22 +47,6 @@ export interface ReportToken {
   protected: boolean;
 }
 
-export interface ModelSummary {
-  /** File name only (never a full path: reports are shared). */
-  fileName: string;
-  family: 'bert' | 'gpt2' | 'llama' | 'generic';
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  hiddenSize: number;
-  /** Parameter count (elements of all initializers). */
-  parameters: number;
-  opset: number;
-  causal: boolean;
-  /** How each attention core was found, e.g. "MatMul->Div->Add->Softmax->MatMul at /h.0/attn". */
-  attentionCores: string[];
-}
 
 export interface LayerTokens {
   /** Tokens alive entering the layer. */
@@ -63,55 +57,7 @@ export interface LayerTokens {
   headsKept: number;
 }
 
-/** Cycles of one layer split by pipeline stage (modelled, cycles at the configured clock). */
-export interface StageCycles {
-  [stage: string]: number;
-}
 
-export interface LayerHardware {
-  layer: number;
-  /** Modelled cycles for SpAtten and for the dense baseline on the same hardware. */
-  cycles: number;
-  denseCycles: number;
-  /** Cycles by stage (overlapped stages count where they are the bottleneck). */
-  stages: StageCycles;
-  denseStages: StageCycles;
-  /** Which resource bounds the layer. */
-  bound: 'memory' | 'compute';
-  /** DRAM bytes by tensor (modelled, transaction-rounded). */
-  dramBytes: { kMsb: number; kLsb: number; v: number; q: number };
-  denseDramBytes: number;
-  /** Modelled energy of the layer, joules. */
-  energyJoules: number;
-  denseEnergyJoules: number;
-}
-
-export interface RefetchEvent {
-  step: number;
-  layer: number;
-  head: number;
-  /** Query row (token index) whose LSBs were refetched. */
-  query: number;
-  /** Max probability from MSBs only, and after the LSB refetch. */
-  maxProbBefore: number;
-  maxProbAfter: number;
-}
-
-export interface RefetchReport {
-  /** Max-probability threshold (configured). */
-  threshold: number;
-  /** [layer][head]: query rows computed and rows refetched (measured by the functional engine). */
-  rows: number[][];
-  refetched: number[][];
-  /** Histogram of the MSB-only max probability per query row: bin edges (probability) and counts [layer][bin]. */
-  maxProbBinEdges: number[];
-  maxProbHistogram: number[][];
-  /** Refetches per decode step (generation only), index = step. */
-  perStep: number[];
-  /** The individual events, capped at `eventsCap` (the counts above are complete). */
-  events: RefetchEvent[];
-  eventsCap: number;
-}
 
 export interface GeneratedToken {
   step: number;

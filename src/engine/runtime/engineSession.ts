@@ -15,7 +15,7 @@ import type { AttentionCore } from './attentionCore';
 import { denseAttentionCore } from './denseAttentionCore';
 import type { ModelInput } from './modelInputs';
 import { buildFeeds, classifyInputs } from './modelInputs';
-import type { ModelSummary } from '../report/profileReport';
+import type { ModelSummary } from '../model/modelSummary';
 import type { ObservedCoreShape, PassKind, PassState } from './segmentRunner';
 import { newPassState, SegmentRunner } from './segmentRunner';
 import { planSegments } from './segmentPlan';

@@ -12,7 +12,7 @@
 // fetches everything) and can prune at layer 0 because importance accumulates over the prompt and
 // earlier steps; the token being generated is always alive.
 import type { AttentionCore, AttentionCoreCall } from '../runtime/attentionCore';
-import type { RefetchReport } from '../report/profileReport';
+import { type SpattenObservations } from './observations';
 import type { TopKCall, Trace, TraceRow } from '../trace/trace';
 import { AttentionRowScratch, softmaxScores, weightedValues } from './attentionRow';
 import { CascadeHeadPruning } from './cascadeHeadPruning';
@@ -288,29 +288,22 @@ export class SpattenAttentionCore implements AttentionCore {
     };
   }
 
-  /** [layer][token] importance score (the one top-k ranks by) after each layer of the latest pass/step. */
-  tokenImportanceByLayer(): number[][] {
-    return this.recorder.tokenImportance.map((s) => (s ? Array.from(s) : []));
-  }
-
-  /** [layer] token positions the layer processed in the latest pass/step (ascending). */
-  keptTokensByLayer(): number[][] {
-    return this.recorder.keptTokens.map((s) => (s ? Array.from(s) : []));
-  }
-
-  /**
-   * Token positions that (step, layer) processed, for any step run since the last reset (call
-   * steps: -1 = encoder/prompt pass). Reconstructed exactly from the pruning events.
-   */
-  keptTokensAt(step: number, layer: number): number[] {
-    const Lk = this.contextByStep.get(step);
-    if (Lk === undefined) return [];
-    return this.tokens.aliveAt(step, layer, Lk);
-  }
-
-  /** Every token pruning: from `step` on, layers >= `layer` no longer see `token` (call step numbering). */
-  tokenPruneEvents(): { step: number; layer: number; token: number }[] {
-    return this.tokens.pruneEvents();
+  /** What the model observed on the current input, as data (spatten/observations.ts). */
+  observations(): SpattenObservations {
+    const q = this.policy.quantization;
+    return {
+      layers: this.dims.layers,
+      heads: this.dims.heads,
+      tokenImportanceByLayer: this.recorder.tokenImportance.map((s) => (s ? Array.from(s) : [])),
+      keptTokensByLayer: this.recorder.keptTokens.map((s) => (s ? Array.from(s) : [])),
+      tokenPrunedAtLayer: this.tokens.prunedAtLayer(),
+      tokenPrunedAtStep: this.tokens.prunedAtStep(),
+      tokenPruneEvents: this.tokens.pruneEvents(),
+      contextByStep: [...this.contextByStep.entries()],
+      headImportanceByLayer: this.recorder.headImportance.map((s) => (s ? Array.from(s) : [])),
+      headPrunedAtLayer: this.heads.prunedAtLayer(),
+      refetch: this.recorder.refetchReport(q.mode === 'progressive' ? q.threshold : -1),
+    };
   }
 
   /** Positions in [0, contextLength) the policy and model never prune (sinks, recent, [CLS]/BOS, given positions). */
@@ -322,32 +315,6 @@ export class SpattenAttentionCore implements AttentionCore {
       if (fixed.has(j) || j < prot.sinkTokens || j >= contextLength - prot.recentTokens) out.push(j);
     }
     return out;
-  }
-
-  /** Per token position: the first layer that no longer processes it, -1 when every layer does. */
-  tokenPrunedAtLayer(): number[] {
-    return this.tokens.prunedAtLayer();
-  }
-
-  /** Per token position: the step of its (last) pruning, -1 = encoder/prompt pass, -2 = never. */
-  tokenPrunedAtStep(): number[] {
-    return this.tokens.prunedAtStep();
-  }
-
-  /** [layer][head] cumulative head importance after each layer of the latest pass/step. */
-  headImportanceByLayer(): number[][] {
-    return this.recorder.headImportance.map((s) => (s ? Array.from(s) : []));
-  }
-
-  /** Per head index: the first layer that no longer runs it, -1 when never pruned. */
-  headPrunedAtLayer(): number[] {
-    return this.heads.prunedAtLayer();
-  }
-
-  /** Refetch counts per (layer, head), MSB-only max-probability histogram per layer, events. */
-  refetchReport(): RefetchReport {
-    const q = this.policy.quantization;
-    return this.recorder.refetchReport(q.mode === 'progressive' ? q.threshold : -1);
   }
 
   /** Forgets everything about the previous input (importance, pruning, trace); keeps the policy. */

@@ -1,7 +1,7 @@
 // What the SpAtten core observed, kept for the Trace and the report: trace rows and per-layer
 // steps, refetch statistics (complete counts, capped event list, MSB-only max-probability
 // histogram), and snapshots of token and head importance after each layer of the latest pass.
-import type { RefetchEvent, RefetchReport } from '../report/profileReport';
+import type { RefetchEvent, RefetchReport } from './observations';
 import type { TraceLayerStep, TraceRow } from '../trace/trace';
 
 /** Histogram bins of the MSB-only max probability: 20 bins of width 0.05 over [0, 1]. */

@@ -6,12 +6,12 @@
 // fills reports elsewhere.
 
 import { PROFILE_REPORT_VERSION } from '../../../src/engine/report/profileReport';
+import type { RefetchEvent } from '../../../src/engine/spatten/observations';
 import { seededRandom } from '../../../src/engine/seededRandom';
 import type {
   LayerHardware,
   ProfileReport,
   Quantity,
-  RefetchEvent,
   ReportToken,
   SweepRow,
   TimelineReport,

@@ -9,9 +9,9 @@ test('encoder: the lowest cumulative importance (token 2) is pruned after layer 
   const out0 = core.run(handCall(0));
   // Nothing is pruned before the first top-k: the dense outputs of the hand case.
   assertClose(out0, [2.875, 2.875, 2.875, 2.875, 1.4 / 6, 1.4 / 6, 1.4 / 6, 1.4 / 6], 1e-6, 'layer 0 out');
-  assertClose(core.tokenImportanceByLayer()[0], [4 * (0.25 + 1 / 6), 4 * (0.125 + 0.5), 4 * (0.125 + 1 / 6), 4 * (0.5 + 1 / 6)], 1e-5, 'importance');
+  assertClose(core.observations().tokenImportanceByLayer[0], [4 * (0.25 + 1 / 6), 4 * (0.125 + 0.5), 4 * (0.125 + 1 / 6), 4 * (0.5 + 1 / 6)], 1e-5, 'importance');
   // keep floor(0.75 x 4) = 3 for layer 1: token 2 (1.1667) goes.
-  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, 1, -1]);
+  assert.deepEqual(core.observations().tokenPrunedAtLayer, [-1, -1, 1, -1]);
   const trace = core.trace();
   assert.deepEqual(trace.rows[1].tokenTopK?.n, 4);
   assert.deepEqual(trace.rows[1].tokenTopK?.k, 3);
@@ -29,23 +29,23 @@ test('encoder: the lowest cumulative importance (token 2) is pruned after layer 
   assert.equal(steps[1].fcFlops * 4, steps[1].denseFcFlops * 3);
   assert.equal(steps[1].attentionFlops, 72);
   assert.equal(steps[1].denseAttentionFlops, 128);
-  assert.deepEqual(core.keptTokensByLayer(), [[0, 1, 2, 3], [0, 1, 3]]);
+  assert.deepEqual(core.observations().keptTokensByLayer, [[0, 1, 2, 3], [0, 1, 3]]);
 });
 
 test('a protected position is never pruned: token 0 goes instead of token 2', () => {
   const core = handCore(tokensPolicy, [2]);
   core.run(handCall(0));
   // Without token 2 in the race the lowest is token 0 (1.6667).
-  assert.deepEqual(core.tokenPrunedAtLayer(), [1, -1, -1, -1]);
+  assert.deepEqual(core.observations().tokenPrunedAtLayer, [1, -1, -1, -1]);
 });
 
 test('policy protect.positions and sinkTokens protect too', () => {
   const a = handCore({ tokenPruning: { ...tokensPolicy.tokenPruning, protect: { positions: [2] } } });
   a.run(handCall(0));
-  assert.deepEqual(a.tokenPrunedAtLayer(), [1, -1, -1, -1]);
+  assert.deepEqual(a.observations().tokenPrunedAtLayer, [1, -1, -1, -1]);
   const b = handCore({ tokenPruning: { ...tokensPolicy.tokenPruning, protect: { sinkTokens: 3 } } });
   b.run(handCall(0));
-  assert.deepEqual(b.tokenPrunedAtLayer(), [-1, -1, -1, 1]);
+  assert.deepEqual(b.observations().tokenPrunedAtLayer, [-1, -1, -1, 1]);
 });
 
 test('resetForNewInput forgets the pruning', () => {
@@ -55,7 +55,7 @@ test('resetForNewInput forgets the pruning', () => {
   core.resetForNewInput();
   assert.equal(core.trace().rows.length, 0);
   core.run(handCall(0));
-  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, 1, -1]);
+  assert.deepEqual(core.observations().tokenPrunedAtLayer, [-1, -1, 1, -1]);
   assert.equal(core.trace().rows.length, 2);
 });
 
@@ -63,5 +63,5 @@ test('protected tokens survive even when the schedule keeps fewer', () => {
   // keep floor(0.25 x 4) = 1, but tokens 0 and 2 are protected: both stay, 1 and 3 go.
   const core = handCore({ tokenPruning: { enabled: true, schedule: { kind: 'per-layer', keep: [1, 0.25] }, protect: { positions: [0, 2] } } });
   core.run(handCall(0));
-  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, 1, -1, 1]);
+  assert.deepEqual(core.observations().tokenPrunedAtLayer, [-1, 1, -1, 1]);
 });

@@ -78,12 +78,12 @@ test('paper-bert and aggressive on random inputs: cascade, protection, savings, 
       assert.ok(steps[l].headsKept <= steps[l - 1].headsKept);
     }
     assert.ok(steps.at(-1)!.tokensIn < 24, `${policy} pruned some tokens`);
-    assert.equal(core.tokenPrunedAtLayer()[0], -1, '[CLS] is protected');
+    assert.equal(core.observations().tokenPrunedAtLayer[0], -1, '[CLS] is protected');
     const sum = (k: 'attentionFlops' | 'denseAttentionFlops' | 'fcFlops' | 'denseFcFlops') => steps.reduce((a, s) => a + s[k], 0);
     assert.ok(sum('attentionFlops') < sum('denseAttentionFlops'));
     assert.ok(sum('fcFlops') < sum('denseFcFlops'));
     // Pruned query rows and pruned heads are exactly zero in the output.
-    const pruned = core.tokenPrunedAtLayer();
+    const pruned = core.observations().tokenPrunedAtLayer;
     const last = outs[5];
     for (let j = 0; j < 24; j++) if (pruned[j] !== -1 && pruned[j] <= 5) for (let d = 0; d < 8; d++) assert.equal(last[j * 8 + d], 0);
     const again = runEncoder(policy, 11);

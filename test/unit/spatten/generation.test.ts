@@ -1,6 +1,7 @@
 // Generation: prompt pass, then decode steps with the KV cache pruned as in SpAtten.
 // One head, D = 1, every query 0: every row's probabilities are uniform over what it sees, so the
 // importance is easy by hand. V at position j is j. Two layers, keep 0.5 of the context per layer.
+import { keptTokensAt } from '../../../src/engine/spatten/observations';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSpattenCore } from '../../../src/engine/spatten/spattenAttentionCore';
@@ -29,14 +30,14 @@ test('first generated token fetches all; pruning starts at step 1 and can hit la
   runStep(core, -1);
   // Prompt (causal, uniform): token j gets sum_{i >= j} 1 / (i + 1) per layer:
   //   [2.0833, 1.0833, 0.5833, 0.25] x 2 layers = [4.1667, 2.1667, 1.1667, 0.5].
-  assertClose(core.tokenImportanceByLayer()[1], [25 / 6, 13 / 6, 7 / 6, 0.5], 1e-6, 'after prompt');
+  assertClose(core.observations().tokenImportanceByLayer[1], [25 / 6, 13 / 6, 7 / 6, 0.5], 1e-6, 'after prompt');
   runStep(core, 0);
   // Step 0 (query at 4 sees 5 tokens, 1/5 each, 2 layers): + 0.4 each.
-  assertClose(core.tokenImportanceByLayer()[1], [25 / 6 + 0.4, 13 / 6 + 0.4, 7 / 6 + 0.4, 0.9, 0.4], 1e-6, 'after step 0');
-  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, -1, -1, -1], 'step 0 fetches everything');
+  assertClose(core.observations().tokenImportanceByLayer[1], [25 / 6 + 0.4, 13 / 6 + 0.4, 7 / 6 + 0.4, 0.9, 0.4], 1e-6, 'after step 0');
+  assert.deepEqual(core.observations().tokenPrunedAtLayer, [-1, -1, -1, -1, -1], 'step 0 fetches everything');
   const out1 = runStep(core, 1);
   // Step 1, layer 0: keep floor(0.5 x 6) = 3 = the new token 5 (protected) + tokens 0 and 1.
-  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, 0, 0, 0, -1]);
+  assert.deepEqual(core.observations().tokenPrunedAtLayer, [-1, -1, 0, 0, 0, -1]);
   assertClose(out1[0], [(0 + 1 + 5) / 3], 1e-6, 'step 1 layer 0 output');
   const t = core.trace();
   // The top-k that decided step 1 / layer 0 runs after the last row of step 0 (authors' convention).
@@ -51,17 +52,17 @@ test('first generated token fetches all; pruning starts at step 1 and can hit la
   runStep(core, 2);
   // Step 2, layer 0: Lk = 7, keep 3; alive {0, 1, 5, 6}, 6 protected. Scores: token 0 25/6 + 0.4 + 2/3,
   // token 1 13/6 + 0.4 + 2/3, token 5 2 x 1/3 = 0.667: token 5 goes, pruned at layer 0 in step 2.
-  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, -1, 0, 0, 0, 0, -1]);
-  assert.deepEqual(core.tokenPrunedAtStep(), [-2, -2, 1, 1, 1, 2, -2]);
-  assert.deepEqual(core.keptTokensByLayer(), [[0, 1, 6], [0, 1, 6]]);
+  assert.deepEqual(core.observations().tokenPrunedAtLayer, [-1, -1, 0, 0, 0, 0, -1]);
+  assert.deepEqual(core.observations().tokenPrunedAtStep, [-2, -2, 1, 1, 1, 2, -2]);
+  assert.deepEqual(core.observations().keptTokensByLayer, [[0, 1, 6], [0, 1, 6]]);
   const steps = core.trace().layerSteps!.filter((s) => s.step === 2);
   assert.deepEqual(steps.map((s) => [s.tokensIn, s.tokensKept]), [[4, 3], [3, 3]]);
   // Any earlier (step, layer) is reconstructed from the pruning events.
-  assert.deepEqual(core.keptTokensAt(0, 1), [0, 1, 2, 3, 4]);
-  assert.deepEqual(core.keptTokensAt(1, 0), [0, 1, 5]);
-  assert.deepEqual(core.keptTokensAt(2, 1), [0, 1, 6]);
-  assert.deepEqual(core.keptTokensAt(-1, 0), [0, 1, 2, 3]);
-  assert.deepEqual(core.tokenPruneEvents(), [
+  assert.deepEqual(keptTokensAt(core.observations(), 0, 1), [0, 1, 2, 3, 4]);
+  assert.deepEqual(keptTokensAt(core.observations(), 1, 0), [0, 1, 5]);
+  assert.deepEqual(keptTokensAt(core.observations(), 2, 1), [0, 1, 6]);
+  assert.deepEqual(keptTokensAt(core.observations(), -1, 0), [0, 1, 2, 3]);
+  assert.deepEqual(core.observations().tokenPruneEvents, [
     { step: 1, layer: 0, token: 2 },
     { step: 1, layer: 0, token: 3 },
     { step: 1, layer: 0, token: 4 },
@@ -78,7 +79,7 @@ test('LLM variant: averaged scores and protected recent tokens', () => {
   // Step 1, layer 0: tokens 4 and 5 are recent. Averages (sum / rows that saw the token):
   // token 0: 4.5667 / 10 = 0.457, token 1: 2.5667 / 8 = 0.321, token 2: 1.5667 / 6 = 0.261,
   // token 3: 0.9 / 4 = 0.225. Keep 3 = {4, 5} + token 0.
-  assert.deepEqual(core.tokenPrunedAtLayer(), [-1, 0, 0, 0, -1, -1]);
+  assert.deepEqual(core.observations().tokenPrunedAtLayer, [-1, 0, 0, 0, -1, -1]);
   assert.equal(core.trace().rows[0].rescaleImportance, true);
   assert.deepEqual(core.protectedPositions(6), [4, 5]);
 });
@@ -86,7 +87,7 @@ test('LLM variant: averaged scores and protected recent tokens', () => {
 test('a pruned token stays pruned: later steps never fetch it at that layer', () => {
   const core = createSpattenCore(policy, dims);
   for (const s of [-1, 0, 1, 2, 3, 4]) runStep(core, s);
-  const pruned = core.tokenPrunedAtLayer();
+  const pruned = core.observations().tokenPrunedAtLayer;
   assert.deepEqual(pruned.slice(2, 6), [0, 0, 0, 0]);
   const rows = core.trace().rows.filter((r) => r.step >= 1);
   // keep floor(0.5 x Lk) at every layer; Lk = 6 .. 9.
@@ -109,8 +110,8 @@ test('decode steps that re-run the whole prefix count only the new row (same dec
       if (step === 2 && layer === 0) assertClose([out[Lk - 1]], [7 / 3], 1e-6, 'new row');
     }
   }
-  assert.deepEqual(prefix.tokenPrunedAtLayer(), cached.tokenPrunedAtLayer());
-  assert.deepEqual(prefix.tokenImportanceByLayer(), cached.tokenImportanceByLayer());
+  assert.deepEqual(prefix.observations().tokenPrunedAtLayer, cached.observations().tokenPrunedAtLayer);
+  assert.deepEqual(prefix.observations().tokenImportanceByLayer, cached.observations().tokenImportanceByLayer);
   const rows = (c: typeof cached) => c.trace().rows.map((r) => [r.step, r.layer, r.queries, r.keysFetched, r.tokenTopK?.roundSizes]);
   assert.deepEqual(rows(prefix), rows(cached));
   const flops = (c: typeof cached) => c.trace().layerSteps!.map((s) => [s.attentionFlops, s.fcFlops]);

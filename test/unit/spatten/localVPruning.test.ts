@@ -17,7 +17,7 @@ test('keep fraction 0.5 of 4 keys: the two largest probabilities, not renormaliz
   assert.deepEqual(rows.map((r) => [r.keysFetched, r.valuesFetched, r.localVTopK?.n, r.localVTopK?.k]), [[4, 2, 4, 2], [4, 2, 4, 2]]);
   assert.equal(rows[0].localVTopK?.roundSizes?.[0], 4);
   // Token importance is taken before V pruning: same as the hand case's totals.
-  assertClose(core.tokenImportanceByLayer()[0], [4 * (0.25 + 1 / 6), 4 * (0.125 + 0.5), 4 * (0.125 + 1 / 6), 4 * (0.5 + 1 / 6)], 1e-5, 'importance');
+  assertClose(core.observations().tokenImportanceByLayer[0], [4 * (0.25 + 1 / 6), 4 * (0.125 + 0.5), 4 * (0.125 + 1 / 6), 4 * (0.5 + 1 / 6)], 1e-5, 'importance');
 });
 
 test('valuesKept floors like the traces (0.2 x 921 = 184) and keeps at least one', () => {

@@ -80,7 +80,7 @@ test('progressive quantization refetches exactly the flat rows (0 and 2) and rec
   const refetched = dot(softmax([0.7, 0, -0.7, 0.3]));
   const msbOnly = dot(softmax([5.5, 1.5, -6.5, 1.5]));
   assertClose(out, [refetched, refetched, msbOnly, msbOnly, refetched, refetched, msbOnly, msbOnly], 1e-4, 'out');
-  const report = core.refetchReport();
+  const report = core.observations().refetch;
   assert.equal(report.threshold, 0.4);
   assert.deepEqual(report.rows, [[4]]);
   assert.deepEqual(report.refetched, [[2]]);
@@ -108,7 +108,7 @@ test('static quantization: fixed widths, no refetch', () => {
     return (x[0] + 2 * x[1] + 3 * x[2] + 4 * x[3]) / z;
   };
   assertClose(out, [row(1), row(1), row(10), row(10), row(1), row(1), row(10), row(10)], 1e-4, 'out');
-  assert.deepEqual(core.refetchReport().refetched, [[0]]);
+  assert.deepEqual(core.observations().refetch.refetched, [[0]]);
   const t = core.trace().rows[0];
   assert.deepEqual([t.keyBits, t.lsbBits, t.requantThreshold, t.refetchedQueries], [3, -1, -1, 0]);
 });

@@ -43,10 +43,10 @@ test('stories260K: off equals dense; paper-gpt2-small follows the trace schedule
     }
     const layerSteps = trace.layerSteps!;
     assert.equal(layerSteps.length, STORIES_DIMS.layers * (1 + trace.rows.filter((r) => r.step >= 0).length / (STORIES_DIMS.layers * STORIES_DIMS.heads)));
-    const pruned = core.tokenPrunedAtLayer();
+    const pruned = core.observations().tokenPrunedAtLayer;
     assert.equal(pruned[0], -1, 'BOS is protected');
     assert.ok(pruned.some((l) => l >= 0), 'some tokens were pruned');
-    const report = core.refetchReport();
+    const report = core.observations().refetch;
     const rows = report.rows.flat().reduce((a, b) => a + b, 0);
     assert.equal(rows, trace.rows.reduce((a, r) => a + r.queries, 0));
     assert.equal(report.refetched.flat().reduce((a, b) => a + b, 0), trace.rows.reduce((a, r) => a + r.refetchedQueries, 0));
