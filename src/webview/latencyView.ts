@@ -6,7 +6,7 @@
 import type { LayerHardware, ProfileReport } from '../engine/report/profileReport';
 import { baseOptions, chartBox, withAlpha } from './charts';
 import { h, note, num, numWithBadge, section, th } from './dom';
-import { compactNumber, formatValue } from './format';
+import { compactNumber, formatValue } from '../engine/report/formatQuantity';
 
 export function stageNames(layers: LayerHardware[]): string[] {
   const names: string[] = [];

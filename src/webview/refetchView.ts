@@ -6,7 +6,7 @@
 import type { ProfileReport } from '../engine/report/profileReport';
 import { baseOptions, chartBox, disposeChartBox, verticalLinePlugin, type ChartInstance } from './charts';
 import { bucket, h, note, num, numWithBadge, section, th } from './dom';
-import { formatNumber, formatValue } from './format';
+import { formatNumber, formatValue } from '../engine/report/formatQuantity';
 import { rovingGrid } from './gridKeys';
 
 function heatmap(report: ProfileReport): HTMLTableElement {

@@ -3,7 +3,7 @@
 
 import type { ProfileReport, Quantity } from '../engine/report/profileReport';
 import { h, note, provBadge, quantity, section, th, numWithBadge } from './dom';
-import { humanize } from './format';
+import { humanize } from '../engine/report/formatQuantity';
 
 /**
  * Labels (and order) of the summary keys the engine is expected to fill; any other key is shown

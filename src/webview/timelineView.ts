@@ -7,7 +7,7 @@
 import type { TimelineReport } from '../engine/report/profileReport';
 import { themeColors, onThemeChange } from './charts';
 import { h, note, num, section, th } from './dom';
-import { formatNumber, formatValue } from './format';
+import { formatNumber, formatValue } from '../engine/report/formatQuantity';
 
 const LANE = 30;
 const AXIS = 26;

@@ -10,7 +10,7 @@
 
 import type { ProfileReport } from '../engine/report/profileReport';
 import { bucket, h, note, num, provBadge, rampLegend, th } from './dom';
-import { formatNumber } from './format';
+import { formatNumber } from '../engine/report/formatQuantity';
 import { renderTokenOverview } from './tokenOverview';
 
 export interface TokenViewCallbacks {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { formatNumber, formatValue, humanize, parseDataValue } from '../../../src/webview/format';
+import { formatNumber, formatValue, humanize, parseDataValue } from '../../../src/engine/report/formatQuantity';
 
 test('formatNumber: 3 significant digits, grouping, exponent only for extremes', () => {
   assert.equal(formatNumber(0), '0');
