@@ -46,17 +46,33 @@ export function passModel(report: ProfileReport, step: PassChoice): PassModel {
     };
   }
   // Context of a decode step: the prompt plus the tokens generated up to and including it.
-  const context = s.step < 0 ? P : Math.min(N, P + s.step + 1);
-  const alive = s.layers.map((l) => (l.alive ? new Set(l.alive) : undefined));
-  const L = s.layers.length;
+  const contextOf = (step: number) => (step < 0 ? P : Math.min(N, P + step + 1));
+  const context = contextOf(s.step);
+  // `alive` is what a layer kept after its token top-k; what enters layer l is what layer l-1 kept
+  // and, for layer 0, what layer 0 kept in the previous step plus the tokens new in this one.
+  const kept = s.layers.map((l) => (l.alive ? new Set(l.alive) : undefined));
+  const steps = report.tokens.steps ?? [];
+  const prev = steps[steps.indexOf(s) - 1];
+  // A layer's pruning persists across steps: what enters layer l is what it kept in the previous
+  // step plus the tokens new in this one, and (l > 0) only what layer l-1 kept in this step.
+  const entering = s.layers.map((_, l) => {
+    const pk = prev?.layers[l]?.alive;
+    let set: Set<number> | undefined;
+    if (prev && pk) {
+      set = new Set(pk);
+      for (let t = contextOf(prev.step); t < context; t++) set.add(t);
+    }
+    const above = l > 0 ? kept[l - 1] : undefined;
+    if (above) set = set ? new Set([...set].filter((t) => above.has(t))) : new Set(above);
+    return set;
+  });
   return {
     state(l, t) {
       if (t >= context) return 'future';
-      const a = alive[l];
-      if (!a) return 'alive';
-      if (!a.has(t)) return 'before';
-      const next = alive[l + 1];
-      return l + 1 < L && next && !next.has(t) ? 'here' : 'alive';
+      const e = entering[l];
+      if (e && !e.has(t)) return 'before';
+      const k = kept[l];
+      return k && !k.has(t) ? 'here' : 'alive';
     },
     counts: (l) => ({ tokensIn: s.layers[l].tokensIn, tokensKept: s.layers[l].tokensKept }),
   };
