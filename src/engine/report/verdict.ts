@@ -129,7 +129,7 @@ export function computeVerdict(x: VerdictInputs): VerdictReport {
   const speed = s.speedup.value;
   const pace = speed >= 1 ? `runs ${formatValue(speed, '×')} faster than dense` : `runs ${formatValue(1 - speed, 'fraction')} slower than dense (${formatValue(speed, '×')})`;
   const reason = `${nBound} of ${layers.length} layers: ${REASON[bound]}${bound === 'compute' || bound === 'fixed-latency' ? `; busiest unit ${busiestUnit}` : ''}`;
-  const tokens = x.mode === 'generation' ? `${x.promptTokens} input + ${x.generatedTokens} generated tokens` : `${x.promptTokens} input tokens`;
+  const tokens = x.mode === 'generation' && x.generatedTokens > 0 ? `${x.promptTokens} input + ${x.generatedTokens} generated tokens` : `${x.promptTokens} input tokens`;
   const accText = acc ? `; accuracy cost ${formatValue(acc.value.value, acc.value.unit)}${acc.versus ? ` (+${formatValue(acc.versus.value, 'fraction')})` : ''}` : '';
   const sentence =
     `On ${x.modelFile} (${tokens}) under ${x.policyName} on ${x.hardwareName}, SpAtten cuts DRAM traffic ${formatValue(s.dramReduction.value, '×')} and energy ${formatValue(s.energySaving.value, '×')} ` +
