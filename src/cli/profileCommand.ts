@@ -11,7 +11,8 @@ import { InputError } from '../engine/errors';
 import { createProgressReporter } from './progressReporter';
 import { collect, graphInputsArgument, policyArgument, hardwareArgument } from './profileInputs';
 import { readInputFile, type InputBatch } from '../engine/inputFiles';
-import { defaultIo, fmtBytes, formatTable, type CommandIo } from './simulateCommand';
+import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
+import { formatNumber, formatValue } from '../engine/report/formatQuantity';
 import { checkOutputs, writeOutput } from './outputs';
 import { makeOutputFolder } from '../engine/files/outputPath';
 
@@ -66,16 +67,23 @@ export async function requestInputs(o: ProfileFlags): Promise<InputBatch> {
   return o.textFile !== undefined ? readInputFile(o.textFile, 'whole') : readInputFile(o.batchFile as string, 'lines');
 }
 
-const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
-
+// Same formatting as the report views (formatQuantity.ts): 166 µs, 1 GHz, 1.68 MB, 12.4×.
 function quantityLine(name: string, v: Quantity): string {
-  const value = v.unit === 'B' ? fmtBytes(v.value) : `${fmt(v.value, 4)} ${v.unit}`;
-  return `  ${name.padEnd(20)} ${value.padStart(16)}  [${v.source}] ${v.note ?? ''}`;
+  return `  ${name.padEnd(20)} ${formatValue(v.value, v.unit).padStart(16)}  [${v.source}] ${v.note ?? ''}`;
+}
+
+/** The verdict first: one sentence, the four figures, why and what to try next. */
+function verdictLines(r: ProfileReport): string[] {
+  const v = r.verdict;
+  if (!v) return [];
+  const figs = v.figures.map((f) => `  ${f.label.padEnd(38)} ${formatValue(f.value.value, f.value.unit).padStart(12)}${f.versus ? `  (${formatValue(f.versus.value, f.versus.unit)}${f.id === 'accuracy' ? ' above dense' : ' vs dense'})` : ''}  [${f.value.source}]`);
+  const bounds = v.layers.map((l) => `L${l.layer} ${l.bound} (${l.busiestUnit} ${formatValue(l.busiestShare, 'fraction')})`).join(', ');
+  return ['verdict:', `  ${v.sentence}`, ...figs, `  bound per layer: ${bounds}`, ...v.advice.map((a) => `  try: ${a.text}`), ''];
 }
 
 /** One output of several, compared: its kind, shape and figures on one line. */
 function outputLine(o: NonNullable<ProfileReport['accuracy']['outputs']>[number]): string {
-  const figures = Object.entries(o.metrics).map(([k, v]) => `${k} ${fmt(v.value, 4)}`);
+  const figures = Object.entries(o.metrics).map(([k, v]) => `${k} ${formatValue(v.value, v.unit)}`);
   return `  output ${o.name} (${o.kind}, [${o.dims.join(', ')}]): ${figures.join(', ')}`;
 }
 
@@ -90,27 +98,34 @@ export function formatProfileSummary(r: ProfileReport): string {
       String(i),
       t ? `${t.tokensIn}->${t.tokensKept}` : '-',
       t ? String(t.headsKept) : '-',
-      rows ? `${fmt((100 * ref) / rows, 3)}%` : '-',
-      String(Math.round(l.cycles)),
-      String(Math.round(l.denseCycles)),
-      `${fmt(l.denseCycles / l.cycles)}x`,
-      l.bound,
-      fmtBytes(bytes),
-      fmtBytes(l.denseDramBytes),
+      rows ? formatValue(ref / rows, 'fraction') : '-',
+      formatNumber(Math.round(l.cycles)),
+      formatNumber(Math.round(l.denseCycles)),
+      formatValue(l.denseCycles / l.cycles, '×'),
+      r.verdict?.layers[i]?.bound ?? l.bound,
+      formatValue(bytes, 'B'),
+      formatValue(l.denseDramBytes, 'B'),
+      formatValue(l.energyJoules, 'J'),
     ];
   });
   const m = r.model;
   const policy = r.policy.source === 'auto' ? `${r.policy.name} (${r.policy.reason ?? 'auto'})` : r.policy.name;
-  const head = `${m.fileName}: ${m.family}, ${m.layers} layers x ${m.heads} heads (${m.kvHeads} KV), head dim ${m.headDim}, ${r.mode}; policy ${policy}, hardware ${r.hardware.name}\n`;
+  const n = r.input.tokens.length;
+  const prompt = r.input.promptTokens ?? n;
+  const tokens = prompt < n ? `${prompt} input + ${n - prompt} generated tokens` : `${prompt} input tokens`;
+  const head = `${m.fileName}: ${m.family}, ${m.layers} layers x ${m.heads} heads (${m.kvHeads} KV), head dim ${m.headDim}, ${r.mode}, ${tokens}; policy ${policy}, hardware ${r.hardware.name}\n`;
   const table = formatTable(
-    ['layer', 'tokens in->kept', 'heads', 'refetched', 'cycles', 'dense cycles', 'speedup', 'bound', 'DRAM', 'dense DRAM (fp32)'],
+    ['layer', 'tokens in->kept', 'heads', 'refetched', 'cycles', 'dense cycles', 'speedup', 'bound', 'DRAM', 'dense DRAM (fp32)', 'energy'],
     rows,
   );
-  const note = '(tokens/heads: last pass or step, measured; cycles, bound, DRAM: modelled)\n';
+  const last = r.tokens.steps?.at(-1)?.step;
+  const pass = last === undefined || last < 0 ? 'the prompt/encoder pass' : `decode step ${last} (the last; report.tokens.steps has every pass)`;
+  const note = `(tokens/heads: ${pass}, measured; cycles, bound, DRAM, energy: all passes, modelled)\n`;
   const summary = Object.entries(r.summary).map(([k, v]) => quantityLine(k, v));
   const accuracy = Object.entries(r.accuracy.metrics).map(([k, v]) => quantityLine(k, v));
   const outputs = (r.accuracy.outputs ?? []).length > 1 ? (r.accuracy.outputs ?? []).map(outputLine) : [];
-  return [head, table, note, 'summary:', ...summary, 'accuracy (dense vs SpAtten):', ...accuracy, ...outputs, ''].join('\n');
+  // Warnings go to stderr (profileCommand's action), not into the table.
+  return [head, ...verdictLines(r), table, note, 'summary:', ...summary, 'accuracy (dense vs SpAtten):', ...accuracy, ...outputs, ''].join('\n');
 }
 
 export function registerProfileCommand(program: Command, io: CommandIo = defaultIo): void {

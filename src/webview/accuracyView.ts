@@ -6,7 +6,7 @@
 import type { ProfileReport, SweepRow } from '../engine/report/profileReport';
 import { baseOptions, chartBox } from './charts';
 import { h, note, num, quantity, section, th } from './dom';
-import { formatNumber, humanize } from './format';
+import { formatNumber, humanize } from '../engine/report/formatQuantity';
 
 function topTable(report: ProfileReport): HTMLElement {
   const a = report.accuracy;

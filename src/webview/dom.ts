@@ -2,7 +2,7 @@
 // file names and policy names come from models and users.
 
 import type { Provenance, Quantity } from '../engine/report/profileReport';
-import { PROVENANCE_HELP, PROVENANCE_LABEL, formatValue, quantityTitle } from './format';
+import { PROVENANCE_HELP, PROVENANCE_LABEL, formatValue, quantityTitle } from '../engine/report/formatQuantity';
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 

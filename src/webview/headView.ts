@@ -5,7 +5,7 @@
 
 import type { ProfileReport } from '../engine/report/profileReport';
 import { bucket, h, note, provBadge, rampLegend, section, th } from './dom';
-import { formatNumber } from './format';
+import { formatNumber } from '../engine/report/formatQuantity';
 import { rovingGrid } from './gridKeys';
 
 export function renderHeads(report: ProfileReport): HTMLElement {

@@ -1,27 +1,21 @@
 // Latency view: per-layer cycles stacked by pipeline stage for SpAtten next to the dense baseline,
 // the bound of each layer, DRAM bytes by tensor, energy. Everything here is modelled.
 // Rows: <tr data-layer data-cycles data-dense-cycles data-bound> with cells
-// <td data-field="cycles|denseCycles|speedup|kMsb|kLsb|v|q|dramBytes|denseDramBytes|energy|denseEnergy|stage:<name>" data-value>.
+// cells as described in latencyTable.ts.
 
 import type { LayerHardware, ProfileReport } from '../engine/report/profileReport';
 import { baseOptions, chartBox, withAlpha } from './charts';
-import { h, note, num, numWithBadge, section, th } from './dom';
-import { compactNumber, formatValue } from './format';
+import { h, note, numWithBadge, section } from './dom';
+import { compactNumber, formatValue } from '../engine/report/formatQuantity';
+import { dramTotal, latencyTable } from './latencyTable';
+import { groupCycles, stageGroups, type StageGroup } from './stageGroups';
 
-export function stageNames(layers: LayerHardware[]): string[] {
-  const names: string[] = [];
-  for (const l of layers) for (const k of [...Object.keys(l.stages), ...Object.keys(l.denseStages)]) if (!names.includes(k)) names.push(k);
-  return names;
-}
-
-export const dramTotal = (l: LayerHardware): number => l.dramBytes.kMsb + l.dramBytes.kLsb + l.dramBytes.v + l.dramBytes.q;
-
-function cyclesChart(layers: LayerHardware[], stages: string[]): HTMLElement {
-  return chartBox('Cycles per layer by stage, SpAtten (left bar) and dense baseline (right bar)', (c) => {
+function cyclesChart(layers: LayerHardware[], groups: StageGroup[]): HTMLElement {
+  return chartBox('Cycles per layer by stage group, SpAtten (left bar) and dense baseline (right bar)', (c) => {
     const base = baseOptions(c, 'layer', 'cycles', compactNumber);
-    const datasets = stages.flatMap((s, i) => [
-      { label: s, data: layers.map((l) => l.stages[s] ?? 0), backgroundColor: c.series[i % c.series.length], stack: 'SpAtten' },
-      { label: `${s} (dense)`, data: layers.map((l) => l.denseStages[s] ?? 0), backgroundColor: withAlpha(c.series[i % c.series.length], 0.35), borderColor: c.series[i % c.series.length], borderWidth: 1, stack: 'dense' },
+    const datasets = groups.flatMap((g) => [
+      { label: g.label, data: layers.map((l) => groupCycles(l.stages, g)), backgroundColor: c.series[g.color % c.series.length], stack: 'SpAtten' },
+      { label: `${g.label} (dense)`, data: layers.map((l) => groupCycles(l.denseStages, g)), backgroundColor: withAlpha(c.series[g.color % c.series.length], 0.35), borderColor: c.series[g.color % c.series.length], borderWidth: 1, stack: 'dense' },
     ]);
     return {
       type: 'bar',
@@ -61,55 +55,9 @@ function dramChart(layers: LayerHardware[]): HTMLElement {
   });
 }
 
-function layerTable(layers: LayerHardware[], stages: string[]): HTMLTableElement {
-  const head = h(
-    'tr',
-    {},
-    th('Layer'),
-    th('Cycles', 'cycles', 'modelled'),
-    th('Dense', 'cycles', 'modelled'),
-    th('Speedup', '×', 'modelled'),
-    th('Bound'),
-    ...stages.map((s) => th(s, 'cycles')),
-    th('K MSB', 'B'),
-    th('K LSB', 'B'),
-    th('V', 'B'),
-    th('Q', 'B'),
-    th('DRAM', 'B', 'modelled'),
-    th('Dense DRAM', 'B', 'modelled'),
-    th('Energy', 'J', 'modelled'),
-    th('Dense energy', 'J', 'modelled'),
-  );
-  const body = h('tbody');
-  const cell = (field: string, value: number, unit: string) => h('td', { class: 'r', 'data-field': field }, num(value, unit, 'modelled', undefined, true));
-  for (const l of layers) {
-    body.append(
-      h(
-        'tr',
-        { 'data-layer': l.layer, 'data-cycles': l.cycles, 'data-dense-cycles': l.denseCycles, 'data-bound': l.bound },
-        h('th', { scope: 'row' }, `Layer ${l.layer}`),
-        cell('cycles', l.cycles, 'cycles'),
-        cell('denseCycles', l.denseCycles, 'cycles'),
-        cell('speedup', l.cycles > 0 ? l.denseCycles / l.cycles : Number.NaN, 'x'),
-        h('td', { 'data-field': 'bound' }, h('span', { class: `bound bound-${l.bound}` }, l.bound)),
-        ...stages.map((s) => cell(`stage:${s}`, l.stages[s] ?? 0, 'cycles')),
-        cell('kMsb', l.dramBytes.kMsb, 'bytes'),
-        cell('kLsb', l.dramBytes.kLsb, 'bytes'),
-        cell('v', l.dramBytes.v, 'bytes'),
-        cell('q', l.dramBytes.q, 'bytes'),
-        cell('dramBytes', dramTotal(l), 'bytes'),
-        cell('denseDramBytes', l.denseDramBytes, 'bytes'),
-        cell('energy', l.energyJoules, 'J'),
-        cell('denseEnergy', l.denseEnergyJoules, 'J'),
-      ),
-    );
-  }
-  return h('table', { class: 'data latency-table', 'data-table': 'layers' }, h('thead', {}, head), body);
-}
-
 export function renderLatency(report: ProfileReport): HTMLElement {
   const layers = report.layers;
-  const stages = stageNames(layers);
+  const groups = stageGroups(layers);
   const cycles = layers.reduce((a, l) => a + l.cycles, 0);
   const dense = layers.reduce((a, l) => a + l.denseCycles, 0);
   const dram = layers.reduce((a, l) => a + dramTotal(l), 0);
@@ -129,8 +77,8 @@ export function renderLatency(report: ProfileReport): HTMLElement {
     'div',
     { class: 'view-latency' },
     stats,
-    section('Cycles per layer by stage', cyclesChart(layers, stages), note('Left bar of each pair: SpAtten; right (translucent) bar: the dense baseline on the same hardware. Overlapped stages count where they are the bottleneck.')),
+    section('Cycles per layer by stage', cyclesChart(layers, groups), note('Left bar of each pair: SpAtten; right (translucent) bar: the dense baseline on the same hardware. Overlapped stages count where they are the bottleneck.')),
     section('DRAM traffic per layer', dramChart(layers)),
-    section('Per-layer figures', h('div', { class: 'table-scroll' }, layerTable(layers, stages))),
+    section('Per-layer figures', latencyTable(layers, groups, report.verdict), note('Bound: the busiest hardware unit, or fixed latency when no unit is busy for half the layer (from the verdict). Hover a DRAM cell for its K MSB / K LSB / V / Q split.')),
   );
 }

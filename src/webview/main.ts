@@ -69,7 +69,10 @@ function app(): HTMLElement {
 }
 
 function header(report: ProfileReport): HTMLElement {
-  const subtitle = `${report.mode === 'generation' ? 'generation' : 'encoder pass'} · ${report.input.tokens.length} tokens · ${report.model.layers} layers × ${report.model.heads} heads · policy ${report.policy.name} · ${report.hardware.name}`;
+  const n = report.input.tokens.length;
+  const prompt = report.input.promptTokens ?? n;
+  const tokens = report.mode === 'generation' && prompt < n ? `${prompt} input + ${n - prompt} generated tokens` : `${prompt} input tokens`;
+  const subtitle = `${report.mode === 'generation' ? 'generation' : 'encoder pass'} · ${tokens} · ${report.model.layers} layers × ${report.model.heads} heads, head dim ${report.model.headDim} · policy ${report.policy.name} · ${report.hardware.name}`;
   const actions = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Report actions' });
   if (vscode) {
     const formats: [ExportFormat, string][] = [

@@ -6,7 +6,7 @@
 import type { ProfileReport } from '../engine/report/profileReport';
 import { baseOptions, chartBox, disposeChartBox, verticalLinePlugin, type ChartInstance } from './charts';
 import { bucket, h, note, num, numWithBadge, section, th } from './dom';
-import { formatNumber, formatValue } from './format';
+import { formatNumber, formatValue } from '../engine/report/formatQuantity';
 import { rovingGrid } from './gridKeys';
 
 function heatmap(report: ProfileReport): HTMLTableElement {
@@ -159,7 +159,30 @@ export function renderRefetch(report: ProfileReport): HTMLElement {
     section('Refetched rows per layer and head', h('div', { class: 'table-scroll' }, heatmap(report)), note('A row is refetched when its largest MSB-only probability is below the threshold: the K LSBs are fetched and the scores recomputed.')),
     section('Max-probability distribution', h('label', { class: 'inline-control' }, 'Layer ', select), chartHost, note('Bars left of the dashed threshold (highlighted) are the rows that trigger an LSB refetch.')),
   );
-  if (report.mode === 'generation' && rf.perStep.length > 0) root.append(section('Refetches per decode step', perStepChart(rf.perStep)));
+  if (report.mode === 'generation') root.append(passSplit(report));
   root.append(eventsTable(report));
   return root;
+}
+
+/**
+ * Generation: refetches split by pass. The per-step counts cover the decode steps only; the rest of
+ * the heatmap's total happened in the prompt pass, said in numbers so the chart is not misread.
+ */
+function passSplit(report: ProfileReport): HTMLElement {
+  const rf = report.refetch;
+  const total = rf.refetched.reduce((a, row) => a + row.reduce((x, y) => x + y, 0), 0);
+  const decode = rf.perStep.reduce((a, b) => a + b, 0);
+  const prompt = Math.max(0, total - decode);
+  const split = h(
+    'p',
+    { class: 'pass-split', 'data-prompt-refetches': prompt, 'data-decode-refetches': decode },
+    'Of ',
+    num(total, 'rows', 'measured', 'refetched query rows, all passes'),
+    ' refetched: ',
+    num(prompt, 'rows', 'measured', 'in the prompt pass'),
+    ' in the prompt pass, ',
+    num(decode, 'rows', 'measured', 'in the decode steps'),
+    ` in the ${rf.perStep.length} decode steps (chart).`,
+  );
+  return section('Refetches by pass', split, rf.perStep.length > 0 ? perStepChart(rf.perStep) : note('No decode step refetched.'));
 }

@@ -1,9 +1,11 @@
-// Summary view: one card per `report.summary` entry (data-metric = the summary key), the baseline
-// projections, the model, the configuration as run, wall-clock timings and warnings.
+// Summary view: the verdict first (verdictView.ts), then every `report.summary` entry as a card
+// (data-metric = the summary key) in grouped, collapsible sections, the baseline projections, the
+// model, the configuration as run (flattened, never JSON), wall-clock timings and warnings.
 
 import type { ProfileReport, Quantity } from '../engine/report/profileReport';
 import { h, note, provBadge, quantity, section, th, numWithBadge } from './dom';
-import { humanize } from './format';
+import { humanize } from '../engine/report/formatQuantity';
+import { renderVerdict } from './verdictView';
 
 /**
  * Labels (and order) of the summary keys the engine is expected to fill; any other key is shown
@@ -40,7 +42,8 @@ export const SUMMARY_LABELS: Record<string, string> = {
   dramBytes: 'SpAtten DRAM traffic',
   denseDramBytes: 'Dense DRAM traffic',
   tflops: 'Throughput',
-  tokens: 'Tokens profiled',
+  tokens: 'Tokens profiled (input + generated)',
+  inputTokens: 'Input tokens',
   clock: 'Clock',
 };
 
@@ -60,6 +63,44 @@ function card(key: string, q: Quantity, primary: boolean): HTMLElement {
     h('div', { class: 'metric-value' }, quantity(q)),
     q.note ? h('div', { class: 'metric-note' }, q.note) : null,
   );
+}
+
+/** Groups of summary keys, each a collapsible section; keys in no group land in "Other". */
+const GROUPS: [string, string[]][] = [
+  ['Latency', ['speedup', 'speedupVsDense', 'latency', 'denseLatency', 'latencyLowerBound', 'latencyAdditive', 'speedupAdditive', 'speedupDecode', 'latencyDecode', 'cycles', 'tflops', 'clock']],
+  ['DRAM traffic', ['dramReduction', 'dramReductionInt8', 'dramBytes', 'denseDramBytes', 'dramReductionDecode']],
+  ['Energy', ['energySaving', 'energySavingVsDense', 'energy', 'energySavingDecode', 'speedupVsGpu', 'energySavingVsGpu', 'speedupVsCpu', 'energySavingVsCpu']],
+  ['Pruning and quantization', ['tokensKept', 'headsKept', 'keysFetched', 'valuesFetched', 'refetchRate']],
+  ['Accuracy and tokens', ['accuracyImpact', 'inputTokens', 'tokens']],
+];
+
+/** Nested settings as dotted rows ("tokenPruning.schedule.kind"), arrays inline. */
+export function flattenSettings(obj: Record<string, unknown>, prefix = ''): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push(...flattenSettings(v as Record<string, unknown>, key));
+    else out.push([key, Array.isArray(v) ? (v.length === 0 ? 'none' : v.join(', ')) : String(v)]);
+  }
+  return out;
+}
+
+function groupedCards(report: ProfileReport): HTMLElement[] {
+  const keys = orderedSummaryKeys(report.summary);
+  const seen = new Set<string>();
+  const out: HTMLElement[] = [];
+  const groups: [string, string[]][] = [...GROUPS, ['Other', keys]];
+  for (const [title, members] of groups) {
+    const grid = h('div', { class: 'metric-grid small' });
+    for (const k of members) {
+      if (!(k in report.summary) || seen.has(k)) continue;
+      seen.add(k);
+      grid.append(card(k, report.summary[k], false));
+    }
+    if (grid.childElementCount === 0) continue;
+    out.push(h('details', { class: 'card-section group', open: true, 'data-group': title }, h('summary', {}, title), grid));
+  }
+  return out;
 }
 
 function keyValueTable(entries: [string, unknown][], cls: string): HTMLTableElement {
@@ -95,13 +136,12 @@ function baselines(report: ProfileReport): HTMLElement {
 
 export function renderSummary(report: ProfileReport): HTMLElement {
   const root = h('div', { class: 'view-summary' });
-  const keys = orderedSummaryKeys(report.summary);
-  const grid = h('div', { class: 'metric-grid' });
-  keys.forEach((k, i) => grid.append(card(k, report.summary[k], i < 2)));
-  root.append(grid);
+  if (report.verdict) root.append(renderVerdict(report.verdict));
+  root.append(...groupedCards(report));
 
   if (report.baselines.length > 0) {
-    root.append(section('Baselines', baselines(report), note('Speedup and energy saving = baseline / SpAtten, from the quantities in this row and the SpAtten latency and energy above.')));
+    const table = h('div', { class: 'table-scroll' }, baselines(report));
+    root.append(h('details', { class: 'card-section', open: true, 'data-group': 'Baselines' }, h('summary', {}, 'Baselines'), table, note('Speedup and energy saving = baseline / SpAtten, from the quantities in this row and the SpAtten latency and energy above.')));
   }
 
   const m = report.model;
@@ -117,18 +157,24 @@ export function renderSummary(report: ProfileReport): HTMLElement {
     ['opset', m.opset],
     ['causal', m.causal],
     ['mode', report.mode],
-    ['input tokens', report.input.tokens.length],
+    ['input tokens', report.input.promptTokens ?? report.input.tokens.length],
+    ...(report.mode === 'generation' ? ([['generated tokens', report.input.tokens.length - (report.input.promptTokens ?? report.input.tokens.length)]] as [string, unknown][]) : []),
   ];
   const info = h(
-    'div',
-    { class: 'two-col' },
-    section('Model', keyValueTable(modelRows, 'model-info')),
-    section(
+    'details',
+    { class: 'card-section', 'data-group': 'Model and configuration' },
+    h('summary', {}, 'Model and configuration as run'),
+    h(
+      'div',
+      { class: 'two-col' },
+      section('Model', keyValueTable(modelRows, 'model-info')),
+      section(
       'Configuration as run',
       h('h3', {}, 'Policy: ', h('span', { class: 'policy-name' }, report.policy.name), ' ', provBadge('configured')),
-      keyValueTable(Object.entries(report.policy.settings), 'policy-settings'),
+      keyValueTable(flattenSettings(report.policy.settings), 'policy-settings'),
       h('h3', {}, 'Hardware: ', h('span', { class: 'hardware-name' }, report.hardware.name), ' ', provBadge('configured')),
-      keyValueTable(Object.entries(report.hardware.settings), 'hardware-settings'),
+      keyValueTable(flattenSettings(report.hardware.settings), 'hardware-settings'),
+      ),
     ),
   );
   root.append(info);
@@ -137,7 +183,7 @@ export function renderSummary(report: ProfileReport): HTMLElement {
   for (const [k, q] of Object.entries(report.timings)) {
     timings.append(h('div', { class: 'metric-card', 'data-timing': k }, h('div', { class: 'metric-label' }, humanize(k)), h('div', { class: 'metric-value' }, quantity(q))));
   }
-  if (Object.keys(report.timings).length > 0) root.append(section('Run timings', timings));
+  if (Object.keys(report.timings).length > 0) root.append(h('details', { class: 'card-section', 'data-group': 'Run timings' }, h('summary', {}, 'Run timings (wall clock, this machine)'), timings));
 
   if (m.attentionCores.length > 0) {
     const list = h('ol', { class: 'cores', start: 0 });

@@ -7,7 +7,8 @@
 import type { TimelineReport } from '../engine/report/profileReport';
 import { themeColors, onThemeChange } from './charts';
 import { h, note, num, section, th } from './dom';
-import { formatNumber, formatValue } from './format';
+import { formatNumber, formatValue } from '../engine/report/formatQuantity';
+import { idleIntervals } from './timelineIdle';
 
 const LANE = 30;
 const AXIS = 26;
@@ -56,7 +57,11 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
   });
   const tip = h('div', { class: 'timeline-tip', hidden: true });
   const box = h('div', { class: 'timeline-box' }, canvas, tip);
-  const height = AXIS + BAND + t.units.length * LANE + 8;
+  // One extra lane below the units: cycles where no unit is busy (fill, drain, DRAM round trips).
+  const idle = idleIntervals(t);
+  const idleCycles = idle.reduce((a, [s, e]) => a + e - s, 0);
+  canvas.dataset.idleCycles = String(idleCycles);
+  const height = AXIS + BAND + (t.units.length + 1) * LANE + 8;
 
   function draw(): void {
     const width = box.clientWidth;
@@ -86,11 +91,14 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
         ctx.fillStyle = c.grid;
         ctx.fillRect(xs, AXIS, xe - xs, height - AXIS);
       }
-      if (xe - xs > (t.step ? 70 : 22)) {
+      // The longest label that fits the band: "prompt L0" / "step 3 L2", else "L0".
+      const step = Number(key.split(':')[0]);
+      const long = !t.step ? `L${layer}` : step < 0 ? `prompt L${layer}` : `step ${step} L${layer}`;
+      const label = [long, `L${layer}`].find((txt) => ctx.measureText(txt).width + 6 < xe - xs);
+      if (label) {
         ctx.fillStyle = c.muted;
         ctx.textAlign = 'left';
-        const step = Number(key.split(':')[0]);
-        ctx.fillText(!t.step ? `L${layer}` : step < 0 ? `prompt L${layer}` : `step ${step} L${layer}`, xs + 3, AXIS + 12);
+        ctx.fillText(label, xs + 3, AXIS + 12);
       }
     }
     // Axis with cycles and time.
@@ -104,6 +112,8 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
       ctx.moveTo(px, AXIS - 4);
       ctx.lineTo(px, height);
       ctx.stroke();
+      // Edge ticks align inward so their labels are never cut.
+      ctx.textAlign = px > width - 50 ? 'right' : px < LABEL + 30 ? 'left' : 'center';
       ctx.fillText(`${formatNumber(k)} cyc`, px, 11);
       ctx.fillText(formatValue(k / t.clockHz, 's'), px, 22);
     }
@@ -113,6 +123,15 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
       ctx.fillStyle = c.fg;
       ctx.textAlign = 'right';
       ctx.fillText(t.units[u], LABEL - 8, y + LANE / 2 + 4);
+    }
+    const yIdle = AXIS + BAND + t.units.length * LANE;
+    ctx.fillStyle = c.fg;
+    ctx.fillText('Idle (fill)', LABEL - 8, yIdle + LANE / 2 + 4);
+    ctx.fillStyle = c.series[7];
+    for (const [s, e] of idle) {
+      if (e < v0 || s > v1) continue;
+      const xs = Math.max(LABEL, x(s));
+      ctx.fillRect(xs, yIdle + 5, Math.max(1, Math.min(LABEL + plotW, x(e)) - xs), LANE - 10);
     }
     for (let i = 0; i < n; i++) {
       const s = t.start[i];
@@ -216,7 +235,7 @@ export function renderTimeline(t: TimelineReport): HTMLElement {
   return h(
     'div',
     { class: 'view-timeline' },
-    section('Hardware units over time', controls, box, note(`${n} aggregated events over ${formatNumber(t1 - t0)} cycles at ${formatValue(t.clockHz, 'Hz')} (modelled). Wheel or +/− to zoom, drag or ←/→ to pan, 0 to reset.`)),
+    section('Hardware units over time', controls, box, note(`${n} aggregated events over ${formatNumber(t1 - t0)} cycles at ${formatValue(t.clockHz, 'Hz')} (modelled). Wheel or +/− to zoom, drag or ←/→ to pan, 0 to reset. Bands: one per pass and layer ("prompt L0", "step 3 L2"). Idle lane: no unit busy for ${formatNumber(idleCycles)} cycles (${formatValue(idleCycles / Math.max(1, t1 - t0), 'fraction')} of the run): pipeline fill and drain, DRAM round trips.`)),
     section('Unit utilisation', table),
   );
 }

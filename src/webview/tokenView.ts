@@ -6,12 +6,18 @@
 // Size: 24 layers x 1024 tokens is 24k cells, so rows are filled lazily as they scroll near the
 // viewport (IntersectionObserver) and all events go through one delegated listener; nothing is
 // L x L. Cells: <span class="tok" role="gridcell" data-layer data-token data-value data-rank
-// [data-pruned="before"|"here"]>.
+// [data-pruned="before"|"here"|"future"]>.
+// Generation: a pass picker (whole run, prompt pass, each decode step; passState.ts) decides both
+// the marks and the counts beside each layer (<span class="layer-kept" data-step data-tokens-in
+// data-tokens-kept>), so the two never describe different passes; generated tokens carry
+// class "generated" and the first one "gen-start" (the prompt/generated boundary).
 
 import type { ProfileReport } from '../engine/report/profileReport';
 import { bucket, h, note, num, provBadge, rampLegend, th } from './dom';
-import { formatNumber } from './format';
+import { formatNumber } from '../engine/report/formatQuantity';
 import { renderTokenOverview } from './tokenOverview';
+import { passLabel, passModel, passShort, type PassChoice, type PassModel } from './passState';
+import { tokenDisplay } from './tokenText';
 
 export interface TokenViewCallbacks {
   /** Selection changed (persist it). */
@@ -30,8 +36,21 @@ export interface TokenView {
 const EAGER_CELLS = 12000;
 
 export function displayTokenText(text: string): string {
-  if (text.trim() === '') return text.includes('\n') ? '↵' : '␣';
-  return text.replace(/\n/g, '↵').replace(/\t/g, '⇥');
+  return tokenDisplay(text).label;
+}
+
+/** Fills a token cell with its decoded text: visible whitespace in fainter spans. */
+function fillText(cell: HTMLElement, text: string): string {
+  const d = tokenDisplay(text);
+  for (const p of d.parts) {
+    if (p.ws) {
+      const w = document.createElement('span');
+      w.className = 'ws';
+      w.textContent = p.text;
+      cell.append(w);
+    } else cell.append(p.text);
+  }
+  return d.kind;
 }
 
 export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, initial?: { token?: number; layer?: number }): TokenView {
@@ -44,6 +63,9 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
   let selToken = initial?.token !== undefined && initial.token < N ? initial.token : -1;
   let curLayer = initial?.layer !== undefined && initial.layer < L ? initial.layer : 0;
   let curToken = selToken >= 0 ? selToken : 0;
+  const P = report.input.promptTokens ?? N;
+  let pass: PassChoice = 'all';
+  let model: PassModel = passModel(report, pass);
 
   const grid = h('div', { class: 'token-grid', role: 'grid', 'aria-label': 'Tokens per layer; arrow keys move, Enter selects', 'aria-rowcount': L });
   const rows: HTMLElement[] = [];
@@ -56,27 +78,28 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
     const box = rows[l].querySelector('.layer-tokens') as HTMLElement;
     box.style.minHeight = '';
     const row = imp[l];
+    const states = toks.map((_, t) => model.state(l, t));
     let max = 0;
     for (let t = 0; t < N; t++) {
-      const alive = pruned[t] < 0 || pruned[t] >= l;
+      const alive = states[t] === 'alive' || states[t] === 'here';
       if (alive && !toks[t].protected && row[t] > max) max = row[t];
     }
     const frag = document.createDocumentFragment();
     for (let t = 0; t < N; t++) {
-      const p = pruned[t];
-      const gone = p >= 0 && p < l;
-      const cls = gone ? 'tok pruned' : `tok imp-${toks[t].protected ? 9 : bucket(row[t], max)}${p === l ? ' pruned-here' : ''}${toks[t].protected ? ' protected' : ''}`;
+      const st = states[t];
+      const gone = st === 'before' || st === 'future';
+      let cls = gone ? `tok ${st === 'future' ? 'future' : 'pruned'}` : `tok imp-${toks[t].protected ? 9 : bucket(row[t], max)}${st === 'here' ? ' pruned-here' : ''}${toks[t].protected ? ' protected' : ''}`;
+      if (t >= P) cls += t === P ? ' generated gen-start' : ' generated';
       const cell = document.createElement('span');
-      cell.className = t === selToken ? `${cls} selected` : cls;
       cell.setAttribute('role', 'gridcell');
       cell.dataset.layer = String(l);
       cell.dataset.token = String(t);
       cell.dataset.value = String(row[t]);
       cell.dataset.rank = String(rank[l][t]);
-      if (gone) cell.dataset.pruned = 'before';
-      else if (p === l) cell.dataset.pruned = 'here';
+      if (st !== 'alive') cell.dataset.pruned = st;
       cell.tabIndex = l === curLayer && t === curToken ? 0 : -1;
-      cell.textContent = displayTokenText(toks[t].text);
+      if (fillText(cell, toks[t].text) === 'special') cls += ' special';
+      cell.className = t === selToken ? `${cls} selected` : cls;
       frag.append(cell);
     }
     box.append(frag);
@@ -94,8 +117,16 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
   );
 
   const eager = L * N <= EAGER_CELLS;
+  const keptLabel = (l: number): HTMLElement => {
+    const c = model.counts(l);
+    return h(
+      'span',
+      { class: 'layer-kept', 'data-step': String(pass), 'data-tokens-in': c.tokensIn, 'data-tokens-kept': c.tokensKept, title: `${passShort(pass)}: tokens kept after this layer / tokens entering it (measured)` },
+      `${c.tokensKept}/${c.tokensIn} tokens`,
+      h('span', { class: 'layer-pass' }, passShort(pass)),
+    );
+  };
   for (let l = 0; l < L; l++) {
-    const lt = report.tokens.layers[l];
     // The label sticks to the top while a long row (many wrapped tokens) scrolls by.
     const head = h(
       'div',
@@ -104,7 +135,7 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
         'div',
         { class: 'layer-head-sticky' },
         h('span', { class: 'layer-name' }, `Layer ${l}`),
-        lt ? h('span', { class: 'layer-kept', 'data-tokens-in': lt.tokensIn, 'data-tokens-kept': lt.tokensKept, title: 'tokens kept after this layer / tokens entering it (measured)' }, `${lt.tokensKept}/${lt.tokensIn}`) : null,
+        keptLabel(l),
       ),
     );
     const box = h('div', { class: 'layer-tokens' });
@@ -115,6 +146,19 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
     grid.append(row);
     if (eager) fillRow(l);
     else lazy.observe(row);
+  }
+
+  /** Re-marks every row for another pass (rows refill lazily as before). */
+  function setPass(p: PassChoice): void {
+    pass = p;
+    model = passModel(report, p);
+    for (let l = 0; l < L; l++) {
+      rows[l].querySelector('.layer-kept')?.replaceWith(keptLabel(l));
+      (rows[l].querySelector('.layer-tokens') as HTMLElement).replaceChildren();
+      filled[l] = false;
+      if (eager) fillRow(l);
+      else lazy.observe(rows[l]);
+    }
   }
 
   function cellAt(l: number, t: number): HTMLElement | null {
@@ -228,9 +272,13 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
     h('span', { class: 'legend-item' }, h('span', { class: 'tok pruned-here sample' }, 'tok'), 'pruned by this layer'),
     h('span', { class: 'legend-item' }, h('span', { class: 'tok pruned sample' }, 'tok'), 'pruned earlier'),
     h('span', { class: 'legend-item' }, h('span', { class: 'tok protected imp-9 sample' }, 'tok'), 'protected'),
+    h('span', { class: 'legend-item' }, h('span', { class: 'tok special imp-9 sample' }, '<s>'), 'special token'),
+    P < N ? h('span', { class: 'legend-item' }, h('span', { class: 'tok generated imp-5 sample' }, 'tok'), `generated (after the ${P} input tokens; dashed line)`) : null,
+    h('span', { class: 'legend-item' }, h('span', { class: 'ws' }, '·'), 'space ', h('span', { class: 'ws' }, '↵'), 'newline'),
   );
+  const passPicker = report.tokens.steps && report.tokens.steps.length > 0 ? passSelect(report, setPass) : null;
   const kept = pruned.filter((p) => p < 0).length;
-  const input = h('details', { class: 'input-text' }, h('summary', {}, `Input text (${N} tokens, ${kept} kept to the end)`), h('pre', {}, report.input.text));
+  const input = h('details', { class: 'input-text' }, h('summary', {}, `Input text (${P} input tokens${P < N ? ` + ${N - P} generated` : ''}, ${kept} kept to the end of the run)`), h('pre', {}, report.input.text));
 
   const overview = h(
     'figure',
@@ -244,11 +292,12 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
   const element = h(
     'div',
     { class: 'view-tokens' },
+    passPicker,
     legend,
     input,
     overview,
     h('div', { class: 'token-layout' }, h('div', { class: 'token-scroll' }, grid), detail),
-    note(`Colour = cumulative attention probability each token has received after the layer, scaled to the largest unprotected live token of that row. Arrow keys move through the grid; Enter shows a token's per-layer importance and rank. ${formatNumber(N)} tokens × ${L} layers.`),
+    note(`Colour = cumulative attention probability each token has received after the layer over the whole run (all passes), scaled to the largest unprotected live token of that row. Marks and the counts beside each layer follow the pass picked above. Arrow keys move through the grid; Enter shows a token's per-layer importance and rank. ${formatNumber(N)} tokens × ${L} layers.`),
   );
   if (selToken >= 0) renderDetail(selToken);
   else detail.append(h('p', { class: 'muted' }, 'Select a token to see its importance and rank in every layer.'));
@@ -262,4 +311,13 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
       select(t, layer);
     },
   };
+}
+
+/** The pass picker: whole run, prompt pass, each decode step. */
+function passSelect(report: ProfileReport, onChange: (p: PassChoice) => void): HTMLElement {
+  const select = h('select', { 'data-control': 'pass', 'aria-label': 'Pass or decode step shown' });
+  select.append(h('option', { value: 'all' }, passLabel('all', report.mode)));
+  for (const s of report.tokens.steps ?? []) select.append(h('option', { value: String(s.step) }, passLabel(s.step, report.mode)));
+  select.addEventListener('change', () => onChange(select.value === 'all' ? 'all' : Number(select.value)));
+  return h('label', { class: 'inline-control pass-picker' }, 'Show pass: ', select);
 }

@@ -18,6 +18,8 @@ import type { Trace } from '../trace/trace';
 import type { OutputComparison } from '../accuracyComparison';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { accuracySection, headlineAccuracy, type GoldLabels } from './accuracySection';
+import { stepTokens } from './stepTokens';
+import { computeVerdict } from './verdict';
 import { PROFILE_REPORT_VERSION, type LayerTokens, type ProfileReport, type Quantity, type ReportToken, type TimelineReport } from './profileReport';
 
 export interface ReportInputs {
@@ -144,6 +146,7 @@ function summaryOf(x: ReportInputs): Record<string, Quantity> {
     headsKept: q(denseRows ? f.rows / denseRows : 1, 'fraction', 'measured', 'rows computed / (steps x layers x heads): heads surviving cascade head pruning'),
     refetchRate: q(f.refetch, 'fraction', 'measured', 'query rows whose K LSBs were refetched (progressive quantization)'),
     tokens: q(x.ids.length, 'tokens', 'measured', 'tokens in the profiled sequence (input + generated)'),
+    inputTokens: q(x.offsets.length || x.ids.length, 'tokens', 'measured', 'tokens of the input text (prompt), generated ones excluded'),
     clock: q(hardware.clockHz, 'Hz', 'configured', `${hardware.name} clock`),
     ...(x.decode ? decodeSummary(x.decode, hw) : {}),
   };
@@ -241,5 +244,24 @@ export function buildReport(x: ReportInputs): ProfileReport {
   if (impact) report.summary.accuracyImpact = { ...impact.value, note: `${impact.name}: ${impact.value.note ?? ''}` };
   const timeline = timelineOf(x.sim);
   if (timeline) report.timeline = timeline;
+  // Added after the fact so the sections above stay as they were: input vs generated tokens, the
+  // per-pass token counts and the verdict (which reads the summary and accuracy just built).
+  const promptTokens = x.offsets.length || n;
+  report.input.promptTokens = promptTokens;
+  if (x.trace.layerSteps && x.mode === 'generation') report.tokens.steps = stepTokens(x.trace.layerSteps, s.layers, n);
+  report.verdict = computeVerdict({
+    sim: x.sim,
+    summary: report.summary,
+    accuracy: m,
+    modelFile: s.fileName,
+    policyName: x.policy.name,
+    hardwareName: x.hardware.name,
+    headDim: s.headDim,
+    datapathHeadDim: x.hardware.headDim,
+    topKComparators: x.hardware.topKComparators,
+    mode: x.mode,
+    promptTokens,
+    generatedTokens: n - promptTokens,
+  });
   return report;
 }

@@ -134,13 +134,72 @@ export interface TimelineReport {
   step?: number[];
 }
 
+/**
+ * What bounds a layer's time (modelled, from the pipelined schedule's unit busy cycles):
+ * memory = DRAM is the busiest unit; compute = Q x K, softmax or prob x V is; top-k = the top-k
+ * engine is; fixed-latency = no unit is busy for half the layer's cycles, so pipeline fill/drain
+ * and DRAM round trips (fixed latencies) decide it.
+ */
+export type LayerBoundKind = 'memory' | 'compute' | 'top-k' | 'fixed-latency';
+
+export interface VerdictLayer {
+  layer: number;
+  bound: LayerBoundKind;
+  /** The hardware unit with the most busy cycles ("DRAM", "Q x K", "Softmax", "Top-k", "Prob x V"). */
+  busiestUnit: string;
+  /** Its busy cycles / the layer's cycles, in [0, 1] (modelled). */
+  busiestShare: number;
+  /** Busy cycles per unit over all passes and steps of the layer (modelled, cycles). */
+  unitBusy: Record<string, number>;
+  cycles: number;
+}
+
+/** One headline figure: the SpAtten value and its ratio against dense (or the relative cost). */
+export interface VerdictFigure {
+  id: 'dram' | 'latency' | 'energy' | 'accuracy';
+  label: string;
+  value: Quantity;
+  /** dense / SpAtten for DRAM, latency and energy; relative accuracy cost for accuracy. */
+  versus?: Quantity;
+}
+
+/** The report's answer in one place: what SpAtten does here, why, and what to try next. */
+export interface VerdictReport {
+  /** One plain-text sentence with formatted numbers and units. */
+  sentence: string;
+  figures: VerdictFigure[];
+  /** The bound of most layers (ties: the later kind in memory, compute, top-k, fixed-latency). */
+  bound: LayerBoundKind;
+  /** The unit with the most busy cycles over the whole run. */
+  busiestUnit: string;
+  /** Why, in a few words (the reason clause of the sentence). */
+  reason: string;
+  layers: VerdictLayer[];
+  /** Next things to try, most useful first; `rule` is a stable id (tests, telemetry-free links). */
+  advice: { rule: string; text: string }[];
+}
+
+/** Tokens alive per layer in one pass or step (measured): step -1 is the prompt / encoder pass. */
+export interface StepTokens {
+  step: number;
+  layers: (LayerTokens & {
+    /** Token positions the layer processed (its alive keys), when the report is small enough to carry them. */
+    alive?: number[];
+  })[];
+}
+
 export interface ProfileReport {
   version: typeof PROFILE_REPORT_VERSION;
   generatedAt: string;
   tool: { name: string; version: string };
   model: ModelSummary;
   mode: 'encoder' | 'generation';
-  input: { text: string; tokens: ReportToken[] };
+  input: {
+    text: string;
+    tokens: ReportToken[];
+    /** Tokens of the input (prompt); the rest of `tokens` were generated. Absent in older reports: all are input. */
+    promptTokens?: number;
+  };
   /** The policy and hardware configuration as run (configured). */
   policy: {
     name: string;
@@ -159,7 +218,10 @@ export interface ProfileReport {
     cumulativeImportance: number[][];
     /** [layer][token] rank by cumulative importance after the layer, 0 = most important. */
     rank: number[][];
+    /** Tokens and heads alive per layer in the last pass or step the core ran (see `steps` for the others). */
     layers: LayerTokens[];
+    /** Per pass / decode step (generation): prompt pass first (step -1), then each decode step. */
+    steps?: StepTokens[];
   };
   heads: {
     /** Per head index: layer where pruned (cascade), or -1. */
@@ -176,6 +238,8 @@ export interface ProfileReport {
   /** Wall-clock timings of this run (measured). */
   timings: Record<string, Quantity>;
   warnings: string[];
+  /** The verdict: headline figures, the per-layer bound and what to try next (modelled + measured). */
+  verdict?: VerdictReport;
   /** Optional hardware-unit timeline (modelled); the timeline view is shown only when present. */
   timeline?: TimelineReport;
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { formatNumber, formatValue, humanize, parseDataValue } from '../../../src/webview/format';
+import { formatNumber, formatValue, humanize, parseDataValue } from '../../../src/engine/report/formatQuantity';
 
 test('formatNumber: 3 significant digits, grouping, exponent only for extremes', () => {
   assert.equal(formatNumber(0), '0');
@@ -27,6 +27,9 @@ test('formatValue uses the unit', () => {
   assert.equal(formatValue(12345, 'cycles'), '12,345 cycles');
   assert.equal(formatValue(1e9, 'Hz'), '1 GHz');
   assert.equal(formatValue(0.21, 'ppl delta'), '0.21 ppl delta');
+  assert.equal(formatValue(6.2647, 'perplexity'), '6.26 PPL');
+  assert.equal(formatValue(0.0721, 'TFLOPS'), '72.1 GFLOP/s');
+  assert.equal(formatValue(0.0001659, 's'), '166 µs');
 });
 
 test('humanize and parseDataValue', () => {

@@ -99,7 +99,13 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
       assert.equal(Number(onScreen.get(key)), report.summary[key]!.value, `summary.${key} on screen equals the JSON`);
     }
     const subtitle = await frame.locator('.report-header .subtitle').innerText();
-    assert.ok(subtitle.includes(`${report.input.tokens.length} tokens`), subtitle);
+    assert.ok(subtitle.includes(`${report.input.promptTokens ?? report.input.tokens.length} input`), subtitle);
+    // The verdict leads the summary and is the report's: sentence, figures, per-layer bound.
+    assert.equal(await frame.locator('[data-verdict] [data-field="sentence"]').innerText(), report.verdict!.sentence);
+    const figures = await frame.locator('[data-verdict] [data-figure] .hero-value .num').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+    assert.deepEqual(figures, report.verdict!.figures.map((f) => f.value.value));
+    const bounds = await frame.locator('[data-verdict] li[data-layer]').evaluateAll((els) => els.map((e) => e.getAttribute('data-bound')));
+    assert.deepEqual(bounds, report.verdict!.layers.map((l) => l.bound));
     assert.ok(subtitle.includes(`${report.model.layers} layers`), subtitle);
     assert.equal(report.input.text, readFileSync(path.join(TEST_WORKSPACE, 'story.txt'), 'utf8'), 'the active document was profiled');
   });
@@ -111,9 +117,12 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     const rows = await frame.locator('.layer-row[data-layer] .layer-kept').evaluateAll((els) =>
       els.map((e) => ({ tokensIn: Number(e.getAttribute('data-tokens-in')), tokensKept: Number(e.getAttribute('data-tokens-kept')) })));
     assert.equal(rows.length, report.model.layers);
+    // Whole run (the default pass): entering = not pruned before the layer, kept = minus those it pruned.
+    const pruned = report.tokens.prunedAtLayer;
     rows.forEach((r, l) => {
-      assert.equal(r.tokensIn, report.tokens.layers[l]!.tokensIn, `layer ${l} tokens in`);
-      assert.equal(r.tokensKept, report.tokens.layers[l]!.tokensKept, `layer ${l} tokens kept`);
+      const tokensIn = pruned.filter((p) => !(p >= 0 && p < l)).length;
+      assert.equal(r.tokensIn, tokensIn, `layer ${l} tokens in`);
+      assert.equal(r.tokensKept, tokensIn - pruned.filter((p) => p === l).length, `layer ${l} tokens kept`);
     });
     await sleep(500);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tokens-dark.png') });

@@ -1,12 +1,13 @@
-// Number formatting with units, and the provenance badge every number carries. Shared by all views
-// and safe to import from Node (no DOM at module load), so unit tests can check the formatting.
+// Number formatting with units, and the provenance badge every number carries. One module for
+// every front end (webview, exported HTML, CLI tables, hover): it lives in the engine so the CLI
+// can import it without the DOM, and esbuild bundles it into the webview.
 //
 // The DOM convention for every shown number (tests and the VS Code UI tests rely on it):
 //   <span class="num" data-value="<raw JSON number>" data-unit="<unit>" data-source="<provenance>"
 //         title="<note> (<provenance>)">formatted text</span><span class="prov prov-<source>">…</span>
 // `data-value` is String(value): Number(dataset.value) === the report's number exactly.
 
-import type { Provenance, Quantity } from '../engine/report/profileReport';
+import type { Provenance, Quantity } from './profileReport';
 
 const SI_SMALL: [number, string][] = [
   [1, ''],
@@ -76,6 +77,12 @@ export function formatValue(value: number, unit: string, bare = false): string {
     case 'bytes':
     case 'B':
       return bytes(value);
+    case 'TFLOPS':
+      // A small accelerator on a tiny model runs at GFLOP/s; "0.03 TFLOPS" reads as zero.
+      return value >= 1 ? `${formatNumber(value)} TFLOP/s` : `${formatNumber(value * 1000)} GFLOP/s`;
+    case 'perplexity':
+      // The unit of a perplexity is none; PPL names the metric without reading as "12 perplexity".
+      return `${formatNumber(value)} PPL`;
     case 'Hz':
       return value >= 1e9 ? `${formatNumber(value / 1e9)} GHz` : value >= 1e6 ? `${formatNumber(value / 1e6)} MHz` : `${formatNumber(value)} Hz`;
     case '':
