@@ -14,7 +14,9 @@ import { PAPER_MEASURED_RATIOS, platformPresets, rooflineBaselines } from '../en
 import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
 import { toChromeTrace } from '../engine/report/chromeTrace';
 import { checkOutputs, writeOutput } from './outputs';
-import { readWorkloadCsvFile, type QueriesPerRow } from '../engine/trace/workloadCsv';
+import { readWorkloadCsvColumnsFile } from '../engine/trace/workloadCsv';
+import type { QueriesPerRow } from '../engine/trace/workloadCsvSchema';
+import { traceFromColumns } from '../engine/trace/traceColumns';
 export interface CommandIo {
   stdout: { write(s: string): unknown };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -187,7 +189,7 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       }
       checkOutputs([opts.json, opts.perfetto]);
       const hw = loadHardwareConfig(opts.hardware);
-      const trace = readWorkloadCsvFile(tracePath, { queries: opts.queries });
+      const trace = traceFromColumns(readWorkloadCsvColumnsFile(tracePath, { queries: opts.queries }));
       const bar = progressBar(io, 'simulate');
       let r: SimulationResult;
       try {
