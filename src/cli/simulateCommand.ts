@@ -6,7 +6,7 @@
 // Also exports what `ablate` shares with it (option parsers, output, progress, formatting).
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { denseDramBytes, simulate } from '../engine/hardware/simulate';
+import { denseDramBytesOfColumns, simulateColumns } from '../engine/hardware/simulate';
 import type { SimulationResult, TimingModel } from '../engine/hardware/simulationResult';
 import { loadHardwareConfig } from '../engine/hardware/hardwarePresets';
 import type { HardwareConfig } from '../engine/hardware/hardwareConfig';
@@ -16,7 +16,6 @@ import { toChromeTrace } from '../engine/report/chromeTrace';
 import { checkOutputs, writeOutput } from './outputs';
 import { readWorkloadCsvColumnsFile } from '../engine/trace/workloadCsv';
 import type { QueriesPerRow } from '../engine/trace/workloadCsvSchema';
-import { traceFromColumns } from '../engine/trace/traceColumns';
 export interface CommandIo {
   stdout: { write(s: string): unknown };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -189,11 +188,11 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       }
       checkOutputs([opts.json, opts.perfetto]);
       const hw = loadHardwareConfig(opts.hardware);
-      const trace = traceFromColumns(readWorkloadCsvColumnsFile(tracePath, { queries: opts.queries }));
+      const trace = readWorkloadCsvColumnsFile(tracePath, { queries: opts.queries });
       const bar = progressBar(io, 'simulate');
       let r: SimulationResult;
       try {
-        r = simulate(trace, hw, {
+        r = simulateColumns(trace, hw, {
           timing: opts.timing,
           denseBits: opts.denseBits,
           unquantizedBits: opts.unquantizedBits,
@@ -205,7 +204,7 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       } finally {
         bar.stop();
       }
-      const dense8 = denseDramBytes(trace, hw, 8);
+      const dense8 = denseDramBytesOfColumns(trace, hw, 8);
       if (opts.perfetto !== undefined && r.timeline) {
         writeOutput(opts.perfetto, JSON.stringify(toChromeTrace(r.timeline, `SpAtten ${hw.name} (${opts.timing})`)), io.stdout);
       }

@@ -158,3 +158,47 @@ export function traceFromColumns(ct: ColumnarTrace): Trace {
   const { layerSteps, ...rest } = ct.trace;
   return { ...rest, rows, ...(layerSteps !== undefined ? { layerSteps } : {}) };
 }
+
+/** One TraceRow object refilled from the columns row after row (no object per row). */
+export interface RowView {
+  row: TraceRow;
+  tokenTopK: TopKCall;
+  localVTopK: TopKCall;
+}
+
+export function newRowView(): RowView {
+  const view = { ...rowAt(allocateColumns(1), 0), tokenTopK: undefined, localVTopK: undefined };
+  return { row: view, tokenTopK: { n: 0, k: 0, roundSizes: undefined }, localVTopK: { n: 0, k: 0, roundSizes: undefined } };
+}
+
+/** Row i into the view's TraceRow (valid until the next load). */
+export function loadRow(c: TraceColumns, i: number, v: RowView): TraceRow {
+  const r = v.row;
+  r.step = c.step[i];
+  r.layer = c.layer[i];
+  r.head = c.head[i];
+  r.headDim = c.headDim[i];
+  r.sentenceLength = c.sentenceLength[i];
+  r.queries = c.queries[i];
+  r.keysFetched = c.keysFetched[i];
+  r.valuesFetched = c.valuesFetched[i];
+  r.keyBits = c.keyBits[i];
+  r.valueBits = c.valueBits[i];
+  r.queryBits = c.queryBits[i];
+  r.requantThreshold = c.requantThreshold[i];
+  r.lsbBits = c.lsbBits[i];
+  r.refetchedQueries = c.refetchedQueries[i];
+  r.accumulateImportance = (c.flags[i] & ACCUMULATE_IMPORTANCE) !== 0;
+  r.rescaleImportance = (c.flags[i] & RESCALE_IMPORTANCE) !== 0;
+  r.tokenTopK = loadCall(c.tokenTopKK[i], c.tokenTopKN[i], c.tokenTopKRounds[i], c.roundSizes, v.tokenTopK);
+  r.localVTopK = loadCall(c.localVTopKK[i], c.localVTopKN[i], c.localVTopKRounds[i], c.roundSizes, v.localVTopK);
+  return r;
+}
+
+function loadCall(k: number, n: number, rounds: number, roundSizes: number[][], into: TopKCall): TopKCall | undefined {
+  if (k < 0) return undefined;
+  into.k = k;
+  into.n = n;
+  into.roundSizes = rounds >= 0 ? roundSizes[rounds] : undefined;
+  return into;
+}
