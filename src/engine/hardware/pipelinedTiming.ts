@@ -175,6 +175,10 @@ class LinePool {
   }
 }
 
+// The units' calendars, emptied at the start of each (step, layer) rather than made anew (the
+// scheduler runs once per (step, layer) of a trace: up to millions of times).
+const units = [new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar()];
+
 /**
  * Schedule one (step, layer): `rows` in head order, starting at cycle `start`.
  * `headTopK`: the head top-k after the layer, if any. `keepOps`: return the op list (timeline).
@@ -189,11 +193,13 @@ export function scheduleGroupPipelined(
   const L = c.latencies;
   const lat = c.dramLatencyCycles;
   const ops: ScheduledOp[] = [];
-  const units = [new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar()];
+  for (const u of units) u.reset();
   const kPool = new LinePool(bufferLines(c.kSramBytes, c.qkMultipliers, c), c.maxRequestsInFlight);
   const vPool = new LinePool(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
   const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number): Placement => {
-    const p = units[unit].place(ready, duration);
+    const p = units[unit].place(ready, duration, stage);
+    // Op objects only for a timeline: stage attribution reads the calendars' own pieces.
+    if (!keepOps) return p;
     for (let i = 0; i < p.pieces.length; i += 2) {
       const share = p.pieces.length > 2 ? Math.round((bytes * (p.pieces[i + 1] - p.pieces[i])) / duration) : bytes;
       ops.push({ unit, stage, start: p.pieces[i], end: p.pieces[i + 1], head, bytes: share });
@@ -290,7 +296,7 @@ export function scheduleGroupPipelined(
   }
   const end = Math.max(allDone, start);
   const unitBusy = Float64Array.from(units.map((u) => u.busy));
-  const stages = attributeStages(ops, start, end, PIPELINE_STAGES.length, S.fillDrain);
+  const stages = attributeStages(units, start, end, PIPELINE_STAGES.length, S.fillDrain);
   // The timeline wants each unit's ops in time order; the calendars place them out of order.
   if (keepOps) ops.sort((a, b) => a.unit - b.unit || a.start - b.start);
   return { start, end, stages, unitBusy, ops: keepOps ? ops : [] };

@@ -10,7 +10,9 @@
 // buffer line, one 32-B transaction), not on whole requests.
 //
 // Times are whole cycles. Busy intervals are kept sorted and merged; a (step, layer) holds a few
-// dozen, so a linear walk from a binary-searched start is cheap.
+// dozen, so a linear walk from a binary-searched start is cheap. Beside them the calendar keeps
+// every piece with the stage it was placed for, in time order: stage attribution sweeps those
+// (stageAttribution.ts) instead of sorting one event object per piece.
 
 /** The cycles one request got: its first and last busy cycle (end exclusive) and the pieces. */
 export interface Placement {
@@ -24,14 +26,20 @@ export class UnitCalendar {
   /** Sorted, disjoint, non-adjacent busy intervals: [s0, e0, s1, e1, ...]. */
   private iv: number[] = [];
   busy = 0;
+  /** The pieces placed, in time order (they never overlap): [start0, end0, stage0, start1, ...]. */
+  readonly labelled: number[] = [];
 
   reset(): void {
     this.iv.length = 0;
     this.busy = 0;
+    this.labelled.length = 0;
   }
 
-  /** Take `duration` free cycles from `ready` on. A zero duration takes nothing and returns [ready, ready). */
-  place(ready: number, duration: number): Placement {
+  /**
+   * Take `duration` free cycles from `ready` on, for `stage` (an index the caller defines).
+   * A zero duration takes nothing and returns [ready, ready).
+   */
+  place(ready: number, duration: number, stage = -1): Placement {
     if (duration <= 0) return { start: ready, end: ready, pieces: [] };
     const iv = this.iv;
     const pieces: number[] = [];
@@ -52,7 +60,10 @@ export class UnitCalendar {
         i += 2;
       }
     }
-    for (let p = 0; p < pieces.length; p += 2) this.insert(pieces[p], pieces[p + 1]);
+    for (let p = 0; p < pieces.length; p += 2) {
+      this.insert(pieces[p], pieces[p + 1]);
+      this.label(pieces[p], pieces[p + 1], stage);
+    }
     this.busy += duration;
     return { start: pieces[0], end: pieces[pieces.length - 1], pieces };
   }
@@ -67,6 +78,15 @@ export class UnitCalendar {
       else hi = mid;
     }
     return 2 * lo;
+  }
+
+  /** Record [s, e) for `stage` in time order (mostly an append: requests mostly arrive in order). */
+  private label(s: number, e: number, stage: number): void {
+    const l = this.labelled;
+    let i = l.length;
+    while (i > 0 && l[i - 3] > s) i -= 3;
+    if (i === l.length) l.push(s, e, stage);
+    else l.splice(i, 0, s, e, stage);
   }
 
   /** Mark [s, e) busy (free before), merging with touching neighbours. */
