@@ -196,8 +196,12 @@ export function scheduleGroupPipelined(
   for (const u of units) u.reset();
   const kPool = new LinePool(bufferLines(c.kSramBytes, c.qkMultipliers, c), c.maxRequestsInFlight);
   const vPool = new LinePool(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
-  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number): Placement => {
-    const p = units[unit].place(ready, duration, stage);
+  // One placement per call site, refilled row after row (kFetch and vFetch stay valid for the
+  // second head of a fused pair: only their own call sites overwrite them).
+  const slot = (): Placement => ({ start: 0, end: 0, pieces: [] });
+  const P = { kFetch: slot(), qk: slot(), sm: slot(), lsb: slot(), rq: slot(), rs: slot(), localTopK: slot(), vFetch: slot(), pv: slot(), tokenTopK: slot(), headTopK: slot() };
+  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number, out: Placement): Placement => {
+    const p = units[unit].place(ready, duration, stage, out);
     // Op objects only for a timeline: stage attribution reads the calendars' own pieces.
     if (!keepOps) return p;
     for (let i = 0; i < p.pieces.length; i += 2) {
@@ -226,13 +230,13 @@ export function scheduleGroupPipelined(
       const mate = kPair ? rows[r + 1] : undefined;
       kAlloc = kPool.allocate(start, w.kLines + (mate?.kLines ?? 0));
       const bytes = w.bytes.kMsb + w.bytes.q + (mate ? mate.bytes.kMsb + mate.bytes.q : 0);
-      kFetch = put(U_DRAM, S.fetchK, kAlloc.at, dramTransferCycles(bytes, c), w.head, bytes);
+      kFetch = put(U_DRAM, S.fetchK, kAlloc.at, dramTransferCycles(bytes, c), w.head, bytes, P.kFetch);
     }
     const kf = kFetch as Placement;
     // Q x K then softmax, streaming behind the fetch; queries one after another.
-    const qk = put(U_QK, S.qk, kf.start + inLat, Q * w.qkPerQuery, w.head, 0);
+    const qk = put(U_QK, S.qk, kf.start + inLat, Q * w.qkPerQuery, w.head, 0, P.qk);
     const qkEnd = Math.max(qk.end, kf.end + inLat);
-    const sm = put(U_SM, S.softmax, qk.start + L.qk, Q * w.softmaxPerQuery, w.head, 0);
+    const sm = put(U_SM, S.softmax, qk.start + L.qk, Q * w.softmaxPerQuery, w.head, 0, P.sm);
     const smEnd = Math.max(sm.end, qkEnd + L.qk);
     // A query is decided once all its scores went through the softmax (divide by the sum).
     let lastDecided = smEnd + L.softmax + L.requant;
@@ -242,10 +246,10 @@ export function scheduleGroupPipelined(
     const RQ = w.refetchedQueries;
     if (RQ > 0) {
       // Re-queued with priority once the first flat row is known; the rows behind keep going.
-      const lsb = put(U_DRAM, S.fetchKLsb, firstDecided, dramTransferCycles(w.bytes.kLsb, c), w.head, w.bytes.kLsb);
-      const rq = put(U_QK, S.requant, lsb.start + inLat, RQ * w.qkPerQuery, w.head, 0);
+      const lsb = put(U_DRAM, S.fetchKLsb, firstDecided, dramTransferCycles(w.bytes.kLsb, c), w.head, w.bytes.kLsb, P.lsb);
+      const rq = put(U_QK, S.requant, lsb.start + inLat, RQ * w.qkPerQuery, w.head, 0, P.rq);
       const rqEnd = Math.max(rq.end, lsb.end + inLat);
-      const rs = put(U_SM, S.requant, rq.start + L.qk, RQ * w.softmaxPerQuery, w.head, 0);
+      const rs = put(U_SM, S.requant, rq.start + L.qk, RQ * w.softmaxPerQuery, w.head, 0, P.rs);
       const refLast = Math.max(rs.end, rqEnd + L.qk) + L.softmax + L.requant;
       // When every query refetched, the first final result is the first recomputed one.
       if (RQ >= Q) firstDecided = Math.max(rs.start + w.softmaxPerQuery + L.softmax + L.requant, refLast - (RQ - 1) * spacing);
@@ -260,7 +264,7 @@ export function scheduleGroupPipelined(
     let lastSelected = lastDecided;
     const topKPerQuery = w.localVTopK && !vRide[r] ? w.localVTopK.cycles : 0;
     if (topKPerQuery > 0) {
-      const tk = put(U_TOPK, S.localVTopK, firstDecided, Q * topKPerQuery, w.head, 0);
+      const tk = put(U_TOPK, S.localVTopK, firstDecided, Q * topKPerQuery, w.head, 0, P.localTopK);
       firstSelected = tk.start + topKPerQuery;
       lastSelected = Math.max(tk.end, lastDecided + topKPerQuery);
     }
@@ -269,16 +273,16 @@ export function scheduleGroupPipelined(
       const pairV = vRide[r + 1] === true;
       const mate = pairV ? rows[r + 1] : undefined;
       const vAlloc = vPool.allocate(firstSelected, w.vLines + (mate?.vLines ?? 0));
-      vFetch = put(U_DRAM, S.fetchV, vAlloc.at, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0));
+      vFetch = put(U_DRAM, S.fetchV, vAlloc.at, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0), P.vFetch);
       const vf = vFetch;
-      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0);
+      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0, P.pv);
       const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
       if (pairV) pendingV = { id: vAlloc.id, at: pvEnd };
       else vPool.release(vAlloc.id, pvEnd);
       allDone = Math.max(allDone, pvEnd + L.pv);
     } else {
       const vf = vFetch as Placement;
-      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0);
+      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0, P.pv);
       const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
       if (pendingV) vPool.release(pendingV.id, Math.max(pendingV.at, pvEnd));
       allDone = Math.max(allDone, pvEnd + L.pv);
@@ -286,12 +290,12 @@ export function scheduleGroupPipelined(
     if (w.tokenTopK) {
       // Needs the accumulated token scores of every head of the layer: after all decisions so far.
       // The authors' traces put it on the layer's last head, so "so far" is the whole layer.
-      const tk = put(U_TOPK, S.tokenTopK, allDecided, w.tokenTopK.cycles, -1, 0);
+      const tk = put(U_TOPK, S.tokenTopK, allDecided, w.tokenTopK.cycles, -1, 0, P.tokenTopK);
       allDone = Math.max(allDone, tk.end);
     }
   }
   if (headTopK && headTopK.cycles > 0) {
-    const hk = put(U_TOPK, S.headTopK, allDone, headTopK.cycles, -1, 0);
+    const hk = put(U_TOPK, S.headTopK, allDone, headTopK.cycles, -1, 0, P.headTopK);
     allDone = hk.end;
   }
   const end = Math.max(allDone, start);
