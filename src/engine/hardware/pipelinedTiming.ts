@@ -33,7 +33,7 @@ import { bufferLines } from './hardwareConfig';
 import { dramTransferCycles } from './hbmChannel';
 import type { RowWork } from './rowWork';
 import type { TopKTiming } from './topKEngine';
-import { UnitCalendar, type Placement } from './unitCalendar';
+import { UnitCalendar, type Span } from './unitCalendar';
 import { attributeStages, type ScheduledOp } from './stageAttribution';
 
 export type { ScheduledOp } from './stageAttribution';
@@ -196,17 +196,18 @@ export function scheduleGroupPipelined(
   for (const u of units) u.reset();
   const kPool = new LinePool(bufferLines(c.kSramBytes, c.qkMultipliers, c), c.maxRequestsInFlight);
   const vPool = new LinePool(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
-  // One placement per call site, refilled row after row (kFetch and vFetch stay valid for the
-  // second head of a fused pair: only their own call sites overwrite them).
-  const slot = (): Placement => ({ start: 0, end: 0, pieces: [] });
+  // One span per call site, refilled row after row (kFetch and vFetch stay valid for the second
+  // head of a fused pair: only their own call sites overwrite them).
+  const slot = (): Span => ({ start: 0, end: 0 });
   const P = { kFetch: slot(), qk: slot(), sm: slot(), lsb: slot(), rq: slot(), rs: slot(), localTopK: slot(), vFetch: slot(), pv: slot(), tokenTopK: slot(), headTopK: slot() };
-  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number, out: Placement): Placement => {
-    const p = units[unit].place(ready, duration, stage, out);
+  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number, out: Span): Span => {
+    const p = units[unit].placeSpan(ready, duration, stage, out);
     // Op objects only for a timeline: stage attribution reads the calendars' own pieces.
     if (!keepOps) return p;
-    for (let i = 0; i < p.pieces.length; i += 2) {
-      const share = p.pieces.length > 2 ? Math.round((bytes * (p.pieces[i + 1] - p.pieces[i])) / duration) : bytes;
-      ops.push({ unit, stage, start: p.pieces[i], end: p.pieces[i + 1], head, bytes: share });
+    const pieces = units[unit].lastPieces();
+    for (let i = 0; i < pieces.length; i += 2) {
+      const share = pieces.length > 2 ? Math.round((bytes * (pieces[i + 1] - pieces[i])) / duration) : bytes;
+      ops.push({ unit, stage, start: pieces[i], end: pieces[i + 1], head, bytes: share });
     }
     return p;
   };
@@ -215,8 +216,8 @@ export function scheduleGroupPipelined(
   let allDone = start;
   const kRide = ridesOnPrevious(rows, (w) => w.kMsbBits);
   const vRide = ridesOnPrevious(rows, (w) => w.vBits);
-  let kFetch: Placement | undefined; // the fused pair's shared fetches
-  let vFetch: Placement | undefined;
+  let kFetch: Span | undefined; // the fused pair's shared fetches
+  let vFetch: Span | undefined;
   // The first head of a fused pair holds the pair's lines until the second is done with them.
   let pendingK: { id: number; at: number } | undefined;
   let pendingV: { id: number; at: number } | undefined;
@@ -232,7 +233,7 @@ export function scheduleGroupPipelined(
       const bytes = w.bytes.kMsb + w.bytes.q + (mate ? mate.bytes.kMsb + mate.bytes.q : 0);
       kFetch = put(U_DRAM, S.fetchK, kAlloc.at, dramTransferCycles(bytes, c), w.head, bytes, P.kFetch);
     }
-    const kf = kFetch as Placement;
+    const kf = kFetch as Span;
     // Q x K then softmax, streaming behind the fetch; queries one after another.
     const qk = put(U_QK, S.qk, kf.start + inLat, Q * w.qkPerQuery, w.head, 0, P.qk);
     const qkEnd = Math.max(qk.end, kf.end + inLat);
@@ -281,7 +282,7 @@ export function scheduleGroupPipelined(
       else vPool.release(vAlloc.id, pvEnd);
       allDone = Math.max(allDone, pvEnd + L.pv);
     } else {
-      const vf = vFetch as Placement;
+      const vf = vFetch as Span;
       const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0, P.pv);
       const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
       if (pendingV) vPool.release(pendingV.id, Math.max(pendingV.at, pvEnd));

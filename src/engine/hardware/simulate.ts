@@ -191,15 +191,14 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
   // One RowWork per head of the current (step, layer), refilled group after group.
   const view = newRowView();
   const slots: RowWorkSlot[] = [];
-  const works: RowWork[] = [];
+  // The first `size` slots' RowWorks, one array per group size (the same objects every time).
+  const worksOfSize: RowWork[][] = [];
   for (let gi = 0; gi < groupCount; gi++) {
     const from = groups.starts[gi];
     const size = groups.starts[gi + 1] - from;
-    works.length = size;
-    for (let j = 0; j < size; j++) {
-      if (j === slots.length) slots.push(newRowWorkSlot());
-      works[j] = rowWorkInto(loadRow(cols, groups.order[from + j], view), c, wo, slots[j]);
-    }
+    while (slots.length < size) slots.push(newRowWorkSlot());
+    const works = (worksOfSize[size] ??= slots.slice(0, size).map((s) => s.work));
+    for (let j = 0; j < size; j++) rowWorkInto(loadRow(cols, groups.order[from + j], view), c, wo, slots[j]);
     const layer = works[0].layer;
     let acc = layers.get(layer);
     if (!acc) layers.set(layer, (acc = newLayerAcc(stageNames.length)));
