@@ -122,6 +122,15 @@ function timeGroup(works: readonly RowWork[], headCall: TopKTiming | undefined, 
   return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
 }
 
+/** acc += more, field by field (no key list per (step, layer)). */
+function addEnergyCounts(acc: EnergyCounts, more: EnergyCounts): void {
+  acc.macs += more.macs;
+  acc.softmaxElements += more.softmaxElements;
+  acc.comparisons += more.comparisons;
+  acc.sramBytes += more.sramBytes;
+  acc.dramBytes += more.dramBytes;
+}
+
 function newLayerAcc(stageCount: number): LayerAcc {
   return {
     cycles: 0,
@@ -230,7 +239,7 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
     const headCall = headCalls[gi];
     if (headCall) acc.counts.comparisons += headCall.comparisons;
     const dense = denseOf(loadRow(cols, groups.order[from], view), size);
-    for (const k of Object.keys(dense.counts) as (keyof EnergyCounts)[]) acc.denseCounts[k] += dense.counts[k];
+    addEnergyCounts(acc.denseCounts, dense.counts);
     acc.denseBytes += dense.bytes;
     acc.denseCycles += dense.cycles;
     for (let s = 0; s < stageNames.length; s++) acc.denseStages[s] += dense.stages[s];

@@ -15,6 +15,9 @@ export interface ScheduledOp {
   bytes: number;
 }
 
+// Reused by every call (one per (step, layer)).
+let cursor = new Int32Array(8);
+
 /**
  * Cycles by stage over [start, end): each cycle to the first busy stage in stage order, idle ones
  * to `idleStage`. Reads the calendars' labelled pieces: a unit does one thing at a time, so a
@@ -23,7 +26,7 @@ export interface ScheduledOp {
  */
 export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, stageCount: number, idleStage: number): Float64Array {
   const stages = new Float64Array(stageCount);
-  const at = new Int32Array(units.length); // per unit: its first piece not yet over
+  const at = cursor.length >= units.length ? cursor.fill(0) : (cursor = new Int32Array(units.length)); // per unit: its first piece not yet over
   let t = start;
   for (;;) {
     let next = Infinity;
