@@ -11,7 +11,7 @@ import { parseWorkloadCsv as oracleParse } from '../../oracle/workloadCsv';
 import { randomWorkload } from '../hardware/randomWorkloads';
 
 const TRACES = path.resolve(__dirname, '../../../../shared/spatten-traces');
-export const SHIPPED_TRACES = ['smoke-one-row.csv', 'gpt2-small-wikitext2-spatten.csv', 'gpt2-small-wikitext2-dense.csv', 'gpt2-medium-wikitext2-spatten.csv', 'gpt2-medium-ptb-dense.csv'];
+const SHIPPED_TRACES = ['smoke-one-row.csv', 'gpt2-small-wikitext2-spatten.csv', 'gpt2-small-wikitext2-dense.csv', 'gpt2-medium-wikitext2-spatten.csv', 'gpt2-medium-ptb-dense.csv'];
 
 /** -0 as 0: the row reader kept a "-0" field as -0, the columns (int32) hold 0; no other difference. */
 function withoutNegativeZero(x: unknown): unknown {
