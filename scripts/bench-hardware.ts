@@ -1,30 +1,120 @@
-// Benchmark (not a test): time to parse and simulate the largest shipped trace
-// (gpt2-medium-ptb-dense.csv, 12288 rows) in both timing models. Prints wall time and this
-// process's CPU time (the CPU time is the fairer figure on a shared, loaded machine). Run:
-//   node --import tsx scripts/bench-hardware.ts
+// Benchmark (not a test, never asserted): the cycle model's throughput on a million-row trace
+// (scripts/benchTrace.ts), in rows per second:
+//   parse       readWorkloadCsvColumnsFile, in this process
+//   simulate    simulateColumns, pipelined timing, in this process
+//   end to end  `node out/cli.js simulate TRACE --json FILE`, a whole process
+// Each figure is the median of n interleaved runs (parse, simulate, CLI, then again), so a load
+// that comes and goes on a shared machine hits every variant alike. Wall time gives rows/s; CPU
+// time (user + system) is printed beside it, the steadier figure on a loaded machine. Peak RSS:
+// of each CLI process, and of this process after the in-process runs.
+//
+// --before also runs the path this one replaced, interleaved with it: the row-object parser and
+// simulate() kept as the test oracle (test/oracle/), and --baseline-cli FILE, a CLI bundle built
+// from the commit before (e.g. `git stash; npm run build; cp out/cli.js .test-cache/baseline/`).
+//
+//   node --import tsx scripts/bench-hardware.ts [--runs N] [--before] [--baseline-cli FILE] [--json FILE]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveHardwareConfig } from '../src/engine/hardware/hardwarePresets';
-import { simulate } from '../src/engine/hardware/simulate';
-import { readWorkloadCsvFile } from '../src/engine/trace/workloadCsv';
+import { simulateColumns } from '../src/engine/hardware/simulate';
+import type { Trace } from '../src/engine/trace/trace';
+import type { ColumnarTrace } from '../src/engine/trace/traceColumns';
+import { readWorkloadCsvColumnsFile } from '../src/engine/trace/workloadCsv';
+import { simulate as simulateBefore } from '../test/oracle/simulate';
+import { parseWorkloadCsv as parseBefore } from '../test/oracle/workloadCsv';
+import { ensureBenchTrace } from './benchTrace';
 
-const file = path.resolve(__dirname, '../../shared/spatten-traces/gpt2-medium-ptb-dense.csv');
-const hw = resolveHardwareConfig('spatten-1x');
-let t = performance.now();
-let cpu = process.cpuUsage();
-const ms = (): string => {
-  const u = process.cpuUsage(cpu);
-  const out = `${(performance.now() - t).toFixed(1)} ms wall, ${((u.user + u.system) / 1000).toFixed(1)} ms CPU`;
-  t = performance.now();
-  cpu = process.cpuUsage();
-  return out;
-};
-const trace = readWorkloadCsvFile(file);
-console.log(`parse ${trace.rows.length} rows: ${ms()}`);
-for (const timing of ['pipelined', 'additive'] as const) {
-  for (const run of ['cold', 'warm']) {
-    const r = simulate(trace, hw, { timing, denseBits: 32 });
-    console.log(`simulate ${timing} (${run}): ${ms()}, ${r.totalCycles} cycles`);
-  }
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb?: number;
 }
-const r = simulate(trace, hw, { timing: 'pipelined', denseBits: 32, timeline: true });
-console.log(`simulate pipelined + timeline: ${ms()}, ${r.timeline?.events.length} events (aggregated: ${r.timeline?.aggregated})`);
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const runs = Math.max(5, Number(option('--runs') ?? 5));
+const before = process.argv.includes('--before');
+const baselineCli = option('--baseline-cli');
+const jsonOut = option('--json');
+const root = path.resolve(__dirname, '..');
+const cli = path.join(root, 'out/cli.js');
+if (!existsSync(cli)) throw new Error('out/cli.js is missing: npm run build first');
+if (baselineCli && !existsSync(baselineCli)) throw new Error(`no baseline CLI at ${baselineCli}`);
+const { file, rows } = ensureBenchTrace();
+const hw = resolveHardwareConfig('spatten-1x');
+const resultFile = path.join(root, '.test-cache/bench-simulate.json');
+
+function timed(fn: () => void): Sample {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  fn();
+  const u = process.cpuUsage(cpu);
+  return { wallMs: performance.now() - t, cpuMs: (u.user + u.system) / 1000 };
+}
+
+// The child reports its own CPU time and peak RSS as it exits (a data: URL module, no extra file).
+const REPORTER = 'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nBENCH "+(u.user+u.system)/1000+" "+process.resourceUsage().maxRSS+"\\n")})';
+
+function runCli(bundle: string): Sample {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, ['--import', REPORTER, bundle, 'simulate', file, '--json', resultFile], { encoding: 'utf8' });
+  const wallMs = performance.now() - t;
+  const m = /BENCH (\S+) (\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`${bundle} failed (${r.status}): ${r.stderr.slice(0, 400)}`);
+  return { wallMs, cpuMs: Number(m[1]), peakRssMb: Number(m[2]) / 1024 };
+}
+
+const variants: { name: string; run: () => Sample }[] = [];
+let columns: ColumnarTrace | undefined;
+variants.push({ name: 'parse', run: () => timed(() => (columns = readWorkloadCsvColumnsFile(file))) });
+variants.push({ name: 'simulate', run: () => timed(() => simulateColumns(columns as ColumnarTrace, hw, { timing: 'pipelined', denseBits: 32 })) });
+variants.push({ name: 'end to end (CLI)', run: () => runCli(cli) });
+if (before) {
+  let trace: Trace | undefined;
+  variants.push({ name: 'parse (before)', run: () => timed(() => (trace = parseBefore(readFileSync(file, 'utf8'), { fileName: file }))) });
+  variants.push({ name: 'simulate (before)', run: () => timed(() => simulateBefore(trace as Trace, hw, { timing: 'pipelined', denseBits: 32 })) });
+}
+if (baselineCli) variants.push({ name: 'end to end (CLI before)', run: () => runCli(baselineCli) });
+
+const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
+for (let i = 0; i < runs; i++) {
+  for (const v of variants) (samples.get(v.name) as Sample[]).push(v.run());
+  process.stderr.write(`run ${i + 1}/${runs} done\n`);
+}
+const inProcessPeakRssMb = process.resourceUsage().maxRSS / 1024;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const results = variants.map((v) => {
+  const ss = samples.get(v.name) as Sample[];
+  const wallMs = median(ss.map((s) => s.wallMs));
+  const cpuMs = median(ss.map((s) => s.cpuMs));
+  const rss = ss.map((s) => s.peakRssMb).filter((x): x is number => x !== undefined);
+  return {
+    name: v.name,
+    medianWallMs: wallMs,
+    medianCpuMs: cpuMs,
+    rowsPerSecond: rows / (wallMs / 1000),
+    rowsPerCpuSecond: rows / (cpuMs / 1000),
+    ...(rss.length ? { peakRssMb: Math.max(...rss) } : {}),
+    wallMs: ss.map((s) => s.wallMs),
+  };
+});
+
+const pad = (s: string, n: number): string => s.padStart(n);
+console.log(`cycle model on ${path.basename(file)}: ${rows} rows, ${runs} interleaved runs, medians`);
+console.log(`${'variant'.padEnd(24)}${pad('wall ms', 10)}${pad('rows/s', 12)}${pad('CPU ms', 10)}${pad('rows/CPU s', 12)}${pad('peak RSS', 10)}`);
+for (const r of results) {
+  const rss = r.peakRssMb !== undefined ? `${r.peakRssMb.toFixed(0)} MB` : '';
+  console.log(`${r.name.padEnd(24)}${pad(r.medianWallMs.toFixed(0), 10)}${pad(Math.round(r.rowsPerSecond).toLocaleString('en'), 12)}${pad(r.medianCpuMs.toFixed(0), 10)}${pad(Math.round(r.rowsPerCpuSecond).toLocaleString('en'), 12)}${pad(rss, 10)}`);
+}
+console.log(`peak RSS of this process (in-process runs${before ? ', both paths' : ''}): ${inProcessPeakRssMb.toFixed(0)} MB`);
+if (jsonOut) {
+  writeFileSync(jsonOut, JSON.stringify({ trace: path.basename(file), rows, runs, hardware: hw.name, timing: 'pipelined', results, inProcessPeakRssMb }, null, 2) + '\n');
+}

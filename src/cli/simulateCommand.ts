@@ -6,7 +6,7 @@
 // Also exports what `ablate` shares with it (option parsers, output, progress, formatting).
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { denseDramBytes, simulate } from '../engine/hardware/simulate';
+import { denseDramBytesOfColumns, simulateColumns } from '../engine/hardware/simulate';
 import type { SimulationResult, TimingModel } from '../engine/hardware/simulationResult';
 import { loadHardwareConfig } from '../engine/hardware/hardwarePresets';
 import type { HardwareConfig } from '../engine/hardware/hardwareConfig';
@@ -14,7 +14,8 @@ import { calibratedBaselines, PAPER_MEASURED_RATIOS, platformPresets, rooflineBa
 import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
 import { toChromeTrace } from '../engine/report/chromeTrace';
 import { checkOutputs, writeOutput } from './outputs';
-import { readWorkloadCsvFile, type QueriesPerRow } from '../engine/trace/workloadCsv';
+import { readWorkloadCsvColumnsFile } from '../engine/trace/workloadCsv';
+import type { QueriesPerRow } from '../engine/trace/workloadCsvSchema';
 import type { AuthorsTopKMode } from '../engine/hardware/authorsTopK';
 export interface CommandIo {
   stdout: { write(s: string): unknown };
@@ -200,11 +201,11 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       }
       checkOutputs([opts.json, opts.perfetto]);
       const hw = loadHardwareConfig(opts.hardware);
-      const trace = readWorkloadCsvFile(tracePath, { queries: opts.queries });
+      const trace = readWorkloadCsvColumnsFile(tracePath, { queries: opts.queries });
       const bar = progressBar(io, 'simulate');
       let r: SimulationResult;
       try {
-        r = simulate(trace, hw, {
+        r = simulateColumns(trace, hw, {
           timing: opts.timing,
           denseBits: opts.denseBits,
           unquantizedBits: opts.unquantizedBits,
@@ -217,12 +218,12 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       } finally {
         bar.stop();
       }
-      const dense8 = denseDramBytes(trace, hw, 8);
+      const dense8 = denseDramBytesOfColumns(trace, hw, 8);
       if (opts.perfetto !== undefined && r.timeline) {
         writeOutput(opts.perfetto, JSON.stringify(toChromeTrace(r.timeline, `SpAtten ${hw.name} (${opts.timing})`)), io.stdout);
       }
       if (opts.json !== undefined) writeOutput(opts.json, JSON.stringify(summarizeForJson(r, dense8, hw), null, 2) + '\n', io.stdout);
       // stdout holds one document: the table only when no JSON goes there.
-      else if (opts.perfetto !== '-') io.stdout.write(formatSimulation(r, dense8, trace.mode));
+      else if (opts.perfetto !== '-') io.stdout.write(formatSimulation(r, dense8, trace.trace.mode));
     });
 }

@@ -5,6 +5,7 @@
 // Query rows: a pruned encoder (or prompt pass) computes only its alive tokens' queries; the dense
 // run computes all of them, sentence_length_L per head. A decode step has one query either way.
 import type { Trace, TraceRow } from '../trace/trace';
+import type { TraceColumns } from '../trace/traceColumns';
 
 /** Group key of a (step, layer); steps from -1 (the prompt pass) on. */
 export function groupKey(step: number, layer: number): number {
@@ -28,6 +29,36 @@ export function groupRows(rows: readonly TraceRow[]): TraceRow[][] {
   });
 }
 
+/** (step, layer) groups of columnar rows: row indices in group order, and where each group starts. */
+export interface RowGroups {
+  /** Row indices, groups in (step, layer) order, rows by head (ties in file order), as groupRows orders them. */
+  order: Int32Array;
+  /** Group g is order[starts[g] .. starts[g + 1]). */
+  starts: number[];
+}
+
+/**
+ * groupRows for columns. Traces come in (step, layer, head) order (the CSV files, the engine), so
+ * a linear check usually finds the order already right and nothing is sorted; otherwise a stable
+ * sort by (group key, head) gives groupRows' order.
+ */
+export function groupColumns(c: TraceColumns): RowGroups {
+  const n = c.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const key = (i: number): number => groupKey(c.step[i], c.layer[i]);
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) {
+    const d = key(i) - key(i - 1);
+    sorted = d > 0 || (d === 0 && c.head[i] >= c.head[i - 1]);
+  }
+  if (!sorted) order.set(Array.from(order).sort((a, b) => key(a) - key(b) || c.head[a] - c.head[b] || a - b));
+  const starts: number[] = [];
+  for (let j = 0; j < n; j++) if (j === 0 || key(order[j]) !== key(order[j - 1])) starts.push(j);
+  starts.push(n);
+  return { order, starts };
+}
+
 /** Query rows of the dense run of a (step, layer): all tokens in an encoder or prompt pass, else 1. */
 export function denseQueries(first: TraceRow, mode: Trace['mode']): number {
   return mode === 'encoder' || first.step < 0 ? first.sentenceLength : 1;
@@ -35,8 +66,12 @@ export function denseQueries(first: TraceRow, mode: Trace['mode']): number {
 
 /** Dense rows of one (step, layer) group: `heads` heads at the group's context length. */
 export function denseGroup(group: readonly TraceRow[], heads: number, mode: Trace['mode']): TraceRow[] {
-  const first = group[0];
-  const n = Math.max(heads, group.length);
+  return denseRows(group[0], group.length, heads, mode);
+}
+
+/** Dense rows of a (step, layer) group of `groupSize` rows whose first row is `first`. */
+export function denseRows(first: TraceRow, groupSize: number, heads: number, mode: Trace['mode']): TraceRow[] {
+  const n = Math.max(heads, groupSize);
   const queries = denseQueries(first, mode);
   const out: TraceRow[] = new Array(n);
   for (let h = 0; h < n; h++) {
@@ -60,6 +95,14 @@ export function denseGroup(group: readonly TraceRow[], heads: number, mode: Trac
     };
   }
   return out;
+}
+
+/**
+ * What the dense baseline of a (step, layer) depends on: context length, query rows, heads and
+ * head dim. They repeat across layers and steps, so callers time each shape once.
+ */
+export function denseShapeKey(first: TraceRow, groupSize: number, heads: number, mode: Trace['mode']): string {
+  return `${first.sentenceLength}|${denseQueries(first, mode)}|${Math.max(heads, groupSize)}|${first.headDim}`;
 }
 
 /** The whole dense trace (the ablation's first step, and the test that a run's dense baseline is it). */

@@ -33,7 +33,7 @@ import { bufferLines } from './hardwareConfig';
 import { dramTransferCycles } from './hbmChannel';
 import type { RowWork } from './rowWork';
 import type { TopKTiming } from './topKEngine';
-import { UnitCalendar, type Placement } from './unitCalendar';
+import { UnitCalendar, type Span } from './unitCalendar';
 import { attributeStages, type ScheduledOp } from './stageAttribution';
 
 export type { ScheduledOp } from './stageAttribution';
@@ -175,6 +175,10 @@ class LinePool {
   }
 }
 
+// The units' calendars, emptied at the start of each (step, layer) rather than made anew (the
+// scheduler runs once per (step, layer) of a trace: up to millions of times).
+const units = [new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar()];
+
 /**
  * Schedule one (step, layer): `rows` in head order, starting at cycle `start`.
  * `headTopK`: the head top-k after the layer, if any. `keepOps`: return the op list (timeline).
@@ -189,14 +193,21 @@ export function scheduleGroupPipelined(
   const L = c.latencies;
   const lat = c.dramLatencyCycles;
   const ops: ScheduledOp[] = [];
-  const units = [new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar()];
+  for (const u of units) u.reset();
   const kPool = new LinePool(bufferLines(c.kSramBytes, c.qkMultipliers, c), c.maxRequestsInFlight);
   const vPool = new LinePool(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
-  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number): Placement => {
-    const p = units[unit].place(ready, duration);
-    for (let i = 0; i < p.pieces.length; i += 2) {
-      const share = p.pieces.length > 2 ? Math.round((bytes * (p.pieces[i + 1] - p.pieces[i])) / duration) : bytes;
-      ops.push({ unit, stage, start: p.pieces[i], end: p.pieces[i + 1], head, bytes: share });
+  // One span per call site, refilled row after row (kFetch and vFetch stay valid for the second
+  // head of a fused pair: only their own call sites overwrite them).
+  const slot = (): Span => ({ start: 0, end: 0 });
+  const P = { kFetch: slot(), qk: slot(), sm: slot(), lsb: slot(), rq: slot(), rs: slot(), localTopK: slot(), vFetch: slot(), pv: slot(), tokenTopK: slot(), headTopK: slot() };
+  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number, out: Span): Span => {
+    const p = units[unit].placeSpan(ready, duration, stage, out);
+    // Op objects only for a timeline: stage attribution reads the calendars' own pieces.
+    if (!keepOps) return p;
+    const pieces = units[unit].lastPieces();
+    for (let i = 0; i < pieces.length; i += 2) {
+      const share = pieces.length > 2 ? Math.round((bytes * (pieces[i + 1] - pieces[i])) / duration) : bytes;
+      ops.push({ unit, stage, start: pieces[i], end: pieces[i + 1], head, bytes: share });
     }
     return p;
   };
@@ -205,8 +216,8 @@ export function scheduleGroupPipelined(
   let allDone = start;
   const kRide = ridesOnPrevious(rows, (w) => w.kMsbBits);
   const vRide = ridesOnPrevious(rows, (w) => w.vBits);
-  let kFetch: Placement | undefined; // the fused pair's shared fetches
-  let vFetch: Placement | undefined;
+  let kFetch: Span | undefined; // the fused pair's shared fetches
+  let vFetch: Span | undefined;
   // The first head of a fused pair holds the pair's lines until the second is done with them.
   let pendingK: { id: number; at: number } | undefined;
   let pendingV: { id: number; at: number } | undefined;
@@ -220,13 +231,13 @@ export function scheduleGroupPipelined(
       const mate = kPair ? rows[r + 1] : undefined;
       kAlloc = kPool.allocate(start, w.kLines + (mate?.kLines ?? 0));
       const bytes = w.bytes.kMsb + w.bytes.q + (mate ? mate.bytes.kMsb + mate.bytes.q : 0);
-      kFetch = put(U_DRAM, S.fetchK, kAlloc.at, dramTransferCycles(bytes, c), w.head, bytes);
+      kFetch = put(U_DRAM, S.fetchK, kAlloc.at, dramTransferCycles(bytes, c), w.head, bytes, P.kFetch);
     }
-    const kf = kFetch as Placement;
+    const kf = kFetch as Span;
     // Q x K then softmax, streaming behind the fetch; queries one after another.
-    const qk = put(U_QK, S.qk, kf.start + inLat, Q * w.qkPerQuery, w.head, 0);
+    const qk = put(U_QK, S.qk, kf.start + inLat, Q * w.qkPerQuery, w.head, 0, P.qk);
     const qkEnd = Math.max(qk.end, kf.end + inLat);
-    const sm = put(U_SM, S.softmax, qk.start + L.qk, Q * w.softmaxPerQuery, w.head, 0);
+    const sm = put(U_SM, S.softmax, qk.start + L.qk, Q * w.softmaxPerQuery, w.head, 0, P.sm);
     const smEnd = Math.max(sm.end, qkEnd + L.qk);
     // A query is decided once all its scores went through the softmax (divide by the sum).
     let lastDecided = smEnd + L.softmax + L.requant;
@@ -236,10 +247,10 @@ export function scheduleGroupPipelined(
     const RQ = w.refetchedQueries;
     if (RQ > 0) {
       // Re-queued with priority once the first flat row is known; the rows behind keep going.
-      const lsb = put(U_DRAM, S.fetchKLsb, firstDecided, dramTransferCycles(w.bytes.kLsb, c), w.head, w.bytes.kLsb);
-      const rq = put(U_QK, S.requant, lsb.start + inLat, RQ * w.qkPerQuery, w.head, 0);
+      const lsb = put(U_DRAM, S.fetchKLsb, firstDecided, dramTransferCycles(w.bytes.kLsb, c), w.head, w.bytes.kLsb, P.lsb);
+      const rq = put(U_QK, S.requant, lsb.start + inLat, RQ * w.qkPerQuery, w.head, 0, P.rq);
       const rqEnd = Math.max(rq.end, lsb.end + inLat);
-      const rs = put(U_SM, S.requant, rq.start + L.qk, RQ * w.softmaxPerQuery, w.head, 0);
+      const rs = put(U_SM, S.requant, rq.start + L.qk, RQ * w.softmaxPerQuery, w.head, 0, P.rs);
       const refLast = Math.max(rs.end, rqEnd + L.qk) + L.softmax + L.requant;
       // When every query refetched, the first final result is the first recomputed one.
       if (RQ >= Q) firstDecided = Math.max(rs.start + w.softmaxPerQuery + L.softmax + L.requant, refLast - (RQ - 1) * spacing);
@@ -254,7 +265,7 @@ export function scheduleGroupPipelined(
     let lastSelected = lastDecided;
     const topKPerQuery = w.localVTopK && !vRide[r] ? w.localVTopK.cycles : 0;
     if (topKPerQuery > 0) {
-      const tk = put(U_TOPK, S.localVTopK, firstDecided, Q * topKPerQuery, w.head, 0);
+      const tk = put(U_TOPK, S.localVTopK, firstDecided, Q * topKPerQuery, w.head, 0, P.localTopK);
       firstSelected = tk.start + topKPerQuery;
       lastSelected = Math.max(tk.end, lastDecided + topKPerQuery);
     }
@@ -263,16 +274,16 @@ export function scheduleGroupPipelined(
       const pairV = vRide[r + 1] === true;
       const mate = pairV ? rows[r + 1] : undefined;
       const vAlloc = vPool.allocate(firstSelected, w.vLines + (mate?.vLines ?? 0));
-      vFetch = put(U_DRAM, S.fetchV, vAlloc.at, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0));
+      vFetch = put(U_DRAM, S.fetchV, vAlloc.at, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0), P.vFetch);
       const vf = vFetch;
-      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0);
+      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0, P.pv);
       const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
       if (pairV) pendingV = { id: vAlloc.id, at: pvEnd };
       else vPool.release(vAlloc.id, pvEnd);
       allDone = Math.max(allDone, pvEnd + L.pv);
     } else {
-      const vf = vFetch as Placement;
-      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0);
+      const vf = vFetch as Span;
+      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0, P.pv);
       const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
       if (pendingV) vPool.release(pendingV.id, Math.max(pendingV.at, pvEnd));
       allDone = Math.max(allDone, pvEnd + L.pv);
@@ -280,17 +291,17 @@ export function scheduleGroupPipelined(
     if (w.tokenTopK) {
       // Needs the accumulated token scores of every head of the layer: after all decisions so far.
       // The authors' traces put it on the layer's last head, so "so far" is the whole layer.
-      const tk = put(U_TOPK, S.tokenTopK, allDecided, w.tokenTopK.cycles, -1, 0);
+      const tk = put(U_TOPK, S.tokenTopK, allDecided, w.tokenTopK.cycles, -1, 0, P.tokenTopK);
       allDone = Math.max(allDone, tk.end);
     }
   }
   if (headTopK && headTopK.cycles > 0) {
-    const hk = put(U_TOPK, S.headTopK, allDone, headTopK.cycles, -1, 0);
+    const hk = put(U_TOPK, S.headTopK, allDone, headTopK.cycles, -1, 0, P.headTopK);
     allDone = hk.end;
   }
   const end = Math.max(allDone, start);
   const unitBusy = Float64Array.from(units.map((u) => u.busy));
-  const stages = attributeStages(ops, start, end, PIPELINE_STAGES.length, S.fillDrain);
+  const stages = attributeStages(units, start, end, PIPELINE_STAGES.length, S.fillDrain);
   // The timeline wants each unit's ops in time order; the calendars place them out of order.
   if (keepOps) ops.sort((a, b) => a.unit - b.unit || a.start - b.start);
   return { start, end, stages, unitBusy, ops: keepOps ? ops : [] };

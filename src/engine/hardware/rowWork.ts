@@ -24,7 +24,7 @@
 import type { TraceRow } from '../trace/trace';
 import type { HardwareConfig } from './hardwareConfig';
 import { tensorBytes, transactionRoundedBytes } from './hbmChannel';
-import { topKCallTiming, type TopKTiming } from './topKEngine';
+import { topKCallTimingInto, type TopKTiming } from './topKEngine';
 import { mixSeed } from '../seededRandom';
 
 export interface WorkOptions {
@@ -115,57 +115,80 @@ function roundUp(n: number, m: number): number {
 }
 
 export function rowWork(row: TraceRow, c: HardwareConfig, o: WorkOptions): RowWork {
+  return rowWorkInto(row, c, o, newRowWorkSlot());
+}
+
+/** A RowWork to refill with rowWorkInto, and the two top-k timings it may point to. */
+export interface RowWorkSlot {
+  work: RowWork;
+  localVTopK: TopKTiming;
+  tokenTopK: TopKTiming;
+}
+
+export function newRowWorkSlot(): RowWorkSlot {
+  // Every property present from the start, so all pooled RowWorks share one shape.
+  const work: RowWork = {
+    step: 0, layer: 0, head: 0, queries: 0, keys: 0, values: 0, headDim: 0, kMsbBits: 0, kLsbBits: 0, vBits: 0, qBits: 0, refetchedQueries: 0,
+    bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 },
+    qkPerQuery: 0, softmaxPerQuery: 0, pvPerQuery: 0, kLines: 0, vLines: 0,
+    localVTopK: undefined, tokenTopK: undefined, qkMacs: 0, pvMacs: 0, softmaxElements: 0,
+  };
+  return { work, localVTopK: { cycles: 0, comparisons: 0, measured: false }, tokenTopK: { cycles: 0, comparisons: 0, measured: false } };
+}
+
+/**
+ * rowWork written into the slot's RowWork (its bytes and top-k timings reused): the cycle model keeps one RowWork
+ * per head of a (step, layer) and refills them, instead of allocating a million of them.
+ */
+export function rowWorkInto(row: TraceRow, c: HardwareConfig, o: WorkOptions, slot: RowWorkSlot): RowWork {
+  const w = slot.work;
   const q = row.queries;
   const d = row.headDim;
   const rounding = o.fetchRounding ?? 1;
   const keys = roundUp(row.keysFetched, rounding);
   const values = Math.min(roundUp(row.valuesFetched, rounding), keys);
   const plan = keyFetchPlan(row, c, o.unquantizedBits);
-  const kMsbBits = plan.msbBits;
-  const kLsbBits = plan.lsbBits;
   const refetched = plan.refetchedQueries;
   const vBits = bitsOf(row.valueBits, o.unquantizedBits);
   const qBits = bitsOf(row.queryBits, o.unquantizedBits);
   // K and V are fetched once per row and reused by all its queries (they sit in the SRAM); the LSB
   // plane is fetched once if any query refetches; every query vector is fetched.
-  const bytes: TensorBytes = {
-    kMsb: transactionRoundedBytes(tensorBytes(keys, d, kMsbBits), c),
-    kLsb: refetched > 0 ? transactionRoundedBytes(tensorBytes(keys, d, kLsbBits), c) : 0,
-    v: transactionRoundedBytes(tensorBytes(values, d, vBits), c),
-    q: transactionRoundedBytes(tensorBytes(q, d, qBits), c),
-  };
+  const bytes = w.bytes;
+  bytes.kMsb = transactionRoundedBytes(tensorBytes(keys, d, plan.msbBits), c);
+  bytes.kLsb = refetched > 0 ? transactionRoundedBytes(tensorBytes(keys, d, plan.lsbBits), c) : 0;
+  bytes.v = transactionRoundedBytes(tensorBytes(values, d, vBits), c);
+  bytes.q = transactionRoundedBytes(tensorBytes(q, d, qBits), c);
   const lat = c.latencies.topKRound;
   const kPerLine = vectorsPerLine(c.qkMultipliers, c);
   const vPerLine = vectorsPerLine(c.pvMultipliers, c);
-  const w: RowWork = {
-    step: row.step,
-    layer: row.layer,
-    head: row.head,
-    queries: q,
-    keys,
-    values,
-    headDim: d,
-    kMsbBits,
-    kLsbBits,
-    vBits,
-    qBits,
-    refetchedQueries: refetched,
-    bytes,
-    qkPerQuery: streamCycles(keys, d, c.qkMultipliers, c),
-    // The softmax unit takes the dot products as Q x K emits them, softmaxLanes per cycle.
-    softmaxPerQuery: Math.ceil(keys / c.softmaxLanes),
-    pvPerQuery: streamCycles(values, d, c.pvMultipliers, c),
-    kLines: Math.ceil(keys / kPerLine) * datapathPasses(d, c),
-    vLines: Math.ceil(values / vPerLine) * datapathPasses(d, c),
-    qkMacs: (q + refetched) * keys * d,
-    pvMacs: q * values * d,
-    softmaxElements: (q + refetched) * keys,
-  };
+  w.step = row.step;
+  w.layer = row.layer;
+  w.head = row.head;
+  w.queries = q;
+  w.keys = keys;
+  w.values = values;
+  w.headDim = d;
+  w.kMsbBits = plan.msbBits;
+  w.kLsbBits = plan.lsbBits;
+  w.vBits = vBits;
+  w.qBits = qBits;
+  w.refetchedQueries = refetched;
+  w.qkPerQuery = streamCycles(keys, d, c.qkMultipliers, c);
+  // The softmax unit takes the dot products as Q x K emits them, softmaxLanes per cycle.
+  w.softmaxPerQuery = Math.ceil(keys / c.softmaxLanes);
+  w.pvPerQuery = streamCycles(values, d, c.pvMultipliers, c);
+  w.kLines = Math.ceil(keys / kPerLine) * datapathPasses(d, c);
+  w.vLines = Math.ceil(values / vPerLine) * datapathPasses(d, c);
+  w.qkMacs = (q + refetched) * keys * d;
+  w.pvMacs = q * values * d;
+  w.softmaxElements = (q + refetched) * keys;
+  w.localVTopK = undefined;
+  w.tokenTopK = undefined;
   if (row.localVTopK && row.localVTopK.k < row.localVTopK.n) {
-    w.localVTopK = topKCallTiming(row.localVTopK, c.topKComparators, lat, mixSeed(o.seed, 1, row.step, row.layer, row.head));
+    w.localVTopK = topKCallTimingInto(slot.localVTopK, row.localVTopK, c.topKComparators, lat, mixSeed(o.seed, 1, row.step, row.layer, row.head));
   }
   if (row.tokenTopK) {
-    w.tokenTopK = topKCallTiming(row.tokenTopK, c.topKComparators, lat, mixSeed(o.seed, 2, row.step, row.layer, row.head));
+    w.tokenTopK = topKCallTimingInto(slot.tokenTopK, row.tokenTopK, c.topKComparators, lat, mixSeed(o.seed, 2, row.step, row.layer, row.head));
   }
   return w;
 }

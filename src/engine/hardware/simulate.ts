@@ -9,14 +9,15 @@
 // (DRAM, Q x K, softmax, top-k, prob x V), summed. No schedule can beat it; `pipelined` lies
 // between it and `additive` (the no-overlap upper bound), which the tests check on every trace.
 import type { Trace, TraceRow } from '../trace/trace';
+import { columnsFromTrace, loadRow, newRowView, rowAt, type ColumnarTrace, type TraceColumns } from '../trace/traceColumns';
 import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
 import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
 import type { AuthorsTopKMode } from './authorsTopK';
-import { denseGroup, groupRows } from './denseBaseline';
+import { denseRows, denseShapeKey, groupColumns, type RowGroups } from './denseBaseline';
 import { energyPerOp, type EnergyCounts, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
 import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
-import { rowWork, type RowWork, type WorkOptions } from './rowWork';
+import { newRowWorkSlot, rowWork, rowWorkInto, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
 import { addCounts, assemble, zeroCounts, type LayerAcc, type SimulationResult, type TimingModel } from './simulationResult';
 import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from './timeline';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
@@ -47,7 +48,7 @@ export interface SimulateOptions {
 const NS = PIPELINE_STAGES.length;
 
 /** The conventions a run used, resolved from the options and the trace. */
-export function resolvedConventions(trace: Trace, opts: SimulateOptions): { unquantizedBits: number; fetchRounding: number } {
+export function resolvedConventions(trace: Pick<Trace, 'unquantizedBits'>, opts: SimulateOptions): { unquantizedBits: number; fetchRounding: number } {
   return {
     unquantizedBits: opts.unquantizedBits ?? trace.unquantizedBits ?? 8,
     fetchRounding: opts.fetchRounding ?? 1,
@@ -55,19 +56,28 @@ export function resolvedConventions(trace: Trace, opts: SimulateOptions): { unqu
 }
 
 /** Head top-k after each (step, layer): from the trace's layerSteps, else inferred from the heads of the next layer. */
-function headTopKCalls(trace: Trace, groups: readonly TraceRow[][], c: HardwareConfig, seed: number): (TopKTiming | undefined)[] {
-  const byKey = new Map<string, TopKTiming>();
+function headTopKCalls(trace: ColumnarTrace['trace'], cols: TraceColumns, groups: RowGroups, c: HardwareConfig, seed: number): (TopKTiming | undefined)[] {
+  const { order, starts } = groups;
+  const count = starts.length - 1;
+  const stepOf = (g: number): number => cols.step[order[starts[g]]];
+  const layerOf = (g: number): number => cols.layer[order[starts[g]]];
+  const sizeOf = (g: number): number => starts[g + 1] - starts[g];
+  const out: (TopKTiming | undefined)[] = new Array(count);
   if (trace.layerSteps) {
+    const byKey = new Map<string, TopKTiming>();
     for (const ls of trace.layerSteps) {
       if (ls.headTopK) byKey.set(`${ls.step}:${ls.layer}`, topKCallTiming(ls.headTopK, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, ls.step, ls.layer)));
     }
-    return groups.map((g) => byKey.get(`${g[0].step}:${g[0].layer}`));
+    for (let g = 0; g < count; g++) out[g] = byKey.get(`${stepOf(g)}:${layerOf(g)}`);
+    return out;
   }
-  return groups.map((g, i) => {
-    const next = groups[i + 1];
-    if (!next || next[0].step !== g[0].step || next.length >= g.length) return undefined;
-    return topKCallTiming({ n: g.length, k: next.length }, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, g[0].step, g[0].layer));
-  });
+  for (let g = 0; g < count; g++) {
+    const next = g + 1 < count ? g + 1 : -1;
+    out[g] = next < 0 || stepOf(next) !== stepOf(g) || sizeOf(next) >= sizeOf(g)
+      ? undefined
+      : topKCallTiming({ n: sizeOf(g), k: sizeOf(next) }, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, stepOf(g), layerOf(g)));
+  }
+  return out;
 }
 
 /** Busy time per unit of the additive terms (for the bound): DRAM + refetch, fill, both top-ks. */
@@ -90,10 +100,10 @@ function maxOf(a: Float64Array): number {
   return m;
 }
 
-/** One (step, layer) to time: its trace rows (bert.cpp reads those) and their hardware work. */
+/** One (step, layer) to time: its hardware work, and its trace rows for bert.cpp's model (made on demand). */
 interface GroupInput {
-  rows: readonly TraceRow[];
   works: readonly RowWork[];
+  rows: () => TraceRow[];
   headCall: TopKTiming | undefined;
   step: number;
   layer: number;
@@ -129,12 +139,20 @@ function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: n
       return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
     }
     case 'authors': {
-      const at = authorsGroupTiming(g.rows, c, { topK: opts.authorsTopK });
+      const at = authorsGroupTiming(g.rows(), c, { topK: opts.authorsTopK });
       authorsUnitBusy(at.stages, unitBusy);
       if (tl) addTermSpans(tl, g, t, AUTHORS_STAGES, AUTHORS_STAGE_UNITS, at.stages);
       return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
     }
   }
+}
+
+function addEnergyCounts(acc: EnergyCounts, more: EnergyCounts): void {
+  acc.macs += more.macs;
+  acc.softmaxElements += more.softmaxElements;
+  acc.comparisons += more.comparisons;
+  acc.sramBytes += more.sramBytes;
+  acc.dramBytes += more.dramBytes;
 }
 
 function newLayerAcc(stageCount: number): LayerAcc {
@@ -160,16 +178,23 @@ interface DenseGroupResult extends GroupResult {
 }
 
 export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions): SimulationResult {
+  return simulateColumns(columnsFromTrace(trace), c, opts);
+}
+
+/** simulate() of a trace held as columns (what the CSV reader yields): no object per row. */
+export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: SimulateOptions): SimulationResult {
+  const { trace, columns: cols } = ct;
   const seed = opts.seed ?? 1;
   const conv = resolvedConventions(trace, opts);
   const wo: WorkOptions = { unquantizedBits: conv.unquantizedBits, seed, fetchRounding: conv.fetchRounding };
   const denseWo: WorkOptions = { unquantizedBits: opts.denseBits, seed, fetchRounding: conv.fetchRounding };
   const e: EnergyPerOp = energyPerOp(c);
-  const groups = groupRows(trace.rows);
-  const headCalls = headTopKCalls(trace, groups, c, seed);
+  const groups = groupColumns(cols);
+  const groupCount = groups.starts.length - 1;
+  const headCalls = headTopKCalls(trace, cols, groups, c, seed);
   const wantTimeline = opts.timeline !== undefined && opts.timeline !== false;
   const maxEvents = typeof opts.timeline === 'object' ? opts.timeline.maxEvents : DEFAULT_TIMELINE_MAX_EVENTS;
-  const tl = wantTimeline ? new TimelineBuilder(c.clockHz, trace.rows.length * 6, maxEvents) : undefined;
+  const tl = wantTimeline ? new TimelineBuilder(c.clockHz, cols.length * 6, maxEvents) : undefined;
   const layers = new Map<number, LayerAcc>();
   const occ = new Float64Array(NS);
   let t = 0;
@@ -179,11 +204,11 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
   // The dense baseline of a (step, layer) depends only on its shape (context length, query rows,
   // heads, head dim), which repeats across layers: each shape is timed once.
   const denseMemo = new Map<string, DenseGroupResult>();
-  const denseOf = (g: readonly TraceRow[]): DenseGroupResult => {
-    const rows = denseGroup(g, trace.model.heads, trace.mode);
-    const key = `${rows[0].sentenceLength}|${rows[0].queries}|${rows.length}|${rows[0].headDim}`;
+  const denseOf = (first: TraceRow, size: number): DenseGroupResult => {
+    const key = denseShapeKey(first, size, trace.model.heads, trace.mode);
     let d = denseMemo.get(key);
     if (!d) {
+      const rows = denseRows(first, size, trace.model.heads, trace.mode);
       const works = rows.map((r) => rowWork(r, c, denseWo));
       const counts = zeroCounts();
       let bytes = 0;
@@ -192,27 +217,38 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
         bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
       }
       // The schedule is translation invariant, so timing from cycle 0 gives the group's length.
-      d = { ...timeGroup({ rows, works, headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined), counts, bytes };
+      d = { ...timeGroup({ works, rows: () => rows, headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined), counts, bytes };
       denseMemo.set(key, d);
     }
     return d;
   };
-  for (let gi = 0; gi < groups.length; gi++) {
-    const g = groups[gi];
-    const layer = g[0].layer;
+  // One RowWork per head of the current (step, layer), refilled group after group.
+  const view = newRowView();
+  const slots: RowWorkSlot[] = [];
+  // The first `size` slots' RowWorks, one array per group size (the same objects every time).
+  const worksOfSize: RowWork[][] = [];
+  for (let gi = 0; gi < groupCount; gi++) {
+    const from = groups.starts[gi];
+    const size = groups.starts[gi + 1] - from;
+    while (slots.length < size) slots.push(newRowWorkSlot());
+    const works = (worksOfSize[size] ??= slots.slice(0, size).map((s) => s.work));
+    for (let j = 0; j < size; j++) rowWorkInto(loadRow(cols, groups.order[from + j], view), c, wo, slots[j]);
+    const layer = works[0].layer;
     let acc = layers.get(layer);
     if (!acc) layers.set(layer, (acc = newLayerAcc(stageNames.length)));
-    const works = g.map((r) => rowWork(r, c, wo));
     for (const w of works) {
       addCounts(acc.counts, w, c);
       acc.bytes.kMsb += w.bytes.kMsb;
       acc.bytes.kLsb += w.bytes.kLsb;
       acc.bytes.v += w.bytes.v;
       acc.bytes.q += w.bytes.q;
-      for (const call of [w.localVTopK, w.tokenTopK]) {
-        if (!call) continue;
+      if (w.localVTopK) {
         topKTotal++;
-        if (call.measured) topKMeasured++;
+        if (w.localVTopK.measured) topKMeasured++;
+      }
+      if (w.tokenTopK) {
+        topKTotal++;
+        if (w.tokenTopK.measured) topKMeasured++;
       }
       rowStageOccupancy(w, c, occ);
       let h = acc.heads.get(w.head);
@@ -227,32 +263,51 @@ export function simulate(trace: Trace, c: HardwareConfig, opts: SimulateOptions)
     }
     const headCall = headCalls[gi];
     if (headCall) acc.counts.comparisons += headCall.comparisons;
-    const dense = denseOf(g);
-    for (const k of Object.keys(dense.counts) as (keyof EnergyCounts)[]) acc.denseCounts[k] += dense.counts[k];
+    const dense = denseOf(loadRow(cols, groups.order[from], view), size);
+    addEnergyCounts(acc.denseCounts, dense.counts);
     acc.denseBytes += dense.bytes;
     acc.denseCycles += dense.cycles;
     for (let s = 0; s < stageNames.length; s++) acc.denseStages[s] += dense.stages[s];
     for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.denseUnitBusy[u] += dense.unitBusy[u];
-    const gt = timeGroup({ rows: g, works, headCall, step: g[0].step, layer }, c, opts, t, tl);
+    const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, groups.order[from + j]));
+    const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, opts, t, tl);
     acc.cycles += gt.cycles;
     acc.lowerBoundCycles += gt.lowerBound;
     for (let s = 0; s < stageNames.length; s++) acc.stages[s] += gt.stages[s];
     for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.unitBusy[u] += gt.unitBusy[u];
     t += gt.cycles;
-    opts.onProgress?.((gi + 1) / groups.length);
+    opts.onProgress?.((gi + 1) / groupCount);
   }
   return assemble(c, { timing: opts.timing, denseBits: opts.denseBits, ...conv }, layers, stageNames, e, { topKTotal, topKMeasured }, tl?.timeline);
 }
 
 /** DRAM bytes of the trace's dense baseline with tensors at `bits` (e.g. 8 for the int8 comparison). */
 export function denseDramBytes(trace: Trace, c: HardwareConfig, bits: number): number {
-  let total = 0;
+  return denseDramBytesOfColumns(columnsFromTrace(trace), c, bits);
+}
+
+/** denseDramBytes of a columnar trace, each group shape computed once (the bytes are whole numbers: any order sums them exactly). */
+export function denseDramBytesOfColumns(ct: ColumnarTrace, c: HardwareConfig, bits: number): number {
+  const { trace, columns: cols } = ct;
   const o: WorkOptions = { unquantizedBits: bits, seed: 1 };
-  for (const g of groupRows(trace.rows)) {
-    for (const r of denseGroup(g, trace.model.heads, trace.mode)) {
-      const b = rowWork(r, c, o).bytes;
-      total += b.kMsb + b.kLsb + b.v + b.q;
+  const groups = groupColumns(cols);
+  const view = newRowView();
+  const memo = new Map<string, number>();
+  let total = 0;
+  for (let g = 0; g + 1 < groups.starts.length; g++) {
+    const first = loadRow(cols, groups.order[groups.starts[g]], view);
+    const size = groups.starts[g + 1] - groups.starts[g];
+    const key = denseShapeKey(first, size, trace.model.heads, trace.mode);
+    let bytes = memo.get(key);
+    if (bytes === undefined) {
+      bytes = 0;
+      for (const r of denseRows(first, size, trace.model.heads, trace.mode)) {
+        const b = rowWork(r, c, o).bytes;
+        bytes += b.kMsb + b.kLsb + b.v + b.q;
+      }
+      memo.set(key, bytes);
     }
+    total += bytes;
   }
   return total;
 }

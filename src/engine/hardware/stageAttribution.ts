@@ -1,6 +1,7 @@
 // Stage attribution of a scheduled (step, layer): every cycle goes to exactly one stage, so the
 // stages sum to the cycles. A cycle is charged to the busy stage that comes first in the stage
 // order (DRAM transfers first: memory time), and to the idle stage when nothing is busy.
+import type { UnitCalendar } from './unitCalendar';
 
 /** One scheduled op: a (step, layer, head) of work on one unit. Times in cycles from the trace start. */
 export interface ScheduledOp {
@@ -14,69 +15,37 @@ export interface ScheduledOp {
   bytes: number;
 }
 
-/** Cycles by stage over [start, end): each cycle to the first busy stage in stage order, idle ones to `idleStage`. */
-export function attributeStages(ops: readonly ScheduledOp[], start: number, end: number, stageCount: number, idleStage: number): Float64Array {
-  const stages = new Float64Array(stageCount);
-  const m = ops.length;
-  // Every time is a whole cycle, so an event sorts as one number: time * M + event index, with M a
-  // power of two above the event count (numeric typed-array sort, no comparator, no objects).
-  let M = 1;
-  while (M < 2 * m) M *= 2;
-  // Beyond 2^53 the packed keys lose the index bits: sort the events with a comparator instead.
-  if ((end - start + 1) * M > Number.MAX_SAFE_INTEGER) return attributeStagesSlow(ops, start, end, stageCount, idleStage);
-  const keys = new Float64Array(2 * m);
-  for (let i = 0; i < m; i++) {
-    keys[2 * i] = (ops[i].start - start) * M + 2 * i;
-    keys[2 * i + 1] = (ops[i].end - start) * M + 2 * i + 1;
-  }
-  keys.sort();
-  const active = new Int32Array(stageCount);
-  let t = start;
-  for (let j = 0; j < 2 * m; j++) {
-    const idx = keys[j] % M;
-    const at = (keys[j] - idx) / M + start;
-    if (at > t) {
-      let s = idleStage;
-      for (let k = 0; k < idleStage; k++) {
-        if (active[k] > 0) {
-          s = k;
-          break;
-        }
-      }
-      stages[s] += at - t;
-      t = at;
-    }
-    const op = ops[idx >> 1];
-    if ((idx & 1) === 0) active[op.stage]++;
-    else active[op.stage]--;
-  }
-  if (end > t) stages[idleStage] += end - t;
-  return stages;
-}
+// Reused by every call (one per (step, layer)).
+let cursor = new Int32Array(8);
 
-/** The same sweep over events sorted by (time, event index) with a comparator: for spans too long to pack. */
-function attributeStagesSlow(ops: readonly ScheduledOp[], start: number, end: number, stageCount: number, idleStage: number): Float64Array {
+/**
+ * Cycles by stage over [start, end): each cycle to the first busy stage in stage order, idle ones
+ * to `idleStage`. Reads the calendars' labelled pieces: a unit does one thing at a time, so a
+ * sweep over the units' time-ordered pieces finds the busy stages without sorting anything.
+ * Every time is a whole cycle, so the sums are exact whatever order they are taken in.
+ */
+export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, stageCount: number, idleStage: number): Float64Array {
   const stages = new Float64Array(stageCount);
-  const events: number[] = [];
-  for (let i = 0; i < 2 * ops.length; i++) events.push(i);
-  const timeOf = (e: number): number => ((e & 1) === 0 ? ops[e >> 1].start : ops[e >> 1].end);
-  events.sort((a, b) => timeOf(a) - timeOf(b) || a - b);
-  const active = new Int32Array(stageCount);
+  const at = cursor.length >= units.length ? cursor.fill(0) : (cursor = new Int32Array(units.length)); // per unit: its first piece not yet over
   let t = start;
-  for (const e of events) {
-    const at = timeOf(e);
-    if (at > t) {
-      let s = idleStage;
-      for (let k = 0; k < idleStage; k++) {
-        if (active[k] > 0) {
-          s = k;
-          break;
-        }
-      }
-      stages[s] += at - t;
-      t = at;
+  for (;;) {
+    let next = Infinity;
+    let stage = idleStage;
+    for (let u = 0; u < units.length; u++) {
+      const p = units[u].labelled;
+      let i = at[u];
+      while (i < p.length && p[i + 1] <= t) i += 3;
+      at[u] = i;
+      if (i >= p.length) continue;
+      if (p[i] <= t) {
+        // Busy at t until this piece ends.
+        if (p[i + 2] < stage) stage = p[i + 2];
+        if (p[i + 1] < next) next = p[i + 1];
+      } else if (p[i] < next) next = p[i];
     }
-    active[ops[e >> 1].stage] += (e & 1) === 0 ? 1 : -1;
+    if (next === Infinity) break;
+    stages[stage] += next - t;
+    t = next;
   }
   if (end > t) stages[idleStage] += end - t;
   return stages;

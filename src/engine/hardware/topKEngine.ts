@@ -51,8 +51,40 @@ export interface TopKTiming {
 
 /** Timing of one call: measured rounds when present, else a seeded estimate. */
 export function topKCallTiming(call: TopKCall, comparators: number, roundLatency: number, seed: number): TopKTiming {
-  const rounds = call.roundSizes ?? estimateRoundSizes(call.n, call.k, seededRandom(seed));
+  return topKCallTimingInto({ cycles: 0, comparisons: 0, measured: false }, call, comparators, roundLatency, seed);
+}
+
+/**
+ * topKCallTiming written into `out` (the cycle model reuses one per row: no allocation per call).
+ * The estimate walks the same seeded rounds as estimateRoundSizes without keeping them, summing
+ * in the same order, so the figures are the same to the last bit.
+ */
+export function topKCallTimingInto(out: TopKTiming, call: TopKCall, comparators: number, roundLatency: number, seed: number): TopKTiming {
+  let cycles = 0;
   let comparisons = 0;
-  for (const n of rounds) comparisons += n;
-  return { cycles: topKCyclesFromRounds(rounds, comparators, roundLatency), comparisons, measured: call.roundSizes !== undefined };
+  if (call.roundSizes) {
+    for (const n of call.roundSizes) {
+      cycles += Math.ceil(n / comparators) + roundLatency;
+      comparisons += n;
+    }
+  } else if (call.k > 0 && call.k < call.n) {
+    const rand = seededRandom(seed);
+    let target = call.n - call.k;
+    let size = call.n;
+    while (size > 0) {
+      cycles += Math.ceil(size / comparators) + roundLatency;
+      comparisons += size;
+      const pivotRank = Math.floor(rand() * size);
+      if (pivotRank === target) break;
+      if (pivotRank > target) size = pivotRank;
+      else {
+        target -= pivotRank + 1;
+        size = size - pivotRank - 1;
+      }
+    }
+  }
+  out.cycles = cycles;
+  out.comparisons = comparisons;
+  out.measured = call.roundSizes !== undefined;
+  return out;
 }

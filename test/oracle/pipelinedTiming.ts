@@ -1,0 +1,297 @@
+// The pipelined timing model (default): one (step, layer) of rows scheduled through the units of
+// the SpAtten datapath as SpAttenController.scala runs them, DRAM and compute overlapped.
+//
+// A row is one head's query rows (1 in generation, L in an encoder or prompt pass). Its path:
+//   allocate K buffer lines -> DRAM K MSB + Q -> Q x K -> softmax -> requant decision
+//   -> (refetch: DRAM K LSB, Q x K and softmax again) -> local-V top-k -> allocate V lines
+//   -> DRAM V -> prob x V
+// and per (step, layer): the cascade token top-k once all heads' scores are in, the head top-k
+// once all heads' outputs are. The next (step, layer) starts after this one ends: its query comes
+// from this layer's output (FC layers run elsewhere) and its keys from the token top-k.
+//
+// What follows the RTL (FIDELITY.md, "Pipelined"):
+// - Buffer lines are allocated per request from a pool (BufferManager: FIFO, at most
+//   maxRequestsInFlight requests), so several rows are in flight, as many as their lines allow;
+//   K lines are released after the row's final requant decision, V lines after prob x V.
+// - Every unit is a calendar (unitCalendar.ts): a request takes the first free cycles once its
+//   input is ready, so K and V fetches share the channels in arrival order (the round-robin
+//   arbiter), and a requantization (LSB fetch, recompute) re-queued after its decision does not
+//   block the rows behind it.
+// - A consumer streams behind its producer: it starts `latency` after the producer starts and
+//   ends no earlier than `latency` after the producer ends.
+// - Queries stream: in sentence mode the first query's probabilities go on to the top-k and
+//   prob x V while later queries are still in Q x K.
+// - 6-bit K (and V) are fetched as fused pairs of heads (one 96-B vector holds both heads' keys):
+//   one fetch and one local-V top-k request per pair, lines for both.
+//
+// Stage attribution: every cycle of the (step, layer) goes to one stage, so stages sum to the
+// cycles. A cycle where DRAM transfers counts as that transfer (memory time); otherwise to the
+// busy compute stage first in PIPELINE_STAGES order; a cycle where nothing is busy is fill/drain
+// latency (DRAM latency and pipeline depths exposed at the start and end).
+import type { HardwareConfig } from '../../src/engine/hardware/hardwareConfig';
+import { bufferLines } from '../../src/engine/hardware/hardwareConfig';
+import { dramTransferCycles } from '../../src/engine/hardware/hbmChannel';
+import type { RowWork } from './rowWork';
+import type { TopKTiming } from './topKEngine';
+import { UnitCalendar, type Placement } from './unitCalendar';
+import { attributeStages, type ScheduledOp } from './stageAttribution';
+
+export type { ScheduledOp } from './stageAttribution';
+
+export const PIPELINE_STAGES = [
+  'fetchK',
+  'fetchKLsb',
+  'fetchV',
+  'tokenTopK',
+  'headTopK',
+  'localVTopK',
+  'softmax',
+  'requant',
+  'qk',
+  'pv',
+  'fillDrain',
+] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+const S = Object.fromEntries(PIPELINE_STAGES.map((s, i) => [s, i])) as Record<PipelineStage, number>;
+
+/** Hardware units = timeline tracks. */
+export const HARDWARE_UNITS = ['DRAM', 'Q x K', 'Softmax', 'Top-k', 'Prob x V'] as const;
+export type HardwareUnit = (typeof HARDWARE_UNITS)[number];
+const U_DRAM = 0;
+const U_QK = 1;
+const U_SM = 2;
+const U_TOPK = 3;
+const U_PV = 4;
+
+export interface GroupTiming {
+  start: number;
+  end: number;
+  /** Cycles by stage (index = PIPELINE_STAGES), summing to end - start. */
+  stages: Float64Array;
+  /** Busy cycles by unit (index = HARDWARE_UNITS); the busiest is the group's lower bound. */
+  unitBusy: Float64Array;
+  ops: ScheduledOp[];
+}
+
+/** Occupancy of each unit-stage for one row (index = PIPELINE_STAGES), cycles. Overwrites `out`. */
+export function rowStageOccupancy(w: RowWork, c: HardwareConfig, out: Float64Array): Float64Array {
+  out.fill(0);
+  out[S.fetchK] = dramTransferCycles(w.bytes.kMsb + w.bytes.q, c);
+  out[S.fetchKLsb] = dramTransferCycles(w.bytes.kLsb, c);
+  out[S.fetchV] = dramTransferCycles(w.bytes.v, c);
+  out[S.qk] = w.queries * w.qkPerQuery;
+  out[S.softmax] = w.queries * w.softmaxPerQuery;
+  out[S.requant] = w.refetchedQueries * (w.qkPerQuery + w.softmaxPerQuery);
+  out[S.localVTopK] = w.localVTopK ? w.queries * w.localVTopK.cycles : 0;
+  out[S.pv] = w.queries * w.pvPerQuery;
+  out[S.tokenTopK] = w.tokenTopK ? w.tokenTopK.cycles : 0;
+  return out;
+}
+
+/** True when the row's DRAM occupancy is at least its busiest compute unit's (recompute included). */
+export function rowIsMemoryBound(w: RowWork, occ: Float64Array): boolean {
+  const dram = occ[S.fetchK] + occ[S.fetchKLsb] + occ[S.fetchV];
+  const again = w.queries > 0 ? (w.queries + w.refetchedQueries) / w.queries : 1;
+  const compute = Math.max(occ[S.qk] * again, occ[S.softmax] * again, occ[S.localVTopK] + occ[S.tokenTopK], occ[S.pv]);
+  return dram >= compute;
+}
+
+/**
+ * 6-bit tensors travel as fused pairs of heads (the RTL's fused_mat = 2): an even head and the next
+ * one. Per row: true when it is the second of a pair and rides on the first's fetch.
+ */
+function ridesOnPrevious(rows: readonly RowWork[], bits: (w: RowWork) => number): boolean[] {
+  const out = new Array<boolean>(rows.length).fill(false);
+  for (let r = 0; r + 1 < rows.length; r++) {
+    const a = rows[r];
+    const b = rows[r + 1];
+    if (!out[r] && bits(a) === 6 && bits(b) === 6 && b.head === a.head + 1 && a.head % 2 === 0) out[r + 1] = true;
+  }
+  return out;
+}
+
+/**
+ * Busy cycles per unit (index = HARDWARE_UNITS) of one (step, layer), whatever the schedule: the
+ * work each unit must do. Its maximum is the group's lower bound; the pipelined schedule keeps
+ * each unit busy exactly this long.
+ */
+export function groupUnitBusy(rows: readonly RowWork[], headTopK: TopKTiming | undefined, c: HardwareConfig): Float64Array {
+  const busy = new Float64Array(HARDWARE_UNITS.length);
+  const kRide = ridesOnPrevious(rows, (w) => w.kMsbBits);
+  const vRide = ridesOnPrevious(rows, (w) => w.vBits);
+  for (let r = 0; r < rows.length; r++) {
+    const w = rows[r];
+    const mate = rows[r + 1];
+    if (!kRide[r]) busy[U_DRAM] += dramTransferCycles(w.bytes.kMsb + w.bytes.q + (kRide[r + 1] ? mate.bytes.kMsb + mate.bytes.q : 0), c);
+    if (!vRide[r]) busy[U_DRAM] += dramTransferCycles(w.bytes.v + (vRide[r + 1] ? mate.bytes.v : 0), c);
+    busy[U_DRAM] += dramTransferCycles(w.bytes.kLsb, c);
+    busy[U_QK] += (w.queries + w.refetchedQueries) * w.qkPerQuery;
+    busy[U_SM] += (w.queries + w.refetchedQueries) * w.softmaxPerQuery;
+    if (w.localVTopK && !vRide[r]) busy[U_TOPK] += w.queries * w.localVTopK.cycles;
+    if (w.tokenTopK) busy[U_TOPK] += w.tokenTopK.cycles;
+    busy[U_PV] += w.queries * w.pvPerQuery;
+  }
+  if (headTopK) busy[U_TOPK] += headTopK.cycles;
+  return busy;
+}
+
+/**
+ * FIFO line allocator (BufferManager): a request gets its lines once the requests ahead of it
+ * have released enough, releases being reclaimed in allocation order.
+ */
+class LinePool {
+  private lines: number[] = [];
+  private released: number[] = [];
+  private head = 0;
+  private inUse = 0;
+  private lastAlloc = -Infinity;
+  /** Latest release reclaimed so far (releases are reclaimed in allocation order). */
+  private frontier = -Infinity;
+  constructor(
+    private readonly capacity: number,
+    private readonly maxRequests: number,
+  ) {}
+
+  /** Earliest cycle >= ready at which `n` lines can be allocated (a request never waits for itself: n is capped at the pool). */
+  allocate(ready: number, n: number): { at: number; id: number } {
+    const need = Math.min(n, this.capacity);
+    let at = Math.max(ready, this.lastAlloc);
+    while (this.head < this.lines.length && (this.inUse + need > this.capacity || this.lines.length - this.head >= this.maxRequests)) {
+      this.frontier = Math.max(this.frontier, this.released[this.head]);
+      at = Math.max(at, this.frontier);
+      this.inUse -= this.lines[this.head];
+      this.head++;
+    }
+    this.lines.push(need);
+    this.released.push(Infinity);
+    this.inUse += need;
+    this.lastAlloc = at;
+    return { at, id: this.lines.length - 1 };
+  }
+
+  /** The request's lines are free from `at` on (set before any later request allocates past it). */
+  release(id: number, at: number): void {
+    this.released[id] = at;
+  }
+}
+
+/**
+ * Schedule one (step, layer): `rows` in head order, starting at cycle `start`.
+ * `headTopK`: the head top-k after the layer, if any. `keepOps`: return the op list (timeline).
+ */
+export function scheduleGroupPipelined(
+  rows: readonly RowWork[],
+  headTopK: TopKTiming | undefined,
+  c: HardwareConfig,
+  start: number,
+  keepOps: boolean,
+): GroupTiming {
+  const L = c.latencies;
+  const lat = c.dramLatencyCycles;
+  const ops: ScheduledOp[] = [];
+  const units = [new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar()];
+  const kPool = new LinePool(bufferLines(c.kSramBytes, c.qkMultipliers, c), c.maxRequestsInFlight);
+  const vPool = new LinePool(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
+  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number): Placement => {
+    const p = units[unit].place(ready, duration);
+    for (let i = 0; i < p.pieces.length; i += 2) {
+      const share = p.pieces.length > 2 ? Math.round((bytes * (p.pieces[i + 1] - p.pieces[i])) / duration) : bytes;
+      ops.push({ unit, stage, start: p.pieces[i], end: p.pieces[i + 1], head, bytes: share });
+    }
+    return p;
+  };
+  const inLat = lat + L.convert;
+  let allDecided = start;
+  let allDone = start;
+  const kRide = ridesOnPrevious(rows, (w) => w.kMsbBits);
+  const vRide = ridesOnPrevious(rows, (w) => w.vBits);
+  let kFetch: Placement | undefined; // the fused pair's shared fetches
+  let vFetch: Placement | undefined;
+  // The first head of a fused pair holds the pair's lines until the second is done with them.
+  let pendingK: { id: number; at: number } | undefined;
+  let pendingV: { id: number; at: number } | undefined;
+  for (let r = 0; r < rows.length; r++) {
+    const w = rows[r];
+    const Q = w.queries;
+    // K: lines, then the fetch (the second head of a fused pair rides on the first's).
+    let kAlloc: { at: number; id: number } | undefined;
+    const kPair = kRide[r + 1] === true;
+    if (!kRide[r]) {
+      const mate = kPair ? rows[r + 1] : undefined;
+      kAlloc = kPool.allocate(start, w.kLines + (mate?.kLines ?? 0));
+      const bytes = w.bytes.kMsb + w.bytes.q + (mate ? mate.bytes.kMsb + mate.bytes.q : 0);
+      kFetch = put(U_DRAM, S.fetchK, kAlloc.at, dramTransferCycles(bytes, c), w.head, bytes);
+    }
+    const kf = kFetch as Placement;
+    // Q x K then softmax, streaming behind the fetch; queries one after another.
+    const qk = put(U_QK, S.qk, kf.start + inLat, Q * w.qkPerQuery, w.head, 0);
+    const qkEnd = Math.max(qk.end, kf.end + inLat);
+    const sm = put(U_SM, S.softmax, qk.start + L.qk, Q * w.softmaxPerQuery, w.head, 0);
+    const smEnd = Math.max(sm.end, qkEnd + L.qk);
+    // A query is decided once all its scores went through the softmax (divide by the sum).
+    let lastDecided = smEnd + L.softmax + L.requant;
+    // Queries leave the softmax one per max(Q x K, softmax) per-query time (the slower one paces them).
+    const spacing = Math.max(w.qkPerQuery, w.softmaxPerQuery);
+    let firstDecided = Math.max(sm.start + w.softmaxPerQuery + L.softmax + L.requant, lastDecided - (Q - 1) * spacing);
+    const RQ = w.refetchedQueries;
+    if (RQ > 0) {
+      // Re-queued with priority once the first flat row is known; the rows behind keep going.
+      const lsb = put(U_DRAM, S.fetchKLsb, firstDecided, dramTransferCycles(w.bytes.kLsb, c), w.head, w.bytes.kLsb);
+      const rq = put(U_QK, S.requant, lsb.start + inLat, RQ * w.qkPerQuery, w.head, 0);
+      const rqEnd = Math.max(rq.end, lsb.end + inLat);
+      const rs = put(U_SM, S.requant, rq.start + L.qk, RQ * w.softmaxPerQuery, w.head, 0);
+      const refLast = Math.max(rs.end, rqEnd + L.qk) + L.softmax + L.requant;
+      // When every query refetched, the first final result is the first recomputed one.
+      if (RQ >= Q) firstDecided = Math.max(rs.start + w.softmaxPerQuery + L.softmax + L.requant, refLast - (RQ - 1) * spacing);
+      lastDecided = Math.max(lastDecided, refLast);
+    }
+    if (kAlloc && kPair) pendingK = { id: kAlloc.id, at: lastDecided };
+    else if (kAlloc) kPool.release(kAlloc.id, lastDecided);
+    else if (pendingK) kPool.release(pendingK.id, Math.max(pendingK.at, lastDecided));
+    allDecided = Math.max(allDecided, lastDecided);
+    // Local V top-k per query (one request per fused pair).
+    let firstSelected = firstDecided;
+    let lastSelected = lastDecided;
+    const topKPerQuery = w.localVTopK && !vRide[r] ? w.localVTopK.cycles : 0;
+    if (topKPerQuery > 0) {
+      const tk = put(U_TOPK, S.localVTopK, firstDecided, Q * topKPerQuery, w.head, 0);
+      firstSelected = tk.start + topKPerQuery;
+      lastSelected = Math.max(tk.end, lastDecided + topKPerQuery);
+    }
+    // V: lines, then the fetch of the selected rows.
+    if (!vRide[r]) {
+      const pairV = vRide[r + 1] === true;
+      const mate = pairV ? rows[r + 1] : undefined;
+      const vAlloc = vPool.allocate(firstSelected, w.vLines + (mate?.vLines ?? 0));
+      vFetch = put(U_DRAM, S.fetchV, vAlloc.at, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0));
+      const vf = vFetch;
+      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0);
+      const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
+      if (pairV) pendingV = { id: vAlloc.id, at: pvEnd };
+      else vPool.release(vAlloc.id, pvEnd);
+      allDone = Math.max(allDone, pvEnd + L.pv);
+    } else {
+      const vf = vFetch as Placement;
+      const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0);
+      const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
+      if (pendingV) vPool.release(pendingV.id, Math.max(pendingV.at, pvEnd));
+      allDone = Math.max(allDone, pvEnd + L.pv);
+    }
+    if (w.tokenTopK) {
+      // Needs the accumulated token scores of every head of the layer: after all decisions so far.
+      // The authors' traces put it on the layer's last head, so "so far" is the whole layer.
+      const tk = put(U_TOPK, S.tokenTopK, allDecided, w.tokenTopK.cycles, -1, 0);
+      allDone = Math.max(allDone, tk.end);
+    }
+  }
+  if (headTopK && headTopK.cycles > 0) {
+    const hk = put(U_TOPK, S.headTopK, allDone, headTopK.cycles, -1, 0);
+    allDone = hk.end;
+  }
+  const end = Math.max(allDone, start);
+  const unitBusy = Float64Array.from(units.map((u) => u.busy));
+  const stages = attributeStages(ops, start, end, PIPELINE_STAGES.length, S.fillDrain);
+  // The timeline wants each unit's ops in time order; the calendars place them out of order.
+  if (keepOps) ops.sort((a, b) => a.unit - b.unit || a.start - b.start);
+  return { start, end, stages, unitBusy, ops: keepOps ? ops : [] };
+}
