@@ -285,7 +285,10 @@ def main():
     ap.add_argument('--eval-every', type=int, default=50)
     ap.add_argument('--opset', type=int, default=17)
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--export-only', action='store_true')
+    ap.add_argument('--stop-at-step', type=int, default=0,
+                    help='stop after this step of the --steps schedule (0: run it all)')
+    ap.add_argument('--export-only', action='store_true',
+                    help='no training: evaluate (if not done) and export the saved checkpoint')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     common.seed_everything(args.seed)
@@ -319,6 +322,7 @@ def main():
         state = torch.load(ckpt)
         model.load_state_dict(state['model'])
         metrics = state['metrics']
+        nparams = sum(p.numel() for p in model.parameters())
     else:
         nparams = sum(p.numel() for p in model.parameters())
         print(f'parameters {nparams}', flush=True)
@@ -351,19 +355,27 @@ def main():
                 print(f'step {step}/{args.steps} ctx {ctx} loss {loss.item():.4f} lr {lr:.2e} {el:.0f}s '
                       f'({seen / el:.0f} tok/s)', flush=True)
             if step % 10 == 0:
-                torch.save({'model': model.state_dict(), 'metrics': {'steps_done': step}}, ckpt)
+                torch.save({'model': model.state_dict(), 'metrics': {'steps_done': step, 'train_seconds': el}}, ckpt)
+            if step == args.stop_at_step:
+                break
             if step % args.eval_every == 0 and step < args.steps:
                 ppl, _ = evaluate(model, held_ids, args.ctx, max_windows=4)
                 print(f'step {step} held-out ppl (4 windows) {ppl:.2f}', flush=True)
-        train_time = time.time() - t_train
+        metrics = {'steps_done': step, 'train_seconds': time.time() - t_train}
+    if 'val_perplexity' not in metrics:
+        done = metrics['steps_done']
+        t_eval = time.time()
         ppl, count = evaluate(model, held_ids, args.ctx)
-        tr_ppl, tr_count = evaluate(model, train_ids[:len(held_ids)], args.ctx)
-        metrics = {'val_perplexity': ppl, 'val_tokens': count, 'train_sample_perplexity': tr_ppl,
-                   'train_seconds': train_time, 'total_seconds': time.time() - t0, 'steps': args.steps,
-                   'batch': args.batch, 'ctx': args.ctx, 'short_ctx': args.short_ctx, 'short_steps': args.short_steps, 'train_tokens_seen': args.steps * args.batch * args.ctx,
-                   'train_tokens': len(train_ids), 'parameters': nparams, 'seed': args.seed,
-                   'command': 'nice -n 5 /usr/bin/python3 scripts/models/train_decoder.py ' + ' '.join(sys.argv[1:]),
-                   'data': tgz, 'held_out_files': [n for n, _ in held_docs]}
+        tr_ppl, tr_count = evaluate(model, train_ids, args.ctx, max_windows=16)
+        cmd = 'OPENBLAS_NUM_THREADS=1 nice -n 5 /usr/bin/python3 scripts/models/train_decoder.py'
+        if done < args.steps:
+            cmd += f' --stop-at-step {done}'
+        metrics.update({
+            'val_perplexity': ppl, 'val_tokens': count, 'train_sample_perplexity': tr_ppl, 'train_sample_tokens': tr_count,
+            'eval_seconds': time.time() - t_eval, 'steps': done, 'schedule_steps': args.steps,
+            'batch': args.batch, 'ctx': args.ctx, 'short_ctx': args.short_ctx, 'short_steps': args.short_steps,
+            'train_tokens_seen': done * args.batch * args.ctx, 'train_tokens': len(train_ids), 'parameters': nparams,
+            'seed': args.seed, 'command': cmd, 'data': tgz, 'held_out_files': [n for n, _ in held_docs]})
         print('final', json.dumps(metrics), flush=True)
         torch.save({'model': model.state_dict(), 'metrics': metrics, 'cfg': cfg}, ckpt)
 
@@ -449,16 +461,18 @@ Seed {m.get('seed')}; torch.set_num_threads(1); AdamW (lr {args.lr}, betas 0.9/0
 tokens per step: the first {m.get('short_steps')} steps as {m.get('batch', 0) * m.get('ctx', 0) // max(1, m.get('short_ctx', 1))} x {m.get('short_ctx')}-token
 windows (a cheap start), the remaining {m.get('steps', 0) - m.get('short_steps', 0)} steps at the full {m.get('ctx')}-token context (all
 {m.get('ctx')} positions trained; {m.get('ctx')} = 1024 + 64 so that a 1024-token prompt plus up to 64
-generated tokens fit); {m.get('steps')} steps = {m.get('train_tokens_seen')} tokens
+generated tokens fit); {m.get('steps')} steps of a {m.get('schedule_steps')}-step learning-rate schedule = {m.get('train_tokens_seen')} tokens
 (~{m.get('train_tokens_seen', 0) / max(1, m.get('train_tokens', 1)):.2f} epochs). Wall time: training
-{m.get('train_seconds', 0) / 60:.1f} min, whole script {m.get('total_seconds', 0) / 60:.1f} min (2-core
-shared machine, one thread).
+{m.get('train_seconds', 0) / 60:.1f} min, final evaluation {m.get('eval_seconds', 0) / 60:.1f} min (2-core shared
+machine, heavily loaded by other jobs, one thread; the 1088-token steps ran at ~120 tokens/s). The
+run was stopped after step {m.get('steps')} of the {m.get('schedule_steps')}-step schedule to fit the session's
+time; the command above (`--stop-at-step`) reproduces exactly that run in one command.
 
 ## Metrics
 
 - Validation perplexity (held-out files, {m.get('val_tokens')} tokens, non-overlapping {m.get('ctx')}-token
   windows): **{m.get('val_perplexity', float('nan')):.2f}**
-- Same measure on a training sample of equal size: {m.get('train_sample_perplexity', float('nan')):.2f}
+- Same measure on the first {m.get('train_sample_tokens')} training tokens: {m.get('train_sample_perplexity', float('nan')):.2f}
 
 This is a small model trained for half an hour on one CPU thread: it exists to be profiled, not to
 write well.

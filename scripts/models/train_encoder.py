@@ -232,7 +232,7 @@ def main():
     ap.add_argument('--max-len', type=int, default=128, help='tokens per example, [CLS] and [SEP] included')
     ap.add_argument('--test-size', type=int, default=600)
     ap.add_argument('--batch', type=int, default=32)
-    ap.add_argument('--epochs', type=float, default=1.5)
+    ap.add_argument('--epochs', type=float, default=2.0)
     ap.add_argument('--lr', type=float, default=5e-4)
     ap.add_argument('--opset', type=int, default=17)
     ap.add_argument('--threads', type=int, default=1)
