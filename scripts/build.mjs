@@ -5,7 +5,7 @@
 // onnxruntime-node is external because it loads a native addon and its shared library from its own
 // package folder; the VSIX ships it in node_modules (see README, "Packaging").
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const watch = process.argv.includes('--watch');
@@ -25,6 +25,23 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   buildDefaultModel();
+  deriveTrainedFp16();
+}
+
+// The trained models' fp16 variants, derived from the committed fp32 files (only fp32 is in git).
+function deriveTrainedFp16() {
+  const jobs = [
+    ['models/decoder/model.onnx', 'out/models/decoder-fp16'],
+    ['models/decoder/model_with_past.onnx', 'out/models/decoder-fp16'],
+    ['models/encoder/model.onnx', 'out/models/encoder-fp16'],
+  ];
+  for (const [src, dir] of jobs) {
+    const out = `${dir}/${src.split('/').pop()}`;
+    if (!existsSync(src) || existsSync(out)) continue;
+    mkdirSync('out/models', { recursive: true });
+    const r = spawnSync(process.execPath, ['out/cli.js', 'derive-fp16', src, dir], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
 }
 
 // The bundled default model: the real trained stories260K (tiny Llama-2) converted to ONNX by the

@@ -9,6 +9,7 @@ import { InputError, CancelledError } from '../engine/errors';
 import { registerProfileCommand } from './profileCommand';
 import { registerSweepCommand } from './sweepCommand';
 import { registerConvertCommand } from './convertCommand';
+import { registerDeriveFp16Command } from './deriveFp16Command';
 import { registerSimulateCommand } from './simulateCommand';
 import { registerAblateCommand } from './ablateCommand';
 import { TOOL_VERSION } from '../engine/version';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSimulateCommand(program);
   registerAblateCommand(program);
   registerConvertCommand(program);
+  registerDeriveFp16Command(program);
   return program;
 }
 

@@ -14,6 +14,9 @@ import { ReferenceModel } from '../../../src/engine/runtime/referenceRun';
 import { loadTokenizerForModel } from '../../../src/engine/tokenize/tokenizerForModel';
 import { generateFixture } from '../../fixtures/generateFixture';
 import { REPO_ROOT } from '../model/stories260kModel';
+import { deriveFp16 } from '../../../src/cli/deriveFp16Command';
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
 
 const TOLERANCE = 1e-4;
 const DECODER = path.join(REPO_ROOT, 'models', 'decoder');
@@ -99,3 +102,35 @@ test("the fixture builders' attention chains are the real exporter's (same op pa
   assert.deepEqual(fixtureDecoder, torchDecoder);
   assert.deepEqual(fixtureEncoder, torchEncoder);
 });
+
+/** 4 fp16 ulps of the largest logit (the fixtures' fp16 bound, runtime/parity.test.ts). */
+function fp16Tolerance(logits: Float32Array): number {
+  let m = 1e-3;
+  for (const x of logits) m = Math.max(m, Math.abs(x));
+  return 4 * 2 ** (Math.floor(Math.log2(m)) - 10);
+}
+
+for (const [model, file] of [['decoder', 'model.onnx'], ['decoder', 'model_with_past.onnx'], ['encoder', 'model.onnx']] as const) {
+  test(`the fp16 variant derived from the trained ${model} (${file}) is half precision and the engine equals onnxruntime on it`, async (t) => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'spatten-fp16-')), `${model}-fp16`);
+    const r = await deriveFp16(path.join(REPO_ROOT, 'models', model, file), dir);
+    assert.ok(r.companions.includes('tokenizer.json'));
+    const { loaded, d } = await openModel(r.onnxPath);
+    assert.ok((loaded.proto.graph?.initializer ?? []).every((w) => w.dataType !== 1), 'no fp32 initializer is left');
+    const tok = loadTokenizerForModel(r.onnxPath, {});
+    const ids = tok.encode('Subject: the jury said it did find that the city had been handled well').ids.slice(0, 20);
+    const ref = await ReferenceModel.create(loaded.proto, d);
+    const engine = await EngineSession.create(loaded, d);
+    try {
+      const a = await ref.run(ids);
+      const b = await engine.runEncoder(ids, denseAttentionCore);
+      const diff = maxDiff(a.logits, b.logits);
+      const tol = fp16Tolerance(a.logits);
+      t.diagnostic(`max|diff| ${diff.toExponential(2)} (tolerance ${tol.toExponential(2)})`);
+      assert.ok(diff <= tol, `max|diff| ${diff}`);
+    } finally {
+      await ref.release();
+      await engine.release();
+    }
+  });
+}
