@@ -67,14 +67,14 @@ async function programmaticInput(ctx: CommandContext, args: ProfileArgs): Promis
     if (args.selectionOnly && editor) return editorInput(editor, true);
     return { texts: [document.getText()], origin: { document, offset: 0 } };
   }
-  return readInputFile(bundledSample(ctx.extensionUri).fsPath);
+  return readInputFile(bundledSample(ctx.extensionUri, args.modelPath ? vscode.Uri.file(args.modelPath) : undefined).fsPath);
 }
 
 /** A text for models that take tokens; otherwise a .npy or a shape per tensor input. */
 async function pickModelInput(ctx: CommandContext, model: vscode.Uri): Promise<ChosenInput | undefined> {
   const { describeModel } = await import('../engine/modelDescription.js');
   const description = await describeModel(model.fsPath);
-  if (description.takesTokens || description.tensorInputs.length === 0) return pickInput(ctx.extensionUri);
+  if (description.takesTokens || description.tensorInputs.length === 0) return pickInput(ctx.extensionUri, model);
   const graphInputs = await pickGraphInputs(description, '2/4');
   return graphInputs ? { texts: [], graphInputs } : undefined;
 }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { InputError } from '../engine/errors';
 import { readInputFile } from '../engine/inputFiles';
-import { bundledModel, bundledSample } from './bundledAssets';
+import { bundledModels, bundledSample } from './bundledAssets';
 import type { TextOrigin } from './profileController';
 import type { GraphInputSpec } from '../engine/profileRequest';
 
@@ -37,7 +37,7 @@ export async function pickModel(extensionUri: vscode.Uri): Promise<vscode.Uri | 
   const items: Item<vscode.Uri | 'browse'>[] = [];
   const active = activeModel();
   if (active) items.push({ label: '$(file-binary) Active model', description: vscode.workspace.asRelativePath(active), value: active });
-  items.push({ label: '$(package) Bundled model', description: 'stories260K (Llama-2, 5 layers, 8 heads)', value: bundledModel(extensionUri) });
+  for (const b of bundledModels(extensionUri)) items.push({ label: `$(package) ${b.label}`, description: b.description, value: b.model });
   const found = vscode.workspace.isTrusted ? await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 50) : [];
   for (const uri of found) {
     if (active && uri.toString() === active.toString()) continue;
@@ -50,19 +50,20 @@ export async function pickModel(extensionUri: vscode.Uri): Promise<vscode.Uri | 
   return files?.[0];
 }
 
-export async function pickInput(extensionUri: vscode.Uri): Promise<ChosenInput | undefined> {
+export async function pickInput(extensionUri: vscode.Uri, model?: vscode.Uri): Promise<ChosenInput | undefined> {
+  const sample = bundledSample(extensionUri, model);
   const editor = vscode.window.activeTextEditor;
   const items: Item<'selection' | 'document' | 'file' | 'sample'>[] = [];
   if (editor && !editor.selection.isEmpty) items.push({ label: '$(selection) Selection', description: vscode.workspace.asRelativePath(editor.document.uri), value: 'selection' });
   if (editor) items.push({ label: '$(file-text) Active document', description: vscode.workspace.asRelativePath(editor.document.uri), value: 'document' });
   items.push({ label: '$(file) Inputs file…', description: '.txt (one input) or .jsonl (one per line)', value: 'file' });
-  items.push({ label: '$(book) Bundled sample', description: 'media/samples/default.txt', value: 'sample' });
+  items.push({ label: '$(book) Bundled sample', description: vscode.workspace.asRelativePath(sample), value: 'sample' });
   const choice = await pick(items, 'SpAtten: Profile Model (2/4)', 'Text to profile');
   switch (choice) {
     case undefined: return undefined;
     case 'selection':
     case 'document': return editorInput(editor!, choice === 'selection');
-    case 'sample': return readInputFile(bundledSample(extensionUri).fsPath);
+    case 'sample': return readInputFile(sample.fsPath);
     case 'file': {
       const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Inputs': ['txt', 'jsonl'] }, title: 'Inputs to profile' });
       return files?.[0] ? readInputFile(files[0].fsPath) : undefined;
