@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_MAX_TOKENS, MAX_GENERATE_TOKENS, MAX_TOKENS_CEILING, runProfile } from '../engine/profile';
+import { hardwarePresets } from '../engine/hardware/hardwarePresets';
 import type { ProfileReport, Quantity } from '../engine/report/profileReport';
 import { renderExport, writeExport } from '../engine/report/writeExport';
 import { headCsv, layerCsv } from '../engine/report/csvExport';
@@ -50,7 +51,7 @@ export function addProfileInputOptions(cmd: Command): Command {
     .option('--input <name=file.npy>', 'a graph input as a NumPy .npy (repeatable), e.g. pixel_values=img.npy', collect)
     .option('--input-shape <name=d0,d1,...>', 'a graph input of this shape, filled with seeded synthetic values (repeatable), e.g. x=1,3,48,320', collect)
     .option('--policy <name|file>', 'policy preset (auto, off, paper-bert, paper-gpt2-small, paper-gpt2-medium, aggressive) or a JSON policy file; auto: paper-bert for encoders, paper-gpt2-small for decoders', 'auto')
-    .option('--hardware <name|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON hardware config', 'spatten-1x')
+    .option('--hardware <name|file>', `hardware preset (${Object.keys(hardwarePresets).join(', ')}) or a JSON hardware config`, 'spatten-1x')
     .option('--generate <n>', `tokens to generate greedily after the prompt (decoders), at most ${MAX_GENERATE_TOKENS}`, countIn(0, MAX_GENERATE_TOKENS), 0)
     .option('--max-tokens <n>', `truncate inputs to this many tokens (default ${DEFAULT_MAX_TOKENS}, at most ${MAX_TOKENS_CEILING})`, countIn(2, MAX_TOKENS_CEILING));
 }

@@ -8,7 +8,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { denseDramBytesOfColumns, simulateColumns } from '../engine/hardware/simulate';
 import type { SimulationResult, TimingModel } from '../engine/hardware/simulationResult';
-import { loadHardwareConfig } from '../engine/hardware/hardwarePresets';
+import { loadHardwareConfig, hardwarePresets } from '../engine/hardware/hardwarePresets';
 import type { HardwareConfig } from '../engine/hardware/hardwareConfig';
 import { calibratedBaselines, PAPER_MEASURED_RATIOS, platformPresets, rooflineBaselines } from '../engine/hardware/roofline';
 import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
@@ -66,7 +66,7 @@ export function fmtSeconds(s: number): string {
 /** Options shared by simulate and ablate. */
 export function addModelOptions(cmd: Command): Command {
   return cmd
-    .option('--hardware <preset|file>', 'hardware preset (spatten-1x, spatten-1/8) or a JSON config file', 'spatten-1x')
+    .option('--hardware <preset|file>', `hardware preset (${Object.keys(hardwarePresets).join(', ')}) or a JSON config file`, 'spatten-1x')
     .addOption(
       new Option('--timing <model>', "timing model: 'pipelined' (overlapped units), 'additive' (the authors' terms at RTL costs plus what they leave out, no overlap: an upper bound), 'authors' (bert.cpp exactly)")
         .choices(['pipelined', 'additive', 'authors'])
