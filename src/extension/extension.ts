@@ -26,7 +26,7 @@ export interface SpattenExtensionApi {
   decoratedRanges(uri: vscode.Uri): number;
   decorationsEnabled(): boolean;
   reportPanelOpen(): boolean;
-  /** Milliseconds from the bundle's first module to the end of activate(). */
+  /** The extension's own activation cost (ms): evaluating its bundle plus running activate(). */
   activationMs(): number;
   /** Profile workers started and not yet exited. */
   liveProfileWorkers(): number;
@@ -39,6 +39,7 @@ function manifestEnum(context: vscode.ExtensionContext, key: string): string[] {
 }
 
 export function activate(context: vscode.ExtensionContext): SpattenExtensionApi {
+  const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('SpAtten Profiler', { log: true });
   const store = new ProfileStore();
   const controller = new ProfileController(store, log, vscode.Uri.joinPath(context.extensionUri, 'out', 'profileWorker.js').fsPath);
@@ -63,8 +64,9 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
     }),
     vscode.languages.registerHoverProvider({ scheme: '*' }, new TokenHoverProvider(store)),
   );
-  const activationMs = performance.now() - bundleEvaluationStart;
-  log.info(`activated in ${activationMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+  const activateMs = performance.now() - activateStart;
+  const activationMs = bundleEvaluationMs + activateMs;
+  log.info(`activated in ${activationMs.toFixed(1)} ms (bundle ${bundleEvaluationMs.toFixed(1)} ms + activate() ${activateMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
   return {
     latestReport: () => store.latest?.result.report,
     onDidProgress: controller.onDidProgress,
@@ -78,3 +80,6 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
 }
 
 export function deactivate(): void {}
+
+// Last statement of the bundle's module code: the bundle has been evaluated (see activationClock.ts).
+const bundleEvaluationMs = performance.now() - bundleEvaluationStart;

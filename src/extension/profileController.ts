@@ -1,8 +1,8 @@
 // Runs the engine for a front-end request: one run at a time, inside a cancellable progress
 // notification whose text follows the engine's stages ("load", "reference run", "layer i of N",
-// "simulation"). The engine runs in a worker thread per run (profileWorkerHost.ts): the host never
-// loads it or onnxruntime-node, cancel terminates the worker, and an engine crash or out-of-memory
-// ends only the worker. Every failure becomes a message with a "Show Log" button and an outcome;
+// "simulation"). The engine runs in a worker process per run (profileWorkerHost.ts): the host never
+// loads it or onnxruntime-node, cancel kills the worker, and an engine crash or out-of-memory ends
+// only the worker. Every failure becomes a message with a "Show Log" button and an outcome;
 // the extension host keeps running.
 import * as vscode from 'vscode';
 import type { ProfileProgress } from '../engine/profileRequest';
@@ -56,7 +56,7 @@ export class ProfileController implements vscode.Disposable {
     return this.running !== undefined;
   }
 
-  /** Aborts the run in flight (its worker is terminated and the run ends as cancelled). */
+  /** Aborts the run in flight (its worker is killed and the run ends as cancelled). */
   cancel(): boolean {
     if (!this.running) return false;
     this.log.info('cancel requested');

@@ -1,10 +1,10 @@
-// Runs one profile in a fresh worker thread (out/profileWorker.js) and turns what the worker does
-// into a promise: its progress notifications go to onProgress, its result resolves, the engine's
-// own errors (InputError, ...) reject as themselves, and a worker that dies without answering
-// (out of memory, an exit, an uncaught error) rejects with an EngineCrashError. Aborting the signal
-// terminates the worker at once (ORT's native run included) and rejects with CancelledError.
-// Nothing here imports vscode or the engine: the extension host loads neither to run a profile.
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+// Runs one profile in a fresh child process (out/profileWorker.js, see there why not a worker
+// thread) and turns what it does into a promise: its progress notifications go to onProgress, its
+// result resolves, the engine's own errors (InputError, ...) reject as themselves, and a worker
+// that dies without answering (out of memory, a native crash, an exit) rejects with an
+// EngineCrashError. Aborting the signal kills the worker at once (ORT's native work included) and
+// rejects with CancelledError. Nothing here imports vscode or the engine.
+import { fork, type ChildProcess } from 'node:child_process';
 import { CancelledError } from '../engine/errors';
 import type { ProfileProgress, ProfileResult } from '../engine/profileRequest';
 import { deserializeError } from '../worker/serializedError';
@@ -15,20 +15,22 @@ import {
   ipcMessage,
   isIpcMessage,
   RunProfileCommand,
-  type ProfileWorkerData,
   type WorkerProfileRequest,
 } from '../worker/workerProtocol';
 
 /**
- * The worker's V8 heap limit (MB). A profile's big buffers (weights, tensors) live outside the V8
- * heap; this bounds a runaway JS allocation so it ends the worker instead of the editor.
- * SPATTEN_WORKER_HEAP_MB overrides it (the crash tests use a small one).
+ * The worker's V8 heap limit (MB, --max-old-space-size). A profile's big buffers (weights,
+ * tensors) live outside the V8 heap; this bounds a runaway JS allocation so it ends the worker
+ * with a clear message. SPATTEN_WORKER_HEAP_MB overrides it (the crash tests use a small one).
  */
-export const DEFAULT_WORKER_HEAP_MB = 3072;
+export const DEFAULT_WORKER_HEAP_MB = 4096;
 
-/** The engine's worker died without a result: out of memory, an exit, an uncaught error. */
+/** Most of the worker's stderr kept to explain a crash (V8's "heap out of memory" line). */
+const STDERR_TAIL_CHARS = 4096;
+
+/** The engine's worker died without a result: out of memory, a native crash, an exit. */
 export class EngineCrashError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly detail?: string) {
     super(message);
     this.name = 'EngineCrashError';
   }
@@ -50,53 +52,63 @@ export function liveWorkerCount(): number {
   return liveWorkers;
 }
 
-function heapLimit(options: WorkerRunOptions, env: NodeJS.ProcessEnv): number {
-  const fromEnv = Number(env.SPATTEN_WORKER_HEAP_MB);
-  return options.heapLimitMb ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_WORKER_HEAP_MB);
+function heapLimit(options: WorkerRunOptions): number {
+  const fromEnv = Number(process.env.SPATTEN_WORKER_HEAP_MB);
+  return options.heapLimitMb ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_WORKER_HEAP_MB);
 }
 
-function testHook(env: NodeJS.ProcessEnv): ProfileWorkerData['testHook'] {
-  const hook = env.SPATTEN_WORKER_TEST_HOOK;
-  return hook === 'oom' || hook === 'exit' ? hook : undefined;
+function startWorker(workerPath: string, heapMb: number): ChildProcess {
+  return fork(workerPath, [], {
+    // Not the host's own flags (an inspector port, Electron's): only the heap limit.
+    execArgv: [`--max-old-space-size=${heapMb}`],
+    // Structured clone: the result's typed arrays and nested objects cross as they are.
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // Under Electron (desktop VS Code) process.execPath is the app: run it as plain node.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
+}
+
+function crashMessage(code: number | null, signal: NodeJS.Signals | null, stderr: string, heapMb: number): string {
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr)) {
+    return `the profile ran out of memory (the engine's heap limit is ${heapMb} MB) and was stopped`;
+  }
+  return `the profile engine stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) before it finished`;
 }
 
 export function runProfileInWorker(request: WorkerProfileRequest, options: WorkerRunOptions): Promise<ProfileResult> {
-  const env = process.env;
   if (options.signal?.aborted) return Promise.reject(new CancelledError());
-  const limitMb = heapLimit(options, env);
-  const workerData: ProfileWorkerData = { testHook: testHook(env) };
+  const heapMb = heapLimit(options);
   return new Promise<ProfileResult>((resolve, reject) => {
-    // SHARE_ENV: onnxruntime reads ORT_DISABLE_TELEMETRY with getenv(), so the engine's
-    // prepareOrtEnvironment() must set the process's real environment, not a worker's copy.
-    const worker = new Worker(options.workerPath, { workerData, resourceLimits: { maxOldGenerationSizeMb: limitMb }, env: SHARE_ENV });
+    const worker = startWorker(options.workerPath, heapMb);
     liveWorkers += 1;
+    let stderr = '';
     let settled = false;
     const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
       outcome();
-      // The worker has nothing left to do once it answered (or it is already gone).
-      void worker.terminate();
+      // Nothing left for the worker to do once it answered; SIGKILL also ends native work.
+      if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
     };
     const onAbort = () => settle(() => reject(new CancelledError()));
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
+    worker.stderr?.setEncoding('utf8');
+    worker.stderr?.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
     worker.on('message', (message: unknown) => {
       if (isIpcMessage(message, DidProgressNotification)) options.onProgress?.(message.params.progress);
       else if (isIpcMessage(message, DidFinishNotification)) settle(() => resolve(message.params.result));
       else if (isIpcMessage(message, DidFailNotification)) settle(() => reject(deserializeError(message.params.error)));
     });
-    worker.on('error', (error: Error & { code?: string }) => {
-      const what = error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? `the profile ran out of memory (the engine's heap limit is ${limitMb} MB) and was stopped`
-        : `the profile engine crashed: ${error.message}`;
-      settle(() => reject(new EngineCrashError(what)));
-    });
-    worker.on('exit', (code) => {
+    worker.on('error', (error) => settle(() => reject(new EngineCrashError(`the profile engine could not run: ${error.message}`))));
+    worker.on('exit', (code, signal) => {
       liveWorkers -= 1;
-      settle(() => reject(new EngineCrashError(`the profile engine stopped (exit code ${code}) before it finished`)));
+      settle(() => reject(new EngineCrashError(crashMessage(code, signal, stderr, heapMb), stderr.trim() || undefined)));
     });
-    worker.postMessage(ipcMessage(RunProfileCommand, { request }));
+    worker.send(ipcMessage(RunProfileCommand, { request }));
   });
 }

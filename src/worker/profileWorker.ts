@@ -1,9 +1,10 @@
-// The profile worker (bundled to out/profileWorker.js): runs the engine's runProfile off the
-// extension host's thread, so a long profile never blocks the editor, cancelling is ending the
-// thread, and an out-of-memory or crash in the engine ends only this worker (the host sees its
-// 'error'/'exit' event; see src/extension/profileWorkerHost.ts). One worker per profile run: the
-// engine and onnxruntime-node load here, never in the activation bundle.
-import { parentPort, workerData } from 'node:worker_threads';
+// The profile worker (bundled to out/profileWorker.js): a child process that runs the engine's
+// runProfile for the extension, so a long profile never blocks the editor, cancelling is killing
+// the process, and an out-of-memory or a native crash in onnxruntime ends only this process (the
+// host sees its exit; see src/extension/profileWorkerHost.ts). A child process, not a worker
+// thread: terminating a thread while onnxruntime-node is inside a native call aborts the whole
+// process (a Napi::Error thrown with no JS environment left), i.e. the extension host.
+// One process per profile run: the engine and onnxruntime-node load here, never in the host.
 import { runProfile } from '../engine/profile';
 import { serializeError } from './serializedError';
 import {
@@ -13,25 +14,31 @@ import {
   ipcMessage,
   isIpcMessage,
   RunProfileCommand,
-  type ProfileWorkerData,
+  TEST_HOOK_VARIABLE,
+  type IpcMessage,
 } from './workerProtocol';
 
-const port = parentPort;
-if (!port) throw new Error('profileWorker.js runs only as a worker thread');
+const send = process.send?.bind(process);
+if (!send) throw new Error('profileWorker.js runs only as a child process with an IPC channel');
+const post = (message: IpcMessage) => void send(message);
 
-/** The crash-isolation tests' failures (see ProfileWorkerData): real ones, inside this worker. */
-function runTestHook(hook: NonNullable<ProfileWorkerData['testHook']>): void {
+/** The crash-isolation tests' failures (see TEST_HOOK_VARIABLE): real ones, inside this process. */
+function runTestHook(hook: string): void {
   if (hook === 'exit') process.exit(70);
-  const hog: number[][] = [];
-  for (;;) hog.push(new Array<number>(1 << 20).fill(hog.length));
+  if (hook === 'oom') {
+    const hog: number[][] = [];
+    for (;;) hog.push(new Array<number>(1 << 20).fill(hog.length));
+  }
 }
 
-port.on('message', (message: unknown) => {
+process.on('message', (message: unknown) => {
   if (!isIpcMessage(message, RunProfileCommand)) return;
-  const hook = (workerData as ProfileWorkerData | undefined)?.testHook;
+  const hook = process.env[TEST_HOOK_VARIABLE];
   if (hook) runTestHook(hook);
-  runProfile(message.params.request, (progress) => port.postMessage(ipcMessage(DidProgressNotification, { progress }))).then(
-    (result) => port.postMessage(ipcMessage(DidFinishNotification, { result })),
-    (error: unknown) => port.postMessage(ipcMessage(DidFailNotification, { error: serializeError(error) })),
+  runProfile(message.params.request, (progress) => post(ipcMessage(DidProgressNotification, { progress }))).then(
+    (result) => post(ipcMessage(DidFinishNotification, { result })),
+    (error: unknown) => post(ipcMessage(DidFailNotification, { error: serializeError(error) })),
   );
 });
+// The host going away (its window closed, the host restarted) ends the profile too.
+process.on('disconnect', () => process.exit(0));

@@ -7,7 +7,9 @@
 //                    DidFinishNotification        the result, then the worker is ended
 //                    DidFailNotification          an error the engine threw (bad input, cancel)
 //
-// A crash (out of memory, an exit) sends nothing: the host sees the worker's 'error'/'exit' event.
+// The worker is a child process (see profileWorker.ts); messages cross its IPC channel with the
+// 'advanced' (structured clone) serialization. A crash (out of memory, a native abort, an exit)
+// sends nothing: the host sees the process exit.
 import type { ProfileProgress, ProfileRequest, ProfileResult } from '../engine/profileRequest';
 
 /** A message type: its method name and (as a phantom) the type of its params. */
@@ -56,10 +58,8 @@ export const DidFinishNotification = new IpcNotificationType<{ result: ProfileRe
 export const DidFailNotification = new IpcNotificationType<{ error: SerializedError }>('profile/didFail');
 
 /**
- * workerData of the profile worker. `testHook` exists for the extension's crash-isolation tests
- * only: the host sets it from SPATTEN_WORKER_TEST_HOOK, and the worker then fails that way
- * instead of profiling ('oom': allocates until its heap limit; 'exit': exits with code 70).
+ * For the extension's crash-isolation tests only: with this variable in the host's environment
+ * the worker fails that way instead of profiling ('oom': allocates until its heap limit; 'exit':
+ * exits with code 70).
  */
-export interface ProfileWorkerData {
-  testHook?: 'oom' | 'exit';
-}
+export const TEST_HOOK_VARIABLE = 'SPATTEN_WORKER_TEST_HOOK';

@@ -1,5 +1,6 @@
-// The extension's profile worker, driven from plain node (no VS Code): a profile runs in the
-// worker with its progress crossing as typed messages, a cancel terminates it, the engine's
+// The extension's profile worker (a child process), driven from plain node (no VS Code): a profile
+// runs in the worker with its progress crossing as typed messages, a cancel kills it (at any
+// moment, onnxruntime's native work included), the engine's
 // InputError crosses as itself, and an out-of-memory or an exit in the worker rejects with an
 // EngineCrashError while this thread keeps answering. The extension-host suite repeats the crash
 // and responsiveness checks inside VS Code (test/vscode/suite/worker.test.ts).
@@ -70,6 +71,26 @@ test('cancel terminates the worker mid-run', async () => {
   );
   await assert.rejects(run, CancelledError);
   assert.ok(await allWorkersExited());
+});
+
+test('10 cancels at staggered moments (native work included) leave no worker behind', async () => {
+  const { onnxPath } = await convertStories260K();
+  const stages: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const abort = new AbortController();
+    let stage = 'start';
+    const timer = setTimeout(() => abort.abort(), 200 + i * 250);
+    await assert.rejects(
+      runProfileInWorker(
+        { modelPath: onnxPath, texts: ['Once upon a time there was a big bear who liked honey.'], policy: 'paper-gpt2-small', hardware: 'spatten-1x', generateTokens: 300 },
+        { workerPath: workerBundle(), signal: abort.signal, onProgress: (p) => (stage = p.stage) },
+      ),
+      CancelledError,
+    );
+    clearTimeout(timer);
+    stages.push(stage);
+  }
+  assert.ok(await allWorkersExited(), `workers left after cancels at ${stages.join(', ')}`);
 });
 
 for (const hook of ['oom', 'exit'] as const) {
