@@ -4,7 +4,7 @@
 // profile runs in a worker (out/profileWorker.js) and the summary editor and exports load
 // out/engineModules.js on first use, so neither the engine nor onnxruntime-node loads here.
 // First import: starts the activation clock before any other module of the bundle runs.
-import { bundleEvaluationStart } from './activationClock';
+import { addSpans, bundleEvaluationStart, mark, since, type SpanMs } from './activationClock';
 import * as vscode from 'vscode';
 import type { ProfileProgress } from '../engine/profileRequest';
 import type { ProfileReport } from '../engine/report/profileReport';
@@ -26,8 +26,8 @@ export interface SpattenExtensionApi {
   decoratedRanges(uri: vscode.Uri): number;
   decorationsEnabled(): boolean;
   reportPanelOpen(): boolean;
-  /** The extension's own activation cost (ms): evaluating its bundle plus running activate(). */
-  activationMs(): number;
+  /** The extension's own activation cost (wall and CPU ms): evaluating its bundle plus running activate(). */
+  activationMs(): SpanMs;
   /** Profile workers started and not yet exited. */
   liveProfileWorkers(): number;
 }
@@ -39,7 +39,7 @@ function manifestEnum(context: vscode.ExtensionContext, key: string): string[] {
 }
 
 export function activate(context: vscode.ExtensionContext): SpattenExtensionApi {
-  const activateStart = performance.now();
+  const activateStart = mark();
   const log = vscode.window.createOutputChannel('SpAtten Profiler', { log: true });
   const store = new ProfileStore();
   const controller = new ProfileController(store, log, vscode.Uri.joinPath(context.extensionUri, 'out', 'profileWorker.js').fsPath);
@@ -64,9 +64,8 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
     }),
     vscode.languages.registerHoverProvider({ scheme: '*' }, new TokenHoverProvider(store)),
   );
-  const activateMs = performance.now() - activateStart;
-  const activationMs = bundleEvaluationMs + activateMs;
-  log.info(`activated in ${activationMs.toFixed(1)} ms (bundle ${bundleEvaluationMs.toFixed(1)} ms + activate() ${activateMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+  const activation = addSpans(bundleEvaluation, since(activateStart));
+  log.info(`activated in ${activation.wallMs.toFixed(1)} ms (${activation.cpuMs.toFixed(1)} ms CPU; bundle ${bundleEvaluation.wallMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
   return {
     latestReport: () => store.latest?.result.report,
     onDidProgress: controller.onDidProgress,
@@ -74,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
     decoratedRanges: (uri) => decorations.decoratedRanges(uri),
     decorationsEnabled: () => decorations.isEnabled,
     reportPanelOpen: () => panel.isOpen,
-    activationMs: () => activationMs,
+    activationMs: () => activation,
     liveProfileWorkers: liveWorkerCount,
   };
 }
@@ -82,4 +81,4 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
 export function deactivate(): void {}
 
 // Last statement of the bundle's module code: the bundle has been evaluated (see activationClock.ts).
-const bundleEvaluationMs = performance.now() - bundleEvaluationStart;
+const bundleEvaluation = since(bundleEvaluationStart);

@@ -9,6 +9,7 @@ let loaded: EngineModules | undefined;
 
 export function loadEngineModules(): EngineModules {
   // The bundles sit side by side in out/; __dirname is out/ in the built extension.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime path, on purpose (see above)
   loaded ??= require(path.join(__dirname, 'engineModules.js')) as EngineModules;
   return loaded;
 }
