@@ -75,7 +75,7 @@ function baselines(report: ProfileReport): HTMLElement {
   const latency = report.summary.latency;
   const energy = report.summary.energy;
   const body = h('tbody');
-  for (const b of report.baselines) {
+  for (const b of [...report.baselines, ...(report.measuredBaselines ?? [])]) {
     const row = h('tr', { 'data-baseline': b.name });
     row.append(h('th', { scope: 'row' }, b.name), h('td', { class: 'r', 'data-field': 'latency' }, quantity(b.latency)));
     row.append(h('td', { class: 'r', 'data-field': 'energy' }, b.energy ? quantity(b.energy) : '—'));
@@ -100,7 +100,7 @@ export function renderSummary(report: ProfileReport): HTMLElement {
   keys.forEach((k, i) => grid.append(card(k, report.summary[k], i < 2)));
   root.append(grid);
 
-  if (report.baselines.length > 0) {
+  if (report.baselines.length + (report.measuredBaselines?.length ?? 0) > 0) {
     root.append(section('Baselines', baselines(report), note('Speedup and energy saving = baseline / SpAtten, from the quantities in this row and the SpAtten latency and energy above.')));
   }
 

@@ -167,6 +167,13 @@ export interface TimelineReport {
   step?: number[];
 }
 
+export interface ReportBaseline {
+  name: string;
+  latency: Quantity;
+  energy?: Quantity;
+  note: string;
+}
+
 export interface ProfileReport {
   version: typeof PROFILE_REPORT_VERSION;
   generatedAt: string;
@@ -195,12 +202,17 @@ export interface ProfileReport {
   };
   refetch: RefetchReport;
   layers: LayerHardware[];
-  /** Baseline projections (modelled roofline or measured ORT time), each with units. */
-  baselines: { name: string; latency: Quantity; energy?: Quantity; note: string }[];
+  /** Baseline projections (modelled rooflines), each with units: the same on every run. */
+  baselines: ReportBaseline[];
   accuracy: AccuracyReport;
   sweep?: SweepRow[];
-  /** Wall-clock timings of this run (measured). */
+  /**
+   * What depends on this run's wall clock, apart from the rest so the rest is reproducible (see
+   * reproducibleReport.ts): the timestamp above, these timings, and the baselines projected from
+   * the rate measured on this machine.
+   */
   timings: Record<string, Quantity>;
+  measuredBaselines?: ReportBaseline[];
   warnings: string[];
   /** Optional hardware-unit timeline (modelled); the timeline view is shown only when present. */
   timeline?: TimelineReport;
