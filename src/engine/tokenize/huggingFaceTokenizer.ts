@@ -68,7 +68,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   private readonly specialIds: Set<number>;
 
   /** `where` names the tokenizer.json file in errors. */
-  constructor(tokenizerJson: unknown, tokenizerConfig: unknown, where: string) {
+  constructor(tokenizerJson: unknown, tokenizerConfig: unknown, private readonly where: string) {
     if (!isObject(tokenizerJson) || !isObject(tokenizerJson.model)) {
       throw new InputError(where, 'not a Hugging Face tokenizer.json (no "model" object)');
     }
@@ -101,6 +101,11 @@ export class HuggingFaceTokenizer implements TextTokenizer {
 
   encode(text: string): TokenizedText {
     const enc = this.tok.encode(text);
+    // The tokenizers library takes a vocabulary's ids as they are written (fuzz case s2-c177: an
+    // id of [2, 0.5] reached the model's input tensor and failed there as an internal error).
+    enc.ids.forEach((id: unknown, i: number) => {
+      if (!Number.isSafeInteger(id) || (id as number) < 0) throw new InputError(this.where, `token '${enc.tokens[i]}' has the id ${JSON.stringify(id)}, not a non-negative integer`);
+    });
     const special = enc.ids.map((id: number) => this.specialIds.has(id));
     return { ids: enc.ids, offsets: alignTokenOffsets(text, enc.tokens, special, this.rules) };
   }
