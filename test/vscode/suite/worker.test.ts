@@ -4,8 +4,11 @@
 // through the test hook SPATTEN_WORKER_TEST_HOOK) fails the run with a message while the host,
 // the report already open and the next profile are untouched.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import { activateExtension, bundledModelPath, profile, profileDone, waitFor } from './helpers';
+import type { ProfileReport } from '../../../src/engine/report/profileReport';
+import { reproducibleReportJson } from '../../../src/engine/report/reproducibleReport';
+import { activateExtension, bundledModelPath, extensionPath, profile, profileDone, waitFor } from './helpers';
 
 const loadedOrt = () => Object.keys(require.cache).filter((k) => k.includes(`${'onnxruntime'}-node`));
 
@@ -79,6 +82,19 @@ suite('profile worker', () => {
     assert.deepEqual(loadedOrt(), [], 'the host itself never loads onnxruntime-node');
     assert.ok(blockMs <= 50, `the extension host was blocked for ${blockMs.toFixed(1)} ms`);
     await waitFor('the worker to exit', () => api.liveProfileWorkers() === 0);
+  });
+
+  test('the extension and the CLI give byte-identical reports (timings and timestamps aside)', async () => {
+    const text = 'Once upon a time there was a big bear who liked honey.';
+    const session = await profileDone({ modelPath: bundledModelPath(), text, policy: 'paper-gpt2-small', hardware: 'spatten-1x', generateTokens: 5, maxTokens: 64 });
+    const cli = spawnSync(process.execPath, [extensionPath('out', 'cli.js'), 'profile', bundledModelPath(), '--text', text, '--policy', 'paper-gpt2-small', '--hardware', 'spatten-1x', '--generate', '5', '--max-tokens', '64', '--json', '-'], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      // The host may be Electron (desktop VS Code): run it as plain node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.equal(reproducibleReportJson(session.result.report), reproducibleReportJson(JSON.parse(cli.stdout) as ProfileReport));
   });
 
   test('cancel ends the worker', async () => {
