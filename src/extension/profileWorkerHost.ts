@@ -78,6 +78,10 @@ function crashMessage(code: number | null, signal: NodeJS.Signals | null, stderr
 
 export function runProfileInWorker(request: WorkerProfileRequest, options: WorkerRunOptions): Promise<ProfileResult> {
   if (options.signal?.aborted) return Promise.reject(new CancelledError());
+  // Plain data only: VS Code hands settings objects out as read-only proxies, which structured
+  // clone refuses ("#<Object> could not be cloned"). A request is JSON by nature (texts, labels,
+  // preset names or JSON policy/hardware objects), so a JSON round trip loses nothing.
+  const plainRequest = JSON.parse(JSON.stringify(request)) as WorkerProfileRequest;
   const heapMb = heapLimit(options);
   return new Promise<ProfileResult>((resolve, reject) => {
     const worker = startWorker(options.workerPath, heapMb);
@@ -109,6 +113,11 @@ export function runProfileInWorker(request: WorkerProfileRequest, options: Worke
       liveWorkers -= 1;
       settle(() => reject(new EngineCrashError(crashMessage(code, signal, stderr, heapMb), stderr.trim() || undefined)));
     });
-    worker.send(ipcMessage(RunProfileCommand, { request }));
+    try {
+      worker.send(ipcMessage(RunProfileCommand, { request: plainRequest }));
+    } catch (error) {
+      // Never leave a started worker waiting for a request that will not come.
+      settle(() => reject(error));
+    }
   });
 }

@@ -109,3 +109,14 @@ for (const hook of ['oom', 'exit'] as const) {
     assert.ok(await allWorkersExited());
   });
 }
+
+test('a request holding read-only proxies (as VS Code hands out settings) still reaches the worker', async () => {
+  const { onnxPath } = await convertStories260K();
+  const readOnly = <T extends object>(o: T): T => new Proxy(o, { set: () => false });
+  const result = await runProfileInWorker(
+    { modelPath: onnxPath, texts: ['Once upon a time'], policy: readOnly({ extends: 'off' }), hardware: readOnly({ extends: 'spatten-1x', hbmChannels: 8 }), generateTokens: 1 },
+    { workerPath: workerBundle() },
+  );
+  assert.equal(result.report.hardware.settings.hbmChannels, 8);
+  assert.ok(await allWorkersExited());
+});
