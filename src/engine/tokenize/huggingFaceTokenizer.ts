@@ -101,10 +101,13 @@ export class HuggingFaceTokenizer implements TextTokenizer {
 
   encode(text: string): TokenizedText {
     const enc = this.tok.encode(text);
-    // The tokenizers library takes a vocabulary's ids as they are written (fuzz case s2-c177: an
-    // id of [2, 0.5] reached the model's input tensor and failed there as an internal error).
+    // The tokenizers library takes a vocabulary's ids and a post-processor's special tokens as
+    // they are written: fuzz case s2-c177 (an id of [2, 0.5]) failed in the model's input tensor,
+    // s2-c1290 and s2-c1745 (a SpecialToken id of null or {}) in the offset alignment.
     enc.ids.forEach((id: unknown, i: number) => {
-      if (!Number.isSafeInteger(id) || (id as number) < 0) throw new InputError(this.where, `token '${enc.tokens[i]}' has the id ${JSON.stringify(id)}, not a non-negative integer`);
+      const token: unknown = enc.tokens[i];
+      if (typeof token !== 'string') throw new InputError(this.where, `token ${i} of the input is ${JSON.stringify(token) ?? 'undefined'}, not a string (check the post_processor's special tokens)`);
+      if (!Number.isSafeInteger(id) || (id as number) < 0) throw new InputError(this.where, `token '${token}' has the id ${JSON.stringify(id)}, not a non-negative integer`);
     });
     const special = enc.ids.map((id: number) => this.specialIds.has(id));
     return { ids: enc.ids, offsets: alignTokenOffsets(text, enc.tokens, special, this.rules) };

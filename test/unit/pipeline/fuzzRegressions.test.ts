@@ -20,8 +20,13 @@ function assertRefused(args: string[], reason: RegExp): void {
   assert.match(last[0], reason);
 }
 
+interface TokenizerJson {
+  model: { vocab: Record<string, unknown> };
+  post_processor: { single: { SpecialToken?: { id: unknown } }[] };
+}
+
 /** The BERT fixture with its tokenizer.json copied to a fresh folder and `edit`ed. */
-function bertWithTokenizer(edit: (tokenizer: { model: { vocab: Record<string, unknown> } }) => void): string {
+function bertWithTokenizer(edit: (tokenizer: TokenizerJson) => void): string {
   const seed = generateFixture('bert', 'fp32', { withTokenizer: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-fuzz-regression-'));
   copyFileSync(seed.path, path.join(dir, 'model.onnx'));
@@ -35,5 +40,12 @@ for (const id of [[2, 0.5], 2.5, -1]) {
   test(`fuzz s2-c177: a tokenizer.json vocabulary id of ${JSON.stringify(id)} is refused, naming the token`, () => {
     const model = bertWithTokenizer((t) => (t.model.vocab.little = id));
     assertRefused(['profile', model, '--text', 'the little girl was playing', '--max-tokens', '16', '--json', '-'], /tokenizer\.json: token 'little' has the id .*not a non-negative integer/);
+  });
+}
+
+for (const id of [null, {}]) {
+  test(`fuzz s2-c1290/s2-c1745: a post_processor SpecialToken id of ${JSON.stringify(id)} is refused`, () => {
+    const model = bertWithTokenizer((t) => (t.post_processor.single[0].SpecialToken!.id = id));
+    assertRefused(['profile', model, '--text', 'the little girl was playing', '--max-tokens', '16', '--json', '-'], /tokenizer\.json: token 0 of the input is .*not a string/);
   });
 }
