@@ -10,6 +10,7 @@ import type * as HfTokenizers from '@huggingface/tokenizers' with { 'resolution-
 const { Tokenizer } = require('@huggingface/tokenizers') as typeof HfTokenizers;
 type Tokenizer = HfTokenizers.Tokenizer;
 import { InputError } from '../errors';
+import { checkTokenizerIds } from './tokenizerJsonIds';
 import { SurfaceRules, alignTokenOffsets, tokenSurfaceBytes } from './tokenOffsets';
 import { TextTokenizer, TokenizedText } from './textTokenizer';
 
@@ -73,6 +74,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
       throw new InputError(where, 'not a Hugging Face tokenizer.json (no "model" object)');
     }
     const config = isObject(tokenizerConfig) ? tokenizerConfig : {};
+    checkTokenizerIds(tokenizerJson, where);
     try {
       this.tok = new Tokenizer(tokenizerJson, config);
     } catch (e) {
