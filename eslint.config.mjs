@@ -15,9 +15,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/engine/**/*.ts', 'src/cli/**/*.ts', 'src/webview/**/*.ts'],
+    files: ['src/engine/**/*.ts', 'src/cli/**/*.ts', 'src/webview/**/*.ts', 'src/worker/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/engine, src/cli and src/webview must not depend on the VS Code API.' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/engine, src/cli, src/worker and src/webview must not depend on the VS Code API.' }] }],
     },
   },
   {

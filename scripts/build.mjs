@@ -1,5 +1,8 @@
-// Builds the three bundles with esbuild:
-//   out/extension.js  the extension host (node, cjs; vscode and onnxruntime-node stay external)
+// Builds the bundles with esbuild:
+//   out/extension.js      the extension host's activation glue (node, cjs; vscode and onnxruntime-node
+//                         stay external). No engine code: activation parses only this.
+//   out/profileWorker.js  the worker thread that runs a profile (the engine and onnxruntime-node)
+//   out/engineModules.js  engine code the host runs itself on demand (model summary, exports)
 //   out/cli.js        the headless CLI `spatten-profile` (node, cjs; onnxruntime-node external)
 //   out/webview.js    the report webview (browser, iife; also inlined into exported HTML)
 // onnxruntime-node is external because it loads a native addon and its shared library from its own
@@ -16,6 +19,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', ext
 
 const builds = [];
 if (existsSync('src/extension/extension.ts')) builds.push({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'out' });
+if (existsSync('src/worker/profileWorker.ts')) builds.push({ ...node, entryPoints: { profileWorker: 'src/worker/profileWorker.ts' }, outdir: 'out' });
+if (existsSync('src/extension/engineModules.ts')) builds.push({ ...node, entryPoints: { engineModules: 'src/extension/engineModules.ts' }, outdir: 'out' });
 if (existsSync('src/cli/main.ts')) builds.push({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'out', banner: { js: '#!/usr/bin/env node' } });
 if (existsSync('src/webview/main.ts')) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'out' });
 if (existsSync('test/vscode/suite/index.ts')) builds.push({ ...node, entryPoints: { 'test/suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out', external: ['vscode', 'onnxruntime-node', 'mocha'] });

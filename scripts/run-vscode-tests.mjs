@@ -7,9 +7,9 @@
 //   ui         test/vscode/ui/*.test.ts with node's test runner: playwright-core drives the workbench
 //              like a user (command palette, quick picks, webview, hover) and saves screenshots into
 //              test-artifacts/.
-// Prints `vscode: N passed, N failed` (read by scripts/test.mjs) and exits non-zero on any failure.
-// A missing prerequisite (runtime, chromium) is a failure under CI=true and a reported skip
-// otherwise; scripts/install-vscode-runtime.sh installs both.
+// Prints `vscode: N passed, N failed, N skipped` (read by scripts/test.mjs) and exits non-zero on
+// any failure. A missing prerequisite (runtime, chromium) is a failure under CI=true and otherwise
+// a reported skip of every part asked for; scripts/install-vscode-runtime.sh installs both.
 //
 // Usage: node scripts/run-vscode-tests.mjs [--only suite|untrusted|ui] [--no-build]
 //   SPATTEN_SUITE_GREP=<regex>  run only matching extension-host tests
@@ -27,14 +27,14 @@ const only = args.flatMap((a, i) => (a === '--only' ? [args[i + 1]] : []));
 const wants = (part) => only.length === 0 || only.includes(part);
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const started = Date.now();
-const totals = { passed: 0, failed: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 
 function finish() {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   for (const l of lines) console.log(`  ${l}`);
   console.log(`[vscode] ${seconds} s`);
-  console.log(`vscode: ${totals.passed} passed, ${totals.failed} failed`);
+  console.log(`vscode: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(totals.failed > 0 ? 1 : 0);
 }
 
@@ -54,6 +54,7 @@ if (missing.length > 0) {
     lines.push(`prerequisites: ${message}`);
   } else {
     console.error(`[vscode] skipped (not CI): ${message}`);
+    totals.skipped += ['suite', 'untrusted', 'ui'].filter(wants).length;
     lines.push(`skipped: ${message}`);
   }
   finish();

@@ -1,8 +1,10 @@
 // The project's test command (`npm test`): unit tests, browser tests of the exported report, and the
 // real-VS-Code tests (extension host + UI through code-server). Prints one closing line
-// `N passed, N failed` summed over all suites and exits non-zero if anything failed.
+// `N passed, N failed, N skipped` summed over all suites and exits non-zero if anything failed.
 //
-// Under CI=true a missing prerequisite (the VS Code runtime, chromium) is a failure, not a skip:
+// A suite whose runtime is missing (chromium for the browser suite; the code-server runtime and
+// chromium for the VS Code suite) is skipped at once with its reason, each of its test files (or
+// parts) counted as skipped. Under CI=true a missing prerequisite is a failure instead:
 // scripts/install-vscode-runtime.sh installs them (.ci/run calls it).
 //
 // Flags: --only unit|browser|vscode (repeatable), --skip-vscode.
@@ -26,6 +28,27 @@ function testFiles(dir) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const outcomes = [];
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const chromiumPath = process.env.SPATTEN_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * True when the suite can run. Otherwise counts it: `units` skipped with the reason (or, under
+ * CI=true, one failure) and prints why.
+ */
+function prerequisitesMet(name, missing, units) {
+  if (missing.length === 0) return true;
+  const reason = `missing ${missing.join(' and ')}`;
+  if (ci) {
+    console.error(`[test] ${name}: FAIL (CI=true): ${reason}`);
+    totals.failed += 1;
+    outcomes.push(`${name}: 0 passed, 1 failed, 0 skipped (${reason}; CI=true)`);
+  } else {
+    console.error(`[test] ${name}: skipped: ${reason}`);
+    totals.skipped += units;
+    outcomes.push(`${name}: 0 passed, 0 failed, ${units} skipped (${reason})`);
+  }
+  return false;
+}
 
 /** Runs node's test runner on files; TAP goes to a file we count from, spec to the console. */
 function runNodeTests(name, files, { concurrency = 2 } = {}) {
@@ -55,21 +78,26 @@ function runNodeTests(name, files, { concurrency = 2 } = {}) {
 
 if (wants('unit') || wants('browser') || wants('vscode')) {
   const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
-  if (b.status !== 0) { console.log('0 passed, 1 failed'); process.exit(1); }
+  if (b.status !== 0) { console.log('0 passed, 1 failed, 0 skipped'); process.exit(1); }
 }
 if (wants('unit')) runNodeTests('unit', testFiles('test/unit'));
-if (wants('browser')) runNodeTests('browser', testFiles('test/browser'), { concurrency: 1 });
+if (wants('browser')) {
+  const files = testFiles('test/browser');
+  if (prerequisitesMet('browser', existsSync(chromiumPath) ? [] : [`chromium (${chromiumPath})`], files.length)) runNodeTests('browser', files, { concurrency: 1 });
+}
 if (wants('vscode')) {
-  // The harness prints its own `vscode: N passed, N failed` line; we read it back.
+  // The harness checks its own prerequisites (and skips or fails the same way) and prints
+  // `vscode: N passed, N failed, N skipped`; we read it back.
   const r = spawnSync(process.execPath, ['scripts/run-vscode-tests.mjs'], { cwd: root, encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(r.stdout ?? '');
-  const m = /^vscode: (\d+) passed, (\d+) failed$/m.exec(r.stdout ?? '');
+  const m = /^vscode: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m.exec(r.stdout ?? '');
   const passed = m ? Number(m[1]) : 0;
   const failed = m ? Number(m[2]) + (r.status !== 0 && Number(m[2]) === 0 ? 1 : 0) : 1;
-  totals.passed += passed; totals.failed += failed;
-  outcomes.push(`vscode: ${passed} passed, ${failed} failed${m ? '' : ' (harness printed no summary)'}`);
+  const skipped = m ? Number(m[3] ?? 0) : 0;
+  totals.passed += passed; totals.failed += failed; totals.skipped += skipped;
+  outcomes.push(`vscode: ${passed} passed, ${failed} failed, ${skipped} skipped${m ? '' : ' (harness printed no summary)'}`);
 }
 
 console.log('\n' + outcomes.map((o) => `  ${o}`).join('\n'));
-console.log(`${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ''));
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 ? 1 : 0);

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ExportFormat } from '../engine/profileRequest';
 import type { ProfileStore } from './profileStore';
 import { reportError } from './userErrors';
+import { loadEngineModules } from './loadEngineModules';
 
 interface FormatInfo {
   label: string;
@@ -57,7 +58,7 @@ export async function exportReport(store: ProfileStore, log: vscode.LogOutputCha
   }
   if (!filePath) return undefined;
   try {
-    const { writeExport } = await import('../engine/report/writeExport.js');
+    const { writeExport } = loadEngineModules();
     await writeExport(session.result, format, filePath);
     log.info(`exported ${format} to ${filePath}`);
     if (!args.filePath) {

@@ -1,7 +1,10 @@
 // Activation (lazy: a SpAtten command, the .onnx summary editor, or a restored report panel).
 // Wires the log, the session store, the run controller, the report panel and its serializer, the
-// custom editor, the hover provider and the decorations. Nothing here loads the engine's runtime:
-// onnxruntime-node is required on the first profile run.
+// custom editor, the hover provider and the decorations. This bundle holds only that glue: a
+// profile runs in a worker (out/profileWorker.js) and the summary editor and exports load
+// out/engineModules.js on first use, so neither the engine nor onnxruntime-node loads here.
+// First import: starts the activation clock before any other module of the bundle runs.
+import { addSpans, bundleEvaluationStart, mark, since, type SpanMs } from './activationClock';
 import * as vscode from 'vscode';
 import type { ProfileProgress } from '../engine/profileRequest';
 import type { ProfileReport } from '../engine/report/profileReport';
@@ -10,6 +13,7 @@ import { ImportanceDecorations } from './importanceDecorations';
 import { MODEL_EDITOR_VIEW_TYPE, ModelEditorProvider } from './modelEditorProvider';
 import { ProfileController } from './profileController';
 import { ProfileStore } from './profileStore';
+import { liveWorkerCount } from './profileWorkerHost';
 import { REPORT_VIEW_TYPE, ReportPanel, ReportPanelSerializer } from './reportPanel';
 import { TokenHoverProvider } from './tokenHover';
 
@@ -22,6 +26,10 @@ export interface SpattenExtensionApi {
   decoratedRanges(uri: vscode.Uri): number;
   decorationsEnabled(): boolean;
   reportPanelOpen(): boolean;
+  /** The extension's own activation cost (wall and CPU ms): evaluating its bundle plus running activate(). */
+  activationMs(): SpanMs;
+  /** Profile workers started and not yet exited. */
+  liveProfileWorkers(): number;
 }
 
 function manifestEnum(context: vscode.ExtensionContext, key: string): string[] {
@@ -31,9 +39,10 @@ function manifestEnum(context: vscode.ExtensionContext, key: string): string[] {
 }
 
 export function activate(context: vscode.ExtensionContext): SpattenExtensionApi {
+  const activateStart = mark();
   const log = vscode.window.createOutputChannel('SpAtten Profiler', { log: true });
   const store = new ProfileStore();
-  const controller = new ProfileController(store, log);
+  const controller = new ProfileController(store, log, vscode.Uri.joinPath(context.extensionUri, 'out', 'profileWorker.js').fsPath);
   const decorations = new ImportanceDecorations(store);
   const core = {
     extensionUri: context.extensionUri,
@@ -55,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
     }),
     vscode.languages.registerHoverProvider({ scheme: '*' }, new TokenHoverProvider(store)),
   );
-  log.info(`activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+  const activation = addSpans(bundleEvaluation, since(activateStart));
+  log.info(`activated in ${activation.wallMs.toFixed(1)} ms (${activation.cpuMs.toFixed(1)} ms CPU; bundle ${bundleEvaluation.wallMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
   return {
     latestReport: () => store.latest?.result.report,
     onDidProgress: controller.onDidProgress,
@@ -63,7 +73,12 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
     decoratedRanges: (uri) => decorations.decoratedRanges(uri),
     decorationsEnabled: () => decorations.isEnabled,
     reportPanelOpen: () => panel.isOpen,
+    activationMs: () => activation,
+    liveProfileWorkers: liveWorkerCount,
   };
 }
 
 export function deactivate(): void {}
+
+// Last statement of the bundle's module code: the bundle has been evaluated (see activationClock.ts).
+const bundleEvaluation = since(bundleEvaluationStart);

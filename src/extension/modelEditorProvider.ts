@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ModelSummary } from '../engine/report/profileReport';
 import { reportError } from './userErrors';
 import { escapeHtml, makeNonce } from './webviewHtml';
+import { loadEngineModules } from './loadEngineModules';
 
 export const MODEL_EDITOR_VIEW_TYPE = 'spatten.modelSummary';
 
@@ -33,7 +34,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     }
     panel.webview.html = page(panel.webview, name, '<p>Reading the model graph…</p>');
     try {
-      const { describeModel } = await import('../engine/modelDescription.js');
+      const { describeModel } = loadEngineModules();
       const model = await describeModel(document.uri.fsPath);
       panel.webview.html = page(panel.webview, name, summaryHtml(model, document.uri));
     } catch (error) {

@@ -1,11 +1,13 @@
 // Runs the engine for a front-end request: one run at a time, inside a cancellable progress
 // notification whose text follows the engine's stages ("load", "reference run", "layer i of N",
-// "simulation"). The engine module (and through it onnxruntime-node) is loaded on the first run,
-// not at activation. Every failure becomes a message with a "Show Log" button and an outcome; the
-// extension host keeps running.
+// "simulation"). The engine runs in a worker process per run (profileWorkerHost.ts): the host never
+// loads it or onnxruntime-node, cancel kills the worker, and an engine crash or out-of-memory ends
+// only the worker. Every failure becomes a message with a "Show Log" button and an outcome;
+// the extension host keeps running.
 import * as vscode from 'vscode';
 import type { ProfileProgress } from '../engine/profileRequest';
 import type { ProfileStore } from './profileStore';
+import { runProfileInWorker } from './profileWorkerHost';
 import type { DocumentAnchor, ProfileOutcome, ProfileSession, ProfileSpec } from './profileSession';
 import { isCancellation, reportError } from './userErrors';
 
@@ -42,6 +44,8 @@ export class ProfileController implements vscode.Disposable {
   constructor(
     private readonly store: ProfileStore,
     private readonly log: vscode.LogOutputChannel,
+    /** out/profileWorker.js of the installed extension. */
+    private readonly workerPath: string,
   ) {}
 
   setListener(listener: ProfileListener): void {
@@ -52,7 +56,7 @@ export class ProfileController implements vscode.Disposable {
     return this.running !== undefined;
   }
 
-  /** Aborts the run in flight (the engine stops at its next check and the run ends as cancelled). */
+  /** Aborts the run in flight (its worker is killed and the run ends as cancelled). */
   cancel(): boolean {
     if (!this.running) return false;
     this.log.info('cancel requested');
@@ -84,16 +88,18 @@ export class ProfileController implements vscode.Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           progress.report({ message: 'load' });
-          // Loaded here, not at activation: the engine pulls in onnxruntime-node.
-          const { runProfile } = await import('../engine/profile.js');
           let reported = 0;
-          return runProfile({ ...spec, signal: abort.signal }, (p: ProfileProgress) => {
-            const fraction = p.fraction !== undefined ? Math.max(reported, Math.min(1, p.fraction)) : reported;
-            progress.report({ message: stageText(p), increment: (fraction - reported) * 100 });
-            reported = fraction;
-            this.log.debug(`stage ${p.stage}${p.detail ? ` (${p.detail})` : ''}${p.fraction !== undefined ? ` ${(p.fraction * 100).toFixed(0)}%` : ''}`);
-            this.progressEmitter.fire(p);
-            this.listener?.onProgress(p);
+          return runProfileInWorker(spec, {
+            workerPath: this.workerPath,
+            signal: abort.signal,
+            onProgress: (p: ProfileProgress) => {
+              const fraction = p.fraction !== undefined ? Math.max(reported, Math.min(1, p.fraction)) : reported;
+              progress.report({ message: stageText(p), increment: (fraction - reported) * 100 });
+              reported = fraction;
+              this.log.debug(`stage ${p.stage}${p.detail ? ` (${p.detail})` : ''}${p.fraction !== undefined ? ` ${(p.fraction * 100).toFixed(0)}%` : ''}`);
+              this.progressEmitter.fire(p);
+              this.listener?.onProgress(p);
+            },
           });
         },
       );

@@ -19,7 +19,9 @@ export function userMessage(error: unknown): string {
 export async function reportError(log: vscode.LogOutputChannel, action: string, error: unknown): Promise<string> {
   const message = userMessage(error);
   if (error instanceof Error) log.error(`${action} failed: ${error.stack ?? message}`);
-  if (error instanceof InputError && error.detail) log.error(`detail: ${error.detail}`);
+  // InputError's detail (onnxruntime's text) and a crashed worker's stderr: for the log only.
+  const detail = error instanceof Error ? (error as { detail?: unknown }).detail : undefined;
+  if (typeof detail === 'string' && detail) log.error(`detail: ${detail}`);
   else log.error(`${action} failed: ${message}`);
   const expected = error instanceof InputError || (error instanceof Error && error.name === 'InputError');
   const shown = expected ? `SpAtten: ${message}` : `SpAtten: ${action} failed unexpectedly: ${message}`;

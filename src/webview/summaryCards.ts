@@ -116,7 +116,7 @@ function baselines(report: ProfileReport): HTMLElement {
   const latency = report.summary.latency;
   const energy = report.summary.energy;
   const body = h('tbody');
-  for (const b of report.baselines) {
+  for (const b of [...report.baselines, ...(report.measuredBaselines ?? [])]) {
     const row = h('tr', { 'data-baseline': b.name });
     row.append(h('th', { scope: 'row' }, b.name), h('td', { class: 'r', 'data-field': 'latency' }, quantity(b.latency)));
     row.append(h('td', { class: 'r', 'data-field': 'energy' }, b.energy ? quantity(b.energy) : '—'));
@@ -139,7 +139,7 @@ export function renderSummary(report: ProfileReport): HTMLElement {
   if (report.verdict) root.append(renderVerdict(report.verdict));
   root.append(...groupedCards(report));
 
-  if (report.baselines.length > 0) {
+  if (report.baselines.length + (report.measuredBaselines?.length ?? 0) > 0) {
     const table = h('div', { class: 'table-scroll' }, baselines(report));
     root.append(h('details', { class: 'card-section', open: true, 'data-group': 'Baselines' }, h('summary', {}, 'Baselines'), table, note('Speedup and energy saving = baseline / SpAtten, from the quantities in this row and the SpAtten latency and energy above.')));
   }

@@ -188,6 +188,13 @@ export interface StepTokens {
   })[];
 }
 
+export interface ReportBaseline {
+  name: string;
+  latency: Quantity;
+  energy?: Quantity;
+  note: string;
+}
+
 export interface ProfileReport {
   version: typeof PROFILE_REPORT_VERSION;
   generatedAt: string;
@@ -231,12 +238,17 @@ export interface ProfileReport {
   };
   refetch: RefetchReport;
   layers: LayerHardware[];
-  /** Baseline projections (modelled roofline or measured ORT time), each with units. */
-  baselines: { name: string; latency: Quantity; energy?: Quantity; note: string }[];
+  /** Baseline projections (modelled rooflines), each with units: the same on every run. */
+  baselines: ReportBaseline[];
   accuracy: AccuracyReport;
   sweep?: SweepRow[];
-  /** Wall-clock timings of this run (measured). */
+  /**
+   * What depends on this run's wall clock, apart from the rest so the rest is reproducible (see
+   * reproducibleReport.ts): the timestamp above, these timings, and the baselines projected from
+   * the rate measured on this machine.
+   */
   timings: Record<string, Quantity>;
+  measuredBaselines?: ReportBaseline[];
   warnings: string[];
   /** The verdict: headline figures, the per-layer bound and what to try next (modelled + measured). */
   verdict?: VerdictReport;

@@ -30,10 +30,26 @@ export function prepareOrtEnvironment(env: NodeJS.ProcessEnv = process.env): voi
 /** Session options every engine session starts from: ORT's own logging off (see above). */
 export const QUIET_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
 
-/** A session, with the environment prepared first. */
-export function createOrtSession(model: Uint8Array | string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+/** Sessions created and released in this process: the soak test checks every one is released. */
+const sessionCounts = { created: 0, released: 0 };
+
+export function ortSessionCounts(): { created: number; released: number; open: number } {
+  return { ...sessionCounts, open: sessionCounts.created - sessionCounts.released };
+}
+
+/** A session, with the environment prepared first, counted until its release(). */
+export async function createOrtSession(model: Uint8Array | string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
   prepareOrtEnvironment();
-  return ort.InferenceSession.create(model as Uint8Array, { ...QUIET_SESSION_OPTIONS, ...options });
+  const session = await ort.InferenceSession.create(model as Uint8Array, { ...QUIET_SESSION_OPTIONS, ...options });
+  sessionCounts.created += 1;
+  const release = session.release.bind(session);
+  let released = false;
+  session.release = async () => {
+    if (!released) sessionCounts.released += 1;
+    released = true;
+    return release();
+  };
+  return session;
 }
 
 /** ORT's reason without source paths, C++ signatures and failed-assertion text. */

@@ -10,6 +10,7 @@ import type * as HfTokenizers from '@huggingface/tokenizers' with { 'resolution-
 const { Tokenizer } = require('@huggingface/tokenizers') as typeof HfTokenizers;
 type Tokenizer = HfTokenizers.Tokenizer;
 import { InputError } from '../errors';
+import { checkTokenizerIds } from './tokenizerJsonIds';
 import { SurfaceRules, alignTokenOffsets, tokenSurfaceBytes } from './tokenOffsets';
 import { TextTokenizer, TokenizedText } from './textTokenizer';
 
@@ -68,11 +69,12 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   private readonly specialIds: Set<number>;
 
   /** `where` names the tokenizer.json file in errors. */
-  constructor(tokenizerJson: unknown, tokenizerConfig: unknown, where: string) {
+  constructor(tokenizerJson: unknown, tokenizerConfig: unknown, private readonly where: string) {
     if (!isObject(tokenizerJson) || !isObject(tokenizerJson.model)) {
       throw new InputError(where, 'not a Hugging Face tokenizer.json (no "model" object)');
     }
     const config = isObject(tokenizerConfig) ? tokenizerConfig : {};
+    checkTokenizerIds(tokenizerJson, where);
     try {
       this.tok = new Tokenizer(tokenizerJson, config);
     } catch (e) {
@@ -101,6 +103,14 @@ export class HuggingFaceTokenizer implements TextTokenizer {
 
   encode(text: string): TokenizedText {
     const enc = this.tok.encode(text);
+    // The tokenizers library takes a vocabulary's ids and a post-processor's special tokens as
+    // they are written: fuzz case s2-c177 (an id of [2, 0.5]) failed in the model's input tensor,
+    // s2-c1290 and s2-c1745 (a SpecialToken id of null or {}) in the offset alignment.
+    enc.ids.forEach((id: unknown, i: number) => {
+      const token: unknown = enc.tokens[i];
+      if (typeof token !== 'string') throw new InputError(this.where, `token ${i} of the input is ${JSON.stringify(token) ?? 'undefined'}, not a string (check the post_processor's special tokens)`);
+      if (!Number.isSafeInteger(id) || (id as number) < 0) throw new InputError(this.where, `token '${token}' has the id ${JSON.stringify(id)}, not a non-negative integer`);
+    });
     const special = enc.ids.map((id: number) => this.specialIds.has(id));
     return { ids: enc.ids, offsets: alignTokenOffsets(text, enc.tokens, special, this.rules) };
   }

@@ -22,6 +22,7 @@ export async function run(): Promise<void> {
     await import('./export.test.js');
     await import('./badInput.test.js');
     await import('./cancel.test.js');
+    await import('./worker.test.js');
     await import('./modelEditor.test.js');
   }
   const counts = { passed: 0, failed: 0 };

@@ -1,0 +1,5 @@
+// Entry of out/engineModules.js: the engine code the extension host itself runs, outside a
+// profile (the model summary editor, exports). Bundled apart from out/extension.js so activation
+// parses only the glue; loaded by loadEngineModules() on first use.
+export { describeModel } from '../engine/modelDescription';
+export { writeExport } from '../engine/report/writeExport';

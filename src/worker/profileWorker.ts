@@ -1,0 +1,44 @@
+// The profile worker (bundled to out/profileWorker.js): a child process that runs the engine's
+// runProfile for the extension, so a long profile never blocks the editor, cancelling is killing
+// the process, and an out-of-memory or a native crash in onnxruntime ends only this process (the
+// host sees its exit; see src/extension/profileWorkerHost.ts). A child process, not a worker
+// thread: terminating a thread while onnxruntime-node is inside a native call aborts the whole
+// process (a Napi::Error thrown with no JS environment left), i.e. the extension host.
+// One process per profile run: the engine and onnxruntime-node load here, never in the host.
+import { runProfile } from '../engine/profile';
+import { serializeError } from './serializedError';
+import {
+  DidFailNotification,
+  DidFinishNotification,
+  DidProgressNotification,
+  ipcMessage,
+  isIpcMessage,
+  RunProfileCommand,
+  TEST_HOOK_VARIABLE,
+  type IpcMessage,
+} from './workerProtocol';
+
+const send = process.send?.bind(process);
+if (!send) throw new Error('profileWorker.js runs only as a child process with an IPC channel');
+const post = (message: IpcMessage) => void send(message);
+
+/** The crash-isolation tests' failures (see TEST_HOOK_VARIABLE): real ones, inside this process. */
+function runTestHook(hook: string): void {
+  if (hook === 'exit') process.exit(70);
+  if (hook === 'oom') {
+    const hog: number[][] = [];
+    for (;;) hog.push(new Array<number>(1 << 20).fill(hog.length));
+  }
+}
+
+process.on('message', (message: unknown) => {
+  if (!isIpcMessage(message, RunProfileCommand)) return;
+  const hook = process.env[TEST_HOOK_VARIABLE];
+  if (hook) runTestHook(hook);
+  runProfile(message.params.request, (progress) => post(ipcMessage(DidProgressNotification, { progress }))).then(
+    (result) => post(ipcMessage(DidFinishNotification, { result })),
+    (error: unknown) => post(ipcMessage(DidFailNotification, { error: serializeError(error) })),
+  );
+});
+// The host going away (its window closed, the host restarted) ends the profile too.
+process.on('disconnect', () => process.exit(0));
