@@ -14,9 +14,9 @@ export interface BundledModel {
 export function bundledModels(extensionUri: vscode.Uri): BundledModel[] {
   const at = (...p: string[]): vscode.Uri => vscode.Uri.joinPath(extensionUri, ...p);
   return [
-    { label: 'stories260K', description: 'Llama-2, 5 layers, 8 heads, head dim 8 (the default)', model: at('out', 'models', 'default', 'model.onnx'), sample: at('media', 'samples', 'default.txt') },
-    { label: 'Trained GPT-2-architecture decoder', description: '4 layers x 4 heads, head dim 64; held-out Brown text', model: at('models', 'decoder', 'model.onnx'), sample: at('models', 'decoder', 'heldout.txt') },
-    { label: 'Trained BERT-architecture spam classifier', description: '4 layers x 4 heads, head dim 64; 600 held-out emails', model: at('models', 'encoder', 'model.onnx'), sample: at('models', 'encoder', 'test.jsonl') },
+    { label: 'Bundled model: stories260K', description: 'Llama-2, 5 layers, 8 heads, head dim 8 (the default)', model: at('out', 'models', 'default', 'model.onnx'), sample: at('media', 'samples', 'default.txt') },
+    { label: 'Bundled model: trained GPT-2-architecture decoder', description: '4 layers x 4 heads, head dim 64; held-out Brown text', model: at('models', 'decoder', 'model.onnx'), sample: at('models', 'decoder', 'heldout.txt') },
+    { label: 'Bundled model: trained BERT-architecture spam classifier', description: '4 layers x 4 heads, head dim 64; 600 held-out emails', model: at('models', 'encoder', 'model.onnx'), sample: at('models', 'encoder', 'test.jsonl') },
   ];
 }
 

@@ -1,5 +1,5 @@
 // Export Report writes every format from the latest profile: the files exist, the JSON is the
-// version-1 ProfileReport, the HTML is self-contained (no http(s) URL in any src or href), the
+// version-2 ProfileReport, the HTML is self-contained (no http(s) URL in any src or href), the
 // CSVs have a header and one line per row, the Perfetto trace is JSON with events.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -28,7 +28,7 @@ suite('export report', () => {
     };
 
     const json = JSON.parse(await exportTo('json', target('report.json')));
-    assert.equal(json.version, 1);
+    assert.equal(json.version, 2);
     assert.equal(json.model.layers, report.model.layers);
     assert.equal(json.input.tokens.length, report.input.tokens.length);
 

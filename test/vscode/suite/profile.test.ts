@@ -15,7 +15,7 @@ suite('profile the bundled model', () => {
     assert.equal(model.problem, undefined, 'the bundled model maps onto the engine');
     const session = await profileDone({ modelPath: bundledModelPath(), text, hardware: 'spatten-1x' });
     const report = session.result.report;
-    assert.equal(report.version, 1);
+    assert.equal(report.version, 2);
     assert.equal(report.model.fileName, 'model.onnx');
     assert.equal(report.model.layers, model.layers);
     assert.equal(report.model.heads, model.heads);

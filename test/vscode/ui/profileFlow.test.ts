@@ -88,7 +88,7 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     assert.ok(existsSync(EXPORTED), 'the export wrote model-spatten.json into the workspace');
     await sleep(200);
     report = JSON.parse(readFileSync(EXPORTED, 'utf8')) as ProfileReport;
-    assert.equal(report.version, 1);
+    assert.equal(report.version, 2);
     // Every summary metric of the report is on screen with the same number (data-value is the raw JSON number).
     const onScreen = new Map(await frame.locator('[data-metric]').evaluateAll((els) =>
       els.map((e) => [e.getAttribute('data-metric')!, e.querySelector('.num[data-value]')?.getAttribute('data-value') ?? null] as [string, string | null])));
