@@ -11,16 +11,12 @@ import { authorsBilledBits, authorsGroupTiming } from '../../../src/engine/hardw
 import { authorsQuickSelectRounds, authorsTopKCycles } from '../../../src/engine/hardware/authorsTopK';
 import { Mt19937, uniformInt } from '../../../src/engine/hardware/mt19937';
 import type { Trace, TraceRow } from '../../../src/engine/trace/trace';
+import { traceRow } from './traceRows';
 
 const hw = resolveHardwareConfig('spatten-1x');
 
-function row(p: Partial<TraceRow>): TraceRow {
-  return {
-    step: 0, layer: 0, head: 0, headDim: 64, sentenceLength: 128, queries: 128, keysFetched: 128, valuesFetched: 128,
-    keyBits: 8, valueBits: 8, queryBits: 16, requantThreshold: -1, lsbBits: -1, refetchedQueries: 0,
-    accumulateImportance: true, rescaleImportance: false, ...p,
-  };
-}
+// BERT-style rows: 128 queries over 128 keys.
+const row = (p: Partial<TraceRow>): TraceRow => traceRow(p, { sentenceLength: 128, queries: 128, keysFetched: 128, valuesFetched: 128 });
 
 function trace(rows: TraceRow[]): Trace {
   return { version: 1, source: { kind: 'engine', name: 'authors' }, mode: 'encoder', model: { name: 'a', layers: 2, heads: 2, kvHeads: 2, headDim: 64 }, rows };

@@ -14,16 +14,11 @@ import assert from 'node:assert/strict';
 import { resolveHardwareConfig } from '../../../src/engine/hardware/hardwarePresets';
 import { simulate } from '../../../src/engine/hardware/simulate';
 import type { Trace, TraceRow } from '../../../src/engine/trace/trace';
+import { traceRow } from './traceRows';
 
 const hw = resolveHardwareConfig('spatten-1x');
 
-function row(p: Partial<TraceRow>): TraceRow {
-  return {
-    step: 0, layer: 0, head: 0, headDim: 64, sentenceLength: 8, queries: 1, keysFetched: 8, valuesFetched: 8,
-    keyBits: 8, valueBits: 8, queryBits: 16, requantThreshold: -1, lsbBits: -1, refetchedQueries: 0,
-    accumulateImportance: true, rescaleImportance: false, ...p,
-  };
-}
+const row = (p: Partial<TraceRow>): TraceRow => traceRow(p);
 
 function trace(rows: TraceRow[], heads = rows.length): Trace {
   return { version: 1, source: { kind: 'engine', name: 'golden' }, mode: 'generation', model: { name: 'g', layers: 1, heads, kvHeads: heads, headDim: 64 }, rows };

@@ -12,31 +12,7 @@ import { ReferenceModel } from '../../../src/engine/runtime/referenceRun';
 import { loadTokenizerForModel } from '../../../src/engine/tokenize/tokenizerForModel';
 import { CI_FIXTURES, generateFixture } from '../../fixtures/generateFixture';
 import { convertStories260K, KNOWN_CONTINUATION, ONCE_UPON_A_TIME } from '../model/stories260kModel';
-
-const TOLERANCE = 1e-4;
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-function maxAbs(a: Float32Array): number {
-  let m = 0;
-  for (const x of a) m = Math.max(m, Math.abs(x));
-  return m;
-}
-
-/**
- * fp16 graphs: the context the engine hands back is rounded to half precision, as ORT's is, but
- * the two fp32 accumulations before that rounding differ in order, so a value near a rounding
- * boundary lands one half-ulp apart and the difference propagates. Bound: 4 fp16 ulps of the
- * largest logit (measured: 0.5 to 1.7 ulps on the fp16 fixtures).
- */
-function fp16Tolerance(logits: Float32Array): number {
-  return 4 * 2 ** (Math.floor(Math.log2(Math.max(maxAbs(logits), 1e-3))) - 10);
-}
+import { fp16Tolerance, maxDiff, TOLERANCE } from './logitDiff';
 
 const IDS = [3, 7, 11, 5, 9, 2, 4, 8];
 

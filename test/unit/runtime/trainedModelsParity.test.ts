@@ -14,24 +14,29 @@ import { ReferenceModel } from '../../../src/engine/runtime/referenceRun';
 import { loadTokenizerForModel } from '../../../src/engine/tokenize/tokenizerForModel';
 import { generateFixture } from '../../fixtures/generateFixture';
 import { REPO_ROOT } from '../model/stories260kModel';
+import { fp16Tolerance, maxDiff, TOLERANCE } from './logitDiff';
 import { deriveFp16 } from '../../../src/cli/deriveFp16Command';
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 
-const TOLERANCE = 1e-4;
 const DECODER = path.join(REPO_ROOT, 'models', 'decoder');
 const ENCODER = path.join(REPO_ROOT, 'models', 'encoder');
-
-function maxDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 /** "MatMul->Div->Add->Softmax->MatMul at /h.0/attn (causal)" -> "MatMul->Div->Add->Softmax->MatMul". */
 function opPatterns(cores: readonly string[]): string[] {
   return [...new Set(cores.map((c) => c.split(' at ')[0]))];
+}
+
+/** The dense reference and the engine (dense core) on the same ids: both logits, sessions released. */
+async function fullSequenceLogits(loaded: Awaited<ReturnType<typeof loadOnnxModel>>, d: ReturnType<typeof discoverTransformer>, ids: number[]) {
+  const ref = await ReferenceModel.create(loaded.proto, d);
+  const engine = await EngineSession.create(loaded, d);
+  try {
+    return { dense: (await ref.run(ids)).logits, engine: (await engine.runEncoder(ids, denseAttentionCore)).logits };
+  } finally {
+    await ref.release();
+    await engine.release();
+  }
 }
 
 async function openModel(file: string) {
@@ -78,18 +83,10 @@ test('trained encoder: a torch export with head dim 64; engine equals onnxruntim
   assert.ok(d.summary.layers >= 4);
   const tok = loadTokenizerForModel(path.join(ENCODER, 'model.onnx'), {});
   const ids = tok.encode('Subject: cheap meds online, click here to claim your prize').ids;
-  const ref = await ReferenceModel.create(loaded.proto, d);
-  const engine = await EngineSession.create(loaded, d);
-  try {
-    const a = await ref.run(ids);
-    const b = await engine.runEncoder(ids, denseAttentionCore);
-    const diff = maxDiff(a.logits, b.logits);
-    t.diagnostic(`max|diff| ${diff.toExponential(2)}`);
-    assert.ok(diff <= TOLERANCE, `max|diff| ${diff}`);
-  } finally {
-    await ref.release();
-    await engine.release();
-  }
+  const { dense, engine } = await fullSequenceLogits(loaded, d, ids);
+  const diff = maxDiff(dense, engine);
+  t.diagnostic(`max|diff| ${diff.toExponential(2)}`);
+  assert.ok(diff <= TOLERANCE, `max|diff| ${diff}`);
 });
 
 test("the fixture builders' attention chains are the real exporter's (same op pattern as the torch exports)", async () => {
@@ -103,13 +100,6 @@ test("the fixture builders' attention chains are the real exporter's (same op pa
   assert.deepEqual(fixtureEncoder, torchEncoder);
 });
 
-/** 4 fp16 ulps of the largest logit (the fixtures' fp16 bound, runtime/parity.test.ts). */
-function fp16Tolerance(logits: Float32Array): number {
-  let m = 1e-3;
-  for (const x of logits) m = Math.max(m, Math.abs(x));
-  return 4 * 2 ** (Math.floor(Math.log2(m)) - 10);
-}
-
 for (const [model, file] of [['decoder', 'model.onnx'], ['decoder', 'model_with_past.onnx'], ['encoder', 'model.onnx']] as const) {
   test(`the fp16 variant derived from the trained ${model} (${file}) is half precision and the engine equals onnxruntime on it`, async (t) => {
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'spatten-fp16-')), `${model}-fp16`);
@@ -119,18 +109,10 @@ for (const [model, file] of [['decoder', 'model.onnx'], ['decoder', 'model_with_
     assert.ok((loaded.proto.graph?.initializer ?? []).every((w) => w.dataType !== 1), 'no fp32 initializer is left');
     const tok = loadTokenizerForModel(r.onnxPath, {});
     const ids = tok.encode('Subject: the jury said it did find that the city had been handled well').ids.slice(0, 20);
-    const ref = await ReferenceModel.create(loaded.proto, d);
-    const engine = await EngineSession.create(loaded, d);
-    try {
-      const a = await ref.run(ids);
-      const b = await engine.runEncoder(ids, denseAttentionCore);
-      const diff = maxDiff(a.logits, b.logits);
-      const tol = fp16Tolerance(a.logits);
-      t.diagnostic(`max|diff| ${diff.toExponential(2)} (tolerance ${tol.toExponential(2)})`);
-      assert.ok(diff <= tol, `max|diff| ${diff}`);
-    } finally {
-      await ref.release();
-      await engine.release();
-    }
+    const { dense, engine } = await fullSequenceLogits(loaded, d, ids);
+    const diff = maxDiff(dense, engine);
+    const tol = fp16Tolerance(dense);
+    t.diagnostic(`max|diff| ${diff.toExponential(2)} (tolerance ${tol.toExponential(2)})`);
+    assert.ok(diff <= tol, `max|diff| ${diff}`);
   });
 }
