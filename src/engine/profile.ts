@@ -22,7 +22,7 @@ import { simulate } from './hardware/simulate';
 import type { ProfileRequest, ProfileResult, ProgressSink } from './profileRequest';
 import { layerFfnSize } from './model/layerFfnSize';
 import { compareOutputs, type OutputComparison } from './accuracyComparison';
-import { buildReport } from './report/buildReport';
+import { buildReport, type ReportInputs } from './report/buildReport';
 import type { GoldLabels } from './report/accuracySection';
 import { loadClassLabels, resolveGoldLabels } from './model/classLabels';
 
@@ -77,6 +77,19 @@ function throttled(sink: ProgressSink, ms = 50): ProgressSink {
 
 export async function runProfile(req: ProfileRequest, progressSink: ProgressSink = () => undefined): Promise<ProfileResult> {
   const onProgress = throttled(progressSink);
+  const inputs = await collectReportInputs(req, onProgress);
+  onProgress({ stage: 'report', fraction: 0.95 });
+  const report = buildReport(inputs);
+  onProgress({ stage: 'report', detail: 'done', fraction: 1 });
+  return { report, trace: inputs.trace };
+}
+
+/**
+ * Everything the report is built from, as data: the model summary, tokens, policy, hardware, the
+ * SpAtten model's Trace and observations, the simulation results and the output comparisons. The
+ * cores and ORT sessions are released before it returns; nothing in it reads them back.
+ */
+export async function collectReportInputs(req: ProfileRequest, onProgress: ProgressSink): Promise<ReportInputs> {
   const t0 = performance.now();
   const timings: Record<string, number> = {};
   const warnings: string[] = [];
@@ -194,11 +207,9 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
     lap('simulate', tSim);
     throwIfAborted(signal);
 
-    onProgress({ stage: 'report', fraction: 0.95 });
     timings.total = performance.now() - t0;
-    const report = buildReport({
-      loaded,
-      discovered,
+    return {
+      model: discovered.summary,
       mode,
       text: inputs[0].text,
       ids: comparisons[0].reportIds,
@@ -217,9 +228,7 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
       gold,
       timings,
       warnings,
-    });
-    onProgress({ stage: 'report', detail: 'done', fraction: 1 });
-    return { report, trace };
+    };
   } catch (e) {
     if (signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError();
     throw e;

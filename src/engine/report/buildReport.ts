@@ -2,8 +2,7 @@
 // tokens (tokenizer), the SpAtten core's decisions (measured on the real tensors), the cycle model
 // on the core's Trace (modelled) and the dense-vs-pruned comparison (measured). Every summary
 // figure is a Quantity with unit and provenance.
-import type { LoadedModel } from '../onnx/onnxModelLoader';
-import type { DiscoveredTransformer } from '../model/transformerDiscovery';
+import type { ModelSummary } from '../model/modelSummary';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { SpattenPolicy } from '../spatten/policy';
 import type { PolicyChoice } from '../spatten/autoPolicy';
@@ -22,9 +21,13 @@ import { stepTokens } from './stepTokens';
 import { computeVerdict } from './verdict';
 import { PROFILE_REPORT_VERSION, type LayerTokens, type ProfileReport, type Quantity, type ReportToken, type TimelineReport } from './profileReport';
 
+/**
+ * What a report is built from. Everything but the tokenizer is plain data (typed arrays included):
+ * no core, session or graph, so a report can be rebuilt from a serialized copy
+ * (test/unit/report/reportFromSerialized.test.ts).
+ */
 export interface ReportInputs {
-  loaded: LoadedModel;
-  discovered: DiscoveredTransformer;
+  model: ModelSummary;
   mode: 'encoder' | 'generation';
   /** The first input's text, the token ids shown (input + generated) and the input's offsets. */
   text: string;
@@ -83,7 +86,7 @@ function tokensOf(x: ReportInputs): ReportToken[] {
 function layerTokens(x: ReportInputs): LayerTokens[] {
   const steps = x.trace.layerSteps ?? [];
   const lastStep = steps.reduce((m, s) => Math.max(m, s.step), -Infinity);
-  const L = x.discovered.summary.layers;
+  const L = x.model.layers;
   const out: LayerTokens[] = Array.from({ length: L }, () => ({ tokensIn: 0, tokensKept: 0, headsKept: 0 }));
   for (const s of steps) if (s.step === lastStep && s.layer < L) out[s.layer] = { tokensIn: s.tokensIn, tokensKept: s.tokensKept, headsKept: s.headsKept };
   return out;
@@ -122,7 +125,7 @@ function summaryOf(x: ReportInputs): Record<string, Quantity> {
   const { sim, additive, trace, hardware } = x;
   const f = fetchFractions(trace);
   const int8Dense = denseDramBytes(trace, hardware, 8);
-  const s = x.discovered.summary;
+  const s = x.model;
   const steps = new Set(trace.rows.map((r) => r.step)).size;
   const denseRows = steps * s.layers * s.heads;
   const hw = `${hardware.name}, pipelined timing model`;
@@ -216,7 +219,7 @@ function measuredBaselinesOf(x: ReportInputs): ProfileReport['baselines'] {
 
 export function buildReport(x: ReportInputs): ProfileReport {
   const n = x.ids.length;
-  const s = x.discovered.summary;
+  const s = x.model;
   const importance = x.observations.tokenImportanceByLayer.map((row) => fit(row, n, 0));
   const timings: Record<string, Quantity> = {};
   for (const [k, ms] of Object.entries(x.timings)) timings[k] = q(ms / 1000, 's', 'measured', `wall time: ${k}`);
