@@ -1,13 +1,14 @@
 // `spatten-profile profile <model.onnx>`: run a model through the SpAtten engine and print a
-// per-layer summary; write the requested exports (--json/--html/--csv/--workload-csv/--perfetto).
-import * as path from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+// per-layer summary; write the requested exports (one flag per format of report/exportFormats.ts).
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MAX_TOKENS, MAX_GENERATE_TOKENS, MAX_TOKENS_CEILING, runProfile } from '../engine/profile';
 import { hardwarePresets } from '../engine/hardware/hardwarePresets';
+import { POLICY_PRESET_NAMES } from '../engine/spatten/policy';
+import { AUTO_POLICY, autoPreset } from '../engine/spatten/autoPolicy';
 import type { ProfileReport, Quantity } from '../engine/report/profileReport';
-import { renderExport, writeExport } from '../engine/report/writeExport';
-import { headCsv, layerCsv } from '../engine/report/csvExport';
+import { renderExport, writeExport, writeExportToFolder } from '../engine/report/writeExport';
+import { EXPORT_FORMATS, EXPORT_FORMAT_IDS } from '../engine/report/exportFormats';
+import type { ProfileResult } from '../engine/profileRequest';
 import { InputError } from '../engine/errors';
 import { createProgressReporter } from './progressReporter';
 import { collect, graphInputsArgument, policyArgument, hardwareArgument } from './profileInputs';
@@ -15,7 +16,6 @@ import { readInputFile, type InputBatch } from '../engine/inputFiles';
 import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
 import { formatNumber, formatValue } from '../engine/report/formatQuantity';
 import { checkOutputs, writeOutput } from './outputs';
-import { makeOutputFolder } from '../engine/files/outputPath';
 
 export function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
@@ -50,7 +50,7 @@ export function addProfileInputOptions(cmd: Command): Command {
     .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with a "text" and optional "label" (.jsonl); accuracy is averaged with 95% CIs')
     .option('--input <name=file.npy>', 'a graph input as a NumPy .npy (repeatable), e.g. pixel_values=img.npy', collect)
     .option('--input-shape <name=d0,d1,...>', 'a graph input of this shape, filled with seeded synthetic values (repeatable), e.g. x=1,3,48,320', collect)
-    .option('--policy <name|file>', 'policy preset (auto, off, paper-bert, paper-gpt2-small, paper-gpt2-medium, aggressive) or a JSON policy file; auto: paper-bert for encoders, paper-gpt2-small for decoders', 'auto')
+    .option('--policy <name|file>', `policy preset (${[AUTO_POLICY, ...POLICY_PRESET_NAMES].join(', ')}) or a JSON policy file; ${AUTO_POLICY}: ${autoPreset('encoder')} for encoders, ${autoPreset('generation')} for decoders`, 'auto')
     .option('--hardware <name|file>', `hardware preset (${Object.keys(hardwarePresets).join(', ')}) or a JSON hardware config`, 'spatten-1x')
     .option('--generate <n>', `tokens to generate greedily after the prompt (decoders), at most ${MAX_GENERATE_TOKENS}`, countIn(0, MAX_GENERATE_TOKENS), 0)
     .option('--max-tokens <n>', `truncate inputs to this many tokens (default ${DEFAULT_MAX_TOKENS}, at most ${MAX_TOKENS_CEILING})`, countIn(2, MAX_TOKENS_CEILING));
@@ -129,61 +129,74 @@ export function formatProfileSummary(r: ProfileReport): string {
   return [head, ...verdictLines(r), table, note, 'summary:', ...summary, 'accuracy (dense vs SpAtten):', ...accuracy, ...outputs, ''].join('\n');
 }
 
+/** A CLI option per export format (exportFormats.ts): its attribute name in the parsed flags. */
+const EXPORT_OPTIONS = EXPORT_FORMAT_IDS.map((format) => {
+  const cli = EXPORT_FORMATS[format].cli;
+  return { format, cli, option: new Option(cli.flags, cli.help) };
+});
+
+type ExportTargets = Record<string, string | undefined>;
+
+function checkExportTargets(o: ExportTargets): void {
+  const toStdout = EXPORT_OPTIONS.filter(({ option, cli }) => cli.stdout && o[option.attributeName()] === '-');
+  if (toStdout.length > 1) throw new InputError('-', `only one export can go to stdout (${toStdout.map((x) => x.option.long).join(', ')})`);
+  checkOutputs(
+    EXPORT_OPTIONS.filter(({ cli }) => cli.target === 'file').map(({ option }) => o[option.attributeName()]),
+  );
+  for (const { option, cli } of EXPORT_OPTIONS) {
+    const dir = o[option.attributeName()];
+    if (cli.target === 'folder' && dir !== undefined) checkOutputs([], dir);
+  }
+}
+
+/** Writes every export the flags ask for; returns the files written. */
+async function writeExports(result: ProfileResult, o: ExportTargets, stdout: CommandIo['stdout']): Promise<string[]> {
+  const written: string[] = [];
+  for (const { format, cli, option } of EXPORT_OPTIONS) {
+    const target = o[option.attributeName()];
+    if (target === undefined) continue;
+    if (target === '-' && cli.stdout) {
+      for (const file of renderExport(result, format)) writeOutput('-', file.content, stdout);
+      continue;
+    }
+    try {
+      written.push(...(cli.target === 'folder' ? await writeExportToFolder(result, format, target) : await writeExport(result, format, target)));
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(target, `cannot write ${EXPORT_FORMATS[format].label} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  return written;
+}
+
 export function registerProfileCommand(program: Command, io: CommandIo = defaultIo): void {
   const cmd = program
     .command('profile')
     .description('run an ONNX transformer through the SpAtten engine: pruning decisions (measured), cycles/DRAM/energy (modelled), accuracy impact (measured)')
     .argument('<model>', 'the .onnx model (its tokenizer.json or tokenizer.bin beside it)');
-  addProfileInputOptions(cmd)
-    .option('--json <file|->', 'write the ProfileReport JSON (- = stdout, and no table)')
-    .option('--html <file>', 'write the self-contained HTML report')
-    .option('--csv <dir>', 'write per-layer.csv and per-head.csv into this folder')
-    .option('--workload-csv <file>', "write the Trace in the SpAtten authors' workload CSV schema")
-    .option('--perfetto <file>', 'write the hardware timeline as Chrome trace / Perfetto JSON')
-    .action(async (model: string, o: ProfileFlags & { json?: string; html?: string; csv?: string; workloadCsv?: string; perfetto?: string }) => {
-      checkOutputs([o.json, o.html, o.workloadCsv, o.perfetto], o.csv);
-      const { texts, labels } = await requestInputs(o);
-      const progress = createProgressReporter(io.stderr as NodeJS.WriteStream);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
-      let result;
-      try {
-        result = await runProfile(
-          { modelPath: model, texts, labels, inputs: graphInputsArgument(o.input, o.inputShape), policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: o.generate, maxTokens: o.maxTokens, signal: controller.signal },
-          (p) => progress.update(p),
-        );
-      } finally {
-        progress.stop();
-        process.removeListener('SIGINT', onSigint);
-      }
-      if (o.json === '-') writeOutput('-', await renderExport(result, 'json'), io.stdout);
-      else io.stdout.write(formatProfileSummary(result.report));
-      // Warnings (a trimmed prompt, a cut input) go to stderr, where they are seen even when stdout is the JSON.
-      for (const w of result.report.warnings) io.stderr.write(`warning: ${w}\n`);
-      const written: string[] = [];
-      const write = async (file: string | undefined, format: 'json' | 'html' | 'workload-csv' | 'perfetto') => {
-        if (!file || file === '-') return;
-        await writeExport(result, format, file).catch((e: NodeJS.ErrnoException) => {
-          throw e instanceof InputError ? e : new InputError(file, `cannot write (${e.code ?? e.message})`);
-        });
-        written.push(file);
-      };
-      await write(o.json, 'json');
-      await write(o.html, 'html');
-      await write(o.workloadCsv, 'workload-csv');
-      await write(o.perfetto, 'perfetto');
-      if (o.csv) {
-        try {
-          makeOutputFolder(o.csv);
-          writeFileSync(path.join(o.csv, 'per-layer.csv'), layerCsv(result.report));
-          writeFileSync(path.join(o.csv, 'per-head.csv'), headCsv(result.report));
-        } catch (e) {
-          if (e instanceof InputError) throw e;
-          throw new InputError(o.csv, `cannot write CSV files (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-        }
-        written.push(path.join(o.csv, 'per-layer.csv'), path.join(o.csv, 'per-head.csv'));
-      }
-      for (const f of written) io.stderr.write(`wrote ${f}\n`);
-    });
+  addProfileInputOptions(cmd);
+  for (const { option } of EXPORT_OPTIONS) cmd.addOption(option);
+  cmd.action(async (model: string, o: ProfileFlags & ExportTargets) => {
+    checkExportTargets(o);
+    const { texts, labels } = await requestInputs(o);
+    const progress = createProgressReporter(io.stderr as NodeJS.WriteStream);
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    let result;
+    try {
+      result = await runProfile(
+        { modelPath: model, texts, labels, inputs: graphInputsArgument(o.input, o.inputShape), policy: policyArgument(o.policy), hardware: hardwareArgument(o.hardware), generateTokens: o.generate, maxTokens: o.maxTokens, signal: controller.signal },
+        (p) => progress.update(p),
+      );
+    } finally {
+      progress.stop();
+      process.removeListener('SIGINT', onSigint);
+    }
+    // The table goes to stdout unless an export does.
+    if (!EXPORT_OPTIONS.some(({ option }) => o[option.attributeName()] === '-')) io.stdout.write(formatProfileSummary(result.report));
+    // Warnings (a trimmed prompt, a cut input) go to stderr, where they are seen even when stdout is the JSON.
+    for (const w of result.report.warnings) io.stderr.write(`warning: ${w}\n`);
+    for (const f of await writeExports(result, o, io.stdout)) io.stderr.write(`wrote ${f}\n`);
+  });
 }

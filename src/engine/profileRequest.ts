@@ -50,6 +50,3 @@ export interface ProfileResult {
   report: import('./report/profileReport').ProfileReport;
   trace: import('./trace/trace').Trace;
 }
-
-/** Export formats offered by "Export Report" and the CLI. */
-export type ExportFormat = 'html' | 'json' | 'csv' | 'workload-csv' | 'perfetto';

@@ -2,7 +2,7 @@
 // callers (tests, other extensions) pass an argument object and no pick is shown, e.g.
 //   executeCommand('spatten.profileModel', { modelPath, text, policy: 'off', hardware: 'spatten-1x' })
 import * as vscode from 'vscode';
-import type { ExportFormat } from '../engine/profileRequest';
+import type { ExportFormat } from '../engine/report/exportFormats';
 import { bundledModel, bundledSample } from './bundledAssets';
 import { exportReport, type ExportArgs } from './exportCommand';
 import type { ImportanceDecorations } from './importanceDecorations';

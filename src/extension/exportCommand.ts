@@ -3,25 +3,10 @@
 // Programmatic callers pass {format, filePath} and skip the dialogs.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExportFormat } from '../engine/profileRequest';
+import { EXPORT_FORMATS, EXPORT_FORMAT_IDS, isExportFormat, type ExportFormat } from '../engine/report/exportFormats';
 import type { ProfileStore } from './profileStore';
 import { reportError } from './userErrors';
 import { loadEngineModules } from './loadEngineModules';
-
-interface FormatInfo {
-  label: string;
-  detail: string;
-  extension: string;
-  filter: string;
-}
-
-export const EXPORT_FORMAT_INFO: Readonly<Record<ExportFormat, FormatInfo>> = {
-  html: { label: 'HTML report', detail: 'Self-contained page with every view (no network access needed)', extension: 'html', filter: 'HTML' },
-  json: { label: 'JSON', detail: 'The ProfileReport (version 1)', extension: 'json', filter: 'JSON' },
-  csv: { label: 'CSV', detail: 'Per-layer table: tokens, heads, cycles, DRAM bytes, energy', extension: 'csv', filter: 'CSV' },
-  'workload-csv': { label: 'Workload CSV', detail: "The SpAtten authors' workload schema (replayable in their RTL simulation)", extension: 'csv', filter: 'CSV' },
-  perfetto: { label: 'Perfetto trace', detail: 'Chrome/Perfetto JSON trace of the modelled hardware timeline', extension: 'json', filter: 'JSON' },
-};
 
 export interface ExportArgs {
   format?: ExportFormat;
@@ -35,23 +20,23 @@ export async function exportReport(store: ProfileStore, log: vscode.LogOutputCha
     return undefined;
   }
   const format = args.format ?? (await vscode.window.showQuickPick(
-    (Object.keys(EXPORT_FORMAT_INFO) as ExportFormat[]).map((f) => ({ label: EXPORT_FORMAT_INFO[f].label, detail: EXPORT_FORMAT_INFO[f].detail, format: f })),
+    EXPORT_FORMAT_IDS.map((f) => ({ label: EXPORT_FORMATS[f].label, detail: EXPORT_FORMATS[f].detail, format: f })),
     { title: 'SpAtten: Export Report', placeHolder: 'Format' },
   ))?.format;
   if (!format) return undefined;
-  const info = EXPORT_FORMAT_INFO[format];
-  if (!info) {
+  // Programmatic callers (other extensions, tests) may pass anything.
+  if (!isExportFormat(format)) {
     void vscode.window.showErrorMessage(`SpAtten: unknown export format "${String(format)}"`);
     return undefined;
   }
+  const info = EXPORT_FORMATS[format];
   let filePath = args.filePath;
   if (!filePath) {
     const base = session.result.report.model.fileName.replace(/\.onnx$/i, '');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const suffix = format === 'workload-csv' ? '-workload' : format === 'perfetto' ? '-perfetto' : '';
     const target = await vscode.window.showSaveDialog({
       title: `Export ${info.label}`,
-      defaultUri: folder ? vscode.Uri.joinPath(folder, `${base}-spatten${suffix}.${info.extension}`) : undefined,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${base}-spatten${info.fileSuffix}.${info.extension}`) : undefined,
       filters: { [info.filter]: [info.extension] },
     });
     filePath = target?.fsPath;

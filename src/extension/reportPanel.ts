@@ -5,12 +5,8 @@
 import * as vscode from 'vscode';
 import type { ProfileProgress } from '../engine/profileRequest';
 import type { ProfileReport } from '../engine/report/profileReport';
-import {
-  isWebviewToHostMessage,
-  type ExportFormat,
-  type HostToWebviewMessage,
-  type WebviewState,
-} from '../webview/protocol';
+import type { ExportFormat } from '../engine/report/exportFormats';
+import { isWebviewToHostMessage, type HostToWebviewMessage, type WebviewState } from '../webview/protocol';
 import type { ProfileListener } from './profileController';
 import { stageText } from './profileController';
 import type { ProfileSession } from './profileSession';

@@ -16,15 +16,9 @@ import { destroyCharts, onThemeChange, rethemeCharts } from './charts';
 import { h } from './dom';
 import { renderHeads } from './headView';
 import { renderLatency } from './latencyView';
-import {
-  VIEW_IDS,
-  isHostToWebviewMessage,
-  type ExportFormat,
-  type HostToWebviewMessage,
-  type ViewId,
-  type WebviewState,
-  type WebviewToHostMessage,
-} from './protocol';
+import { EXPORT_FORMATS, EXPORT_FORMAT_IDS } from '../engine/report/exportFormats';
+import { isHostToWebviewMessage, isWebviewToHostMessage, type HostToWebviewMessage, type WebviewState, type WebviewToHostMessage } from './protocol';
+import { REPORT_VIEWS, isViewId, viewsOf, type ViewId } from './reportViews';
 import { renderRefetch } from './refetchView';
 import { renderSummary } from './summaryCards';
 import { renderTimeline } from './timelineView';
@@ -36,16 +30,6 @@ interface VsCodeApi {
   setState(state: WebviewState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
-
-const VIEW_TITLES: Record<ViewId, string> = {
-  summary: 'Summary',
-  tokens: 'Tokens',
-  heads: 'Heads',
-  refetch: 'Refetch',
-  latency: 'Latency',
-  timeline: 'Timeline',
-  accuracy: 'Accuracy',
-};
 
 const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 let state: WebviewState = { view: 'summary' };
@@ -75,20 +59,14 @@ function header(report: ProfileReport): HTMLElement {
   const subtitle = `${report.mode === 'generation' ? 'generation' : 'encoder pass'} · ${tokens} · ${report.model.layers} layers × ${report.model.heads} heads, head dim ${report.model.headDim} · policy ${report.policy.name} · ${report.hardware.name}`;
   const actions = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Report actions' });
   if (vscode) {
-    const formats: [ExportFormat, string][] = [
-      ['html', 'HTML'],
-      ['json', 'JSON'],
-      ['csv', 'CSV'],
-      ['workload-csv', 'Workload CSV'],
-      ['perfetto', 'Perfetto'],
-    ];
     actions.append(h('span', { class: 'muted' }, 'Export'));
-    for (const [f, label] of formats) actions.append(h('vscode-button', { secondary: true, 'data-export': f }, label));
+    for (const f of EXPORT_FORMAT_IDS) actions.append(h('vscode-button', { secondary: true, 'data-export': f }, EXPORT_FORMATS[f].button));
     actions.append(h('vscode-button', { 'data-action': 'profile-again' }, 'Profile again'));
     actions.addEventListener('click', (ev) => {
       const b = (ev.target as HTMLElement).closest<HTMLElement>('vscode-button');
       if (!b) return;
-      if (b.dataset.export) post({ type: 'export', format: b.dataset.export as ExportFormat });
+      const exportMessage = { type: 'export', format: b.dataset.export };
+      if (isWebviewToHostMessage(exportMessage)) post(exportMessage);
       else if (b.dataset.action === 'profile-again') post({ type: 'profileAgain' });
     });
   }
@@ -100,39 +78,29 @@ function header(report: ProfileReport): HTMLElement {
   );
 }
 
-function viewsOf(report: ProfileReport): ViewId[] {
-  return VIEW_IDS.filter((v) => v !== 'timeline' || (report.timeline !== undefined && report.timeline.unit.length > 0));
-}
-
-function renderView(view: ViewId, report: ProfileReport): HTMLElement {
-  switch (view) {
-    case 'summary':
-      return renderSummary(report);
-    case 'tokens':
-      tokenView = renderTokens(
-        report,
-        {
-          onSelect: (token, layer) => {
-            state = { ...state, token, layer };
-            saveState();
-          },
-          onActivate: (index) => post({ type: 'revealToken', index }),
+/** What each view renders (the registry in reportViews.ts says which views exist and when). */
+const RENDERERS: { readonly [V in ViewId]: (report: ProfileReport) => HTMLElement } = {
+  summary: renderSummary,
+  tokens: (report) => {
+    tokenView = renderTokens(
+      report,
+      {
+        onSelect: (token, layer) => {
+          state = { ...state, token, layer };
+          saveState();
         },
-        { token: state.token, layer: state.layer },
-      );
-      return tokenView.element;
-    case 'heads':
-      return renderHeads(report);
-    case 'refetch':
-      return renderRefetch(report);
-    case 'latency':
-      return renderLatency(report);
-    case 'timeline':
-      return renderTimeline(report.timeline!);
-    case 'accuracy':
-      return renderAccuracy(report);
-  }
-}
+        onActivate: (index) => post({ type: 'revealToken', index }),
+      },
+      { token: state.token, layer: state.layer },
+    );
+    return tokenView.element;
+  },
+  heads: renderHeads,
+  refetch: renderRefetch,
+  latency: renderLatency,
+  timeline: (report) => renderTimeline(report.timeline!),
+  accuracy: renderAccuracy,
+};
 
 function showView(view: ViewId): void {
   const tabs = document.querySelector('vscode-tabs');
@@ -150,16 +118,16 @@ function render(report: ProfileReport): void {
   const views = viewsOf(report);
   if (!views.includes(state.view)) state.view = 'summary';
   const tabs = h('vscode-tabs', { 'selected-index': views.indexOf(state.view) });
-  for (const v of views) tabs.append(h('vscode-tab-header', { slot: 'header', 'data-view': v }, VIEW_TITLES[v]));
+  for (const v of views) tabs.append(h('vscode-tab-header', { slot: 'header', 'data-view': v }, REPORT_VIEWS[v].title));
   for (const v of views) {
     let content: HTMLElement;
     try {
-      content = renderView(v, report);
+      content = RENDERERS[v](report);
     } catch (e) {
       // One malformed section must not blank the whole report.
       content = h('p', { class: 'banner error' }, `This view could not be rendered: ${e instanceof Error ? e.message : String(e)}`);
     }
-    tabs.append(h('vscode-tab-panel', { 'data-view': v, 'aria-label': VIEW_TITLES[v] }, content));
+    tabs.append(h('vscode-tab-panel', { 'data-view': v, 'aria-label': REPORT_VIEWS[v].title }, content));
   }
   tabs.addEventListener('vsc-tabs-select', (ev) => {
     state = { ...state, view: views[ev.detail.selectedIndex] ?? 'summary' };
@@ -208,7 +176,7 @@ function start(): void {
   onThemeChange(rethemeCharts);
   if (vscode) {
     const saved = vscode.getState() as WebviewState | undefined;
-    if (saved && typeof saved === 'object' && VIEW_IDS.includes(saved.view)) state = saved;
+    if (saved && typeof saved === 'object' && isViewId(saved.view)) state = saved;
     if (state.report) render(state.report);
     else app().replaceChildren(h('p', { class: 'placeholder muted' }, 'Waiting for a profile…'));
     window.addEventListener('message', (ev: MessageEvent) => {
@@ -228,8 +196,8 @@ function start(): void {
     app().replaceChildren(h('p', { class: 'banner error' }, `The embedded report is not valid JSON: ${e instanceof Error ? e.message : String(e)}`));
     return;
   }
-  const hash = location.hash.slice(1) as ViewId;
-  if (VIEW_IDS.includes(hash)) state.view = hash;
+  const hash = location.hash.slice(1);
+  if (isViewId(hash)) state.view = hash;
   render(state.report);
 }
 

@@ -16,8 +16,8 @@
 //   profileAgain the user asked to re-run the profile with the same settings
 
 import type { ProfileReport } from '../engine/report/profileReport';
-
-export type ExportFormat = 'html' | 'json' | 'csv' | 'workload-csv' | 'perfetto';
+import { isExportFormat, type ExportFormat } from '../engine/report/exportFormats';
+import type { ViewId } from './reportViews';
 
 export type HostToWebviewMessage =
   | { type: 'report'; report: ProfileReport }
@@ -31,11 +31,6 @@ export type WebviewToHostMessage =
   | { type: 'revealToken'; index: number }
   | { type: 'profileAgain' };
 
-/** Ids of the views (tabs), also used as `data-view` on panels and in the saved state. */
-export type ViewId = 'summary' | 'tokens' | 'heads' | 'refetch' | 'latency' | 'timeline' | 'accuracy';
-
-export const VIEW_IDS: readonly ViewId[] = ['summary', 'tokens', 'heads', 'refetch', 'latency', 'timeline', 'accuracy'];
-
 /** What the webview persists with vscode.setState (and what a WebviewPanelSerializer receives). */
 export interface WebviewState {
   report?: ProfileReport;
@@ -44,8 +39,6 @@ export interface WebviewState {
   token?: number;
   layer?: number;
 }
-
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'json', 'csv', 'workload-csv', 'perfetto'];
 
 const isIndex = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
@@ -75,7 +68,7 @@ export function isWebviewToHostMessage(m: unknown): m is WebviewToHostMessage {
     case 'profileAgain':
       return true;
     case 'export':
-      return typeof m.format === 'string' && (EXPORT_FORMATS as readonly string[]).includes(m.format);
+      return isExportFormat(m.format);
     case 'revealToken':
       return isIndex(m.index);
     default:

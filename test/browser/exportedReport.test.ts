@@ -9,8 +9,8 @@ import type { Page } from 'playwright-core';
 import type { ProfileReport } from '../../src/engine/report/profileReport';
 import { makeSampleReport } from '../unit/report/sampleReport';
 import { ARTIFACTS, openReport, openSession, showView, waitForCharts, type Opened, type Session } from './harness';
+import { VIEW_IDS as VIEWS } from '../../src/webview/reportViews';
 
-const VIEWS = ['summary', 'tokens', 'heads', 'refetch', 'latency', 'timeline', 'accuracy'];
 let s: Session;
 let report: ProfileReport;
 let o: Opened;

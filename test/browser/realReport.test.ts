@@ -9,8 +9,8 @@ import type { ProfileReport } from '../../src/engine/report/profileReport';
 import { runProfile } from '../../src/engine/profile';
 import { convertStories260K } from '../unit/model/stories260kModel';
 import { ARTIFACTS, openReport, openSession, showView, type Opened, type Session } from './harness';
+import { VIEW_IDS as VIEWS } from '../../src/webview/reportViews';
 
-const VIEWS = ['summary', 'tokens', 'heads', 'refetch', 'latency', 'timeline', 'accuracy'];
 let s: Session;
 let report: ProfileReport;
 let o: Opened;

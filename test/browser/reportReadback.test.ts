@@ -13,8 +13,8 @@ import type { ProfileReport } from '../../src/engine/report/profileReport';
 import { runProfile } from '../../src/engine/profile';
 import { convertStories260K } from '../unit/model/stories260kModel';
 import { ARTIFACTS, REPO, openReport, openSession, showView, waitForCharts, type Opened, type Session } from './harness';
+import { VIEW_IDS as VIEWS } from '../../src/webview/reportViews';
 
-const VIEWS = ['summary', 'tokens', 'heads', 'refetch', 'latency', 'timeline', 'accuracy'];
 const THEMES = ['light', 'dark', 'high-contrast'] as const;
 let s: Session;
 let report: ProfileReport;

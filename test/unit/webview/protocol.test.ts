@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { isHostToWebviewMessage, isWebviewToHostMessage } from '../../../src/webview/protocol';
+import { EXPORT_FORMAT_IDS } from '../../../src/engine/report/exportFormats';
 import { makeSampleReport } from '../report/sampleReport';
 
 test('host -> webview messages are checked at runtime', () => {
@@ -18,8 +19,8 @@ test('webview -> host messages are checked at runtime', () => {
   assert.ok(isWebviewToHostMessage({ type: 'ready' }));
   assert.ok(isWebviewToHostMessage({ type: 'profileAgain' }));
   assert.ok(isWebviewToHostMessage({ type: 'revealToken', index: 0 }));
-  for (const f of ['html', 'json', 'csv', 'workload-csv', 'perfetto']) assert.ok(isWebviewToHostMessage({ type: 'export', format: f }));
-  for (const bad of [undefined, { type: 'export', format: 'pdf' }, { type: 'revealToken', index: '1' }, { type: 'report' }]) {
+  for (const f of EXPORT_FORMAT_IDS) assert.ok(isWebviewToHostMessage({ type: 'export', format: f }));
+  for (const bad of [undefined, { type: 'export', format: 'pdf' }, { type: 'export', format: 'toString' }, { type: 'revealToken', index: '1' }, { type: 'report' }]) {
     assert.equal(isWebviewToHostMessage(bad), false, JSON.stringify(bad));
   }
 });
