@@ -35,10 +35,6 @@ export interface TokenView {
 /** Cells rendered eagerly; beyond this rows fill in as they approach the viewport. */
 const EAGER_CELLS = 12000;
 
-export function displayTokenText(text: string): string {
-  return tokenDisplay(text).label;
-}
-
 /** Fills a token cell with its decoded text: visible whitespace in fainter spans. */
 function fillText(cell: HTMLElement, text: string): string {
   const d = tokenDisplay(text);

@@ -62,18 +62,3 @@ export function denseGroup(group: readonly TraceRow[], heads: number, mode: Trac
   return out;
 }
 
-/** The whole dense trace (the ablation's first step, and the test that a run's dense baseline is it). */
-export function denseTrace(trace: Trace): Trace {
-  const rows: TraceRow[] = [];
-  for (const g of groupRows(trace.rows)) rows.push(...denseGroup(g, trace.model.heads, trace.mode));
-  return { ...trace, source: { ...trace.source, name: `${trace.source.name} (dense)` }, rows, layerSteps: undefined };
-}
-
-/** The trace with quantization stripped (keys/values unquantized, no LSB refetch), pruning kept. */
-export function withoutQuantization(trace: Trace): Trace {
-  return {
-    ...trace,
-    source: { ...trace.source, name: `${trace.source.name} (no quantization)` },
-    rows: trace.rows.map((r) => ({ ...r, keyBits: -1, valueBits: -1, queryBits: -1, requantThreshold: -1, lsbBits: -1, refetchedQueries: 0 })),
-  };
-}

@@ -23,7 +23,6 @@
 // model's head count and the precision of -1 tensors. iteration_id -1 is an engine's prompt pass
 // (all prompt queries at once, before the first generated token).
 import { InputError } from '../../src/engine/errors';
-import { INPUT_FILE_KINDS, readTextFileSync } from '../../src/engine/files/boundedRead';
 import type { Trace, TraceRow } from '../../src/engine/trace/trace';
 
 export const WORKLOAD_CSV_COLUMNS = [
@@ -257,67 +256,4 @@ export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trac
     ...(unquantizedBits !== undefined ? { unquantizedBits } : {}),
     rows,
   };
-}
-
-/** Python's str(float) for the values these files hold: 64 -> "64.0", 0.05 -> "0.05". */
-function pyFloat(v: number): string {
-  return Number.isInteger(v) ? `${v}.0` : String(v);
-}
-
-function pyBool(b: boolean): string {
-  return b ? 'True' : 'False';
-}
-
-/**
- * Write a Trace in the authors' schema (header + one line per row, '\n' line ends, final newline;
- * no trailing config line), followed by the EXTENSION_COLUMNS unless `authorsOnly`. Rows are
- * written in the trace's order.
- */
-export function writeWorkloadCsv(trace: Trace, authorsOnly = false): string {
-  const out: string[] = [authorsOnly ? HEADER : EXTENDED_HEADER];
-  const rounds = (r: number[] | undefined): string => (r ? r.join(';') : '');
-  for (const r of trace.rows) {
-    // Thresholds are written as Python prints them: -1 as "-1" (an int in the authors' files), 0.05 as "0.05".
-    const thr = r.requantThreshold === -1 ? '-1' : String(r.requantThreshold);
-    out.push(
-      [
-        r.step,
-        r.layer,
-        r.head,
-        pyFloat(r.headDim),
-        r.sentenceLength,
-        r.keysFetched,
-        r.keyBits,
-        r.queryBits,
-        thr,
-        pyBool(r.refetchedQueries > 0),
-        r.lsbBits,
-        r.valuesFetched,
-        r.valueBits,
-        pyBool(r.accumulateImportance),
-        pyBool(r.rescaleImportance),
-        pyBool(r.tokenTopK !== undefined),
-        r.tokenTopK ? r.tokenTopK.k : -1,
-        ...(authorsOnly
-          ? []
-          : [
-              r.queries,
-              r.refetchedQueries,
-              r.tokenTopK ? r.tokenTopK.n : -1,
-              rounds(r.tokenTopK?.roundSizes),
-              r.localVTopK ? r.localVTopK.n : -1,
-              rounds(r.localVTopK?.roundSizes),
-              trace.model.heads,
-              trace.unquantizedBits ?? -1,
-            ]),
-      ].join(','),
-    );
-  }
-  return out.join('\n') + '\n';
-}
-
-/** Read and parse a workload CSV file; a missing, oversized or malformed file is an InputError. */
-export function readWorkloadCsvFile(path: string, opts: Omit<ParseWorkloadOptions, 'fileName'> = {}): Trace {
-  const text = readTextFileSync(path, INPUT_FILE_KINDS.workloadCsv, { notFound: 'cannot read the workload CSV (no such file)' });
-  return parseWorkloadCsv(text, { ...opts, fileName: path });
 }

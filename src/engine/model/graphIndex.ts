@@ -3,11 +3,10 @@
 // graph through this index instead of scanning node lists again and again.
 
 import { onnx } from 'onnx-proto';
-import type Long from 'long';
 import { constantNodeTensor } from '../onnx/constantTensors';
-import { integerValues, tensorElementCount, tensorToFloat32 } from '../onnx/tensorData';
+import { integerValues, tensorElementCount, tensorToFloat32, type LongLike } from '../onnx/tensorData';
 
-export type IntLike = number | Long;
+export type IntLike = Exclude<LongLike, null | undefined>;
 
 export function toNum(x: IntLike | null | undefined): number {
   if (x === null || x === undefined) return 0;

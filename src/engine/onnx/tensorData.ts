@@ -217,18 +217,6 @@ export function integerValues(t: onnx.ITensorProto): number[] {
   return out;
 }
 
-/** INT64 tensor values (shape constants, axes, indices). */
-export function tensorToInt64(t: onnx.ITensorProto): number[] {
-  if (t.dataType !== DT.INT64) throw new InputError(where(t), `expected INT64, found ${dataTypeName(t.dataType)}`);
-  return integerValues(t);
-}
-
-/** INT32 tensor values. */
-export function tensorToInt32(t: onnx.ITensorProto): Int32Array {
-  if (t.dataType !== DT.INT32) throw new InputError(where(t), `expected INT32, found ${dataTypeName(t.dataType)}`);
-  return Int32Array.from(integerValues(t));
-}
-
 /** A float32 array as float16 raw bytes (little-endian), e.g. for fp16 initializers. */
 export function float32ToFloat16Raw(data: Float32Array): Uint8Array {
   const out = new Uint16Array(data.length);

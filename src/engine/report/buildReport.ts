@@ -13,6 +13,7 @@ import { denseDramBytes } from '../hardware/simulate';
 import { toLayerHardware, type SimulationResult } from '../hardware/simulationResult';
 import { calibratedBaselines, measuredPlatform, rooflineBaselines, rooflineLatency } from '../hardware/roofline';
 import { fcFlopsPerToken } from '../spatten/flops';
+import { importanceRanks } from '../spatten/tokenImportance';
 import type { Trace } from '../trace/trace';
 import type { OutputComparison } from '../accuracyComparison';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
@@ -61,14 +62,6 @@ const q = (value: number, unit: string, source: Quantity['source'], note: string
 /** Pads or cuts a row to n entries (layers that processed fewer tokens report 0 for the rest). */
 function fit(row: number[], n: number, fill: number): number[] {
   return row.length >= n ? row.slice(0, n) : [...row, ...Array<number>(n - row.length).fill(fill)];
-}
-
-/** Rank 0 = highest score; ties broken by position, as the top-k engine breaks them. */
-function ranks(scores: number[]): number[] {
-  const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
-  const r = new Array<number>(scores.length);
-  order.forEach((tok, rank) => (r[tok] = rank));
-  return r;
 }
 
 function tokensOf(x: ReportInputs): ReportToken[] {
@@ -236,7 +229,7 @@ export function buildReport(x: ReportInputs): ProfileReport {
     tokens: {
       prunedAtLayer: fit(x.observations.tokenPrunedAtLayer, n, -1),
       cumulativeImportance: importance,
-      rank: importance.map(ranks),
+      rank: importance.map(importanceRanks),
       layers: layerTokens(x),
     },
     heads: { prunedAtLayer: x.observations.headPrunedAtLayer, importance: x.observations.headImportanceByLayer },

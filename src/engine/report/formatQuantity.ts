@@ -100,11 +100,6 @@ export const PROVENANCE_HELP: Record<Provenance, string> = {
   configured: 'configured: a constant from the configuration (paper values, user settings)',
 };
 
-/** Short unit label for column headers ("cycles", "B", "J"). */
-export function unitLabel(unit: string): string {
-  return unit === 'fraction' ? '%' : unit === 'x' ? '×' : unit === 'bytes' ? 'B' : unit;
-}
-
 /** Display name for a camelCase key ("speedupVsDense" -> "Speedup vs dense"). */
 export function humanize(key: string): string {
   const words = key
@@ -113,12 +108,6 @@ export function humanize(key: string): string {
     .trim()
     .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** Parses a `data-value` attribute back to the number it was written from. */
-export function parseDataValue(s: string | undefined | null): number {
-  if (s === undefined || s === null) return Number.NaN;
-  return s === 'Infinity' ? Infinity : s === '-Infinity' ? -Infinity : Number(s);
 }
 
 export function quantityTitle(q: Quantity): string {

@@ -244,7 +244,7 @@ export interface ProfileReport {
   sweep?: SweepRow[];
   /**
    * What depends on this run's wall clock, apart from the rest so the rest is reproducible (see
-   * reproducibleReport.ts): the timestamp above, these timings, and the baselines projected from
+   * test/unit/report/reproducibleReport.ts): the timestamp above, these timings, and the baselines projected from
    * the rate measured on this machine.
    */
   timings: Record<string, Quantity>;

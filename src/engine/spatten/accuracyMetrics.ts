@@ -59,24 +59,6 @@ export function compareClassifier(dense: Float32Array, pruned: Float32Array): Cl
   return { denseLabel, prunedLabel, agree: denseLabel === prunedLabel, maxLogitDiff: maxAbsDiff(dense, pruned), kl: klDivergence(dense, pruned) };
 }
 
-/**
- * Per-token negative log-likelihood (nats): row t of logits [T, vocab] predicts targets[t].
- * Pass the logits of positions 0..T-1 and the tokens at 1..T.
- */
-export function tokenNll(logits: Float32Array, vocab: number, targets: ArrayLike<number>): Float64Array {
-  const T = targets.length;
-  if (logits.length !== T * vocab) {
-    throw new InputError('tokenNll', `logits have ${logits.length} values, expected ${T} rows x ${vocab} vocab`);
-  }
-  const out = new Float64Array(T);
-  for (let t = 0; t < T; t++) {
-    const y = targets[t];
-    if (!Number.isInteger(y) || y < 0 || y >= vocab) throw new InputError('tokenNll', `target ${t} = ${y} is outside the vocabulary`);
-    out[t] = logSumExp(logits, t * vocab, vocab) - logits[t * vocab + y];
-  }
-  return out;
-}
-
 /** exp(mean NLL). */
 export function perplexity(nll: ArrayLike<number>): number {
   if (nll.length === 0) return NaN;
@@ -146,28 +128,6 @@ export function meanWithInterval(
   const alpha = (1 - level) / 2;
   const at = (q: number) => means[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))];
   return { mean, low: at(alpha), high: at(1 - alpha), n, method };
-}
-
-/**
- * Aggregates one record of metrics per input (e.g. { agree: 1, kl: 0.01 }) into a mean and
- * interval per metric; a metric missing from some inputs is aggregated over those that have it.
- */
-export function aggregateMetrics(
-  perInput: Record<string, number>[],
-  options: Parameters<typeof meanWithInterval>[1] = {},
-): Record<string, MeanWithInterval> {
-  const columns = new Map<string, number[]>();
-  for (const record of perInput) {
-    for (const [name, value] of Object.entries(record)) {
-      if (!Number.isFinite(value)) continue;
-      let column = columns.get(name);
-      if (!column) columns.set(name, (column = []));
-      column.push(value);
-    }
-  }
-  const out: Record<string, MeanWithInterval> = {};
-  for (const [name, values] of columns) out[name] = meanWithInterval(values, options);
-  return out;
 }
 
 /** Quantile of Student's t with `df` degrees of freedom (p in (0.5, 1)), by bisection on the CDF. */

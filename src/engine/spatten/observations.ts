@@ -59,14 +59,3 @@ export interface SpattenObservations {
   headPrunedAtLayer: number[];
   refetch: RefetchReport;
 }
-
-/** Token positions that (step, layer) processed: those with no pruning event at or before it. */
-export function keptTokensAt(o: SpattenObservations, step: number, layer: number): number[] {
-  const context = o.contextByStep.find(([s]) => s === step)?.[1];
-  if (context === undefined) return [];
-  const gone = new Uint8Array(context);
-  for (const e of o.tokenPruneEvents) if (e.step <= step && e.layer <= layer && e.token < context) gone[e.token] = 1;
-  const out: number[] = [];
-  for (let j = 0; j < context; j++) if (gone[j] === 0) out.push(j);
-  return out;
-}

@@ -8,8 +8,6 @@
 // static quantization only); the paper gives no per-task prune ratio, so the ramp's average of 0.3
 // and the 8-bit K/V are configured defaults, not paper figures. `aggressive` trades accuracy for
 // traffic to show where pruning starts to hurt. `off` is dense and must equal the reference run.
-import { INPUT_FILE_KINDS } from '../files/boundedRead';
-import { readJsonObjectFile } from '../files/jsonFile';
 import Ajv, { type ErrorObject } from 'ajv';
 import type { MsbReading } from './progressiveQuantization';
 import { InputError } from '../errors';
@@ -115,11 +113,6 @@ export function resolvePolicy(input: string | Record<string, unknown>, where = '
   merged.name = typeof input.name === 'string' ? input.name : `custom (${base.name})`;
   checkPolicy(merged, where);
   return merged;
-}
-
-/** Reads and resolves a JSON policy file; unreadable or malformed files are InputErrors naming the file. */
-export function loadPolicyFile(path: string): SpattenPolicy {
-  return resolvePolicy(readJsonObjectFile(path, INPUT_FILE_KINDS.policy, { notFound: 'cannot read policy file (not found)' }), path);
 }
 
 export function presetPolicy(name: string, where = 'policy'): SpattenPolicy {

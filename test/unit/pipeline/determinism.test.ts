@@ -1,6 +1,6 @@
 // Determinism: the same model, input, policy, hardware and seed give a byte-identical report
 // (its reproducible part: everything but generatedAt, timings and measuredBaselines, see
-// src/engine/report/reproducibleReport.ts) across runs, through the CLI (out/cli.js --json) and
+// test/unit/report/reproducibleReport.ts) across runs, through the CLI (out/cli.js --json) and
 // through the extension's path (the profile worker process, out/profileWorker.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { runProfile } from '../../../src/engine/profile';
 import type { ProfileRequest } from '../../../src/engine/profileRequest';
 import type { ProfileReport } from '../../../src/engine/report/profileReport';
-import { reproducibleReportJson } from '../../../src/engine/report/reproducibleReport';
+import { reproducibleReportJson } from '../report/reproducibleReport';
 import { runProfileInWorker } from '../../../src/extension/profileWorkerHost';
 import { generateFixture } from '../../fixtures/generateFixture';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';

@@ -1,7 +1,52 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { csvField, headCsv, layerCsv, parseCsv } from '../../../src/engine/report/csvExport';
+import { csvField, headCsv, layerCsv } from '../../../src/engine/report/csvExport';
 import { makeSampleReport } from './sampleReport';
+
+/** Parses RFC 4180 text back into rows: the reader that checks what the exporter writes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') quoted = false;
+      else field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+    i++;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
 
 test('csvField quotes per RFC 4180', () => {
   assert.equal(csvField('plain'), 'plain');

@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  aggregateMetrics,
   compareClassifier,
   klDivergence,
   matchLength,
   meanWithInterval,
   perplexity,
   studentTQuantile,
-  tokenNll,
   top1Agreement,
 } from '../../../src/engine/spatten/accuracyMetrics';
+import { tokenLogProb } from '../../../src/engine/runtime/tokenSampling';
 import { InputError } from '../../../src/engine/errors';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b}`);
@@ -30,15 +29,13 @@ test('classifier: agreement, max |logit diff|, KL by hand', () => {
 
 test('language model: NLL, perplexity, top-1 agreement, match length', () => {
   // Row 0 logits [0, ln 3]: P(1) = 3/4, NLL = ln(4/3). Row 1 logits [0, 0]: P(0) = 1/2, NLL = ln 2.
-  const nll = tokenNll(f32([0, Math.log(3), 0, 0]), 2, [1, 0]);
+  const nll = [-tokenLogProb(f32([0, Math.log(3)]), 1), -tokenLogProb(f32([0, 0]), 0)];
   close(nll[0], Math.log(4 / 3), 1e-7);
   close(nll[1], Math.log(2), 1e-7);
   close(perplexity(nll), Math.exp((Math.log(4 / 3) + Math.log(2)) / 2), 1e-7);
   assert.equal(top1Agreement(f32([0, 1, 1, 0, 5, 6]), f32([0, 2, 0, 1, 9, 1]), 2), 1 / 3);
   assert.equal(matchLength([5, 6, 7, 8], [5, 6, 9, 8]), 2);
   assert.equal(matchLength([1, 2], [1, 2, 3]), 2);
-  assert.throws(() => tokenNll(f32([0, 0]), 2, [2]), InputError);
-  assert.throws(() => tokenNll(f32([0, 0, 0]), 2, [1]), InputError);
 });
 
 test('t quantiles match the tables; the t interval of [1, 2, 3] by hand', () => {
@@ -66,14 +63,4 @@ test('bootstrap interval is seeded and brackets the mean', () => {
   const wb = a.high - a.low;
   const wt = t.high - t.low;
   assert.ok(Math.abs(wb - wt) / wt < 0.3, `${wb} vs ${wt}`);
-});
-
-test('aggregateMetrics: one interval per metric over the inputs that have it', () => {
-  const agg = aggregateMetrics([{ agree: 1, kl: 0.1 }, { agree: 0, kl: 0.3 }, { agree: 1 }]);
-  assert.equal(agg.agree.n, 3);
-  close(agg.agree.mean, 2 / 3);
-  assert.equal(agg.kl.n, 2);
-  close(agg.kl.mean, 0.2);
-  // n = 2: half width t(0.975, 1) x sd / sqrt(2) = 12.7062 x 0.141421 / 1.41421 = 1.27062.
-  close(agg.kl.high - agg.kl.mean, 1.270620, 1e-5);
 });

@@ -1,12 +1,23 @@
 // Generation: prompt pass, then decode steps with the KV cache pruned as in SpAtten.
 // One head, D = 1, every query 0: every row's probabilities are uniform over what it sees, so the
 // importance is easy by hand. V at position j is j. Two layers, keep 0.5 of the context per layer.
-import { keptTokensAt } from '../../../src/engine/spatten/observations';
+import type { SpattenObservations } from '../../../src/engine/spatten/observations';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSpattenCore } from '../../../src/engine/spatten/spattenAttentionCore';
 import { makeCall } from './coreCallFixtures';
 import { assertClose } from './handCases';
+
+/** Token positions that (step, layer) processed: those with no pruning event at or before it. */
+function keptTokensAt(o: SpattenObservations, step: number, layer: number): number[] {
+  const context = o.contextByStep.find(([s]) => s === step)?.[1];
+  if (context === undefined) return [];
+  const gone = new Uint8Array(context);
+  for (const e of o.tokenPruneEvents) if (e.step <= step && e.layer <= layer && e.token < context) gone[e.token] = 1;
+  const out: number[] = [];
+  for (let j = 0; j < context; j++) if (gone[j] === 0) out.push(j);
+  return out;
+}
 
 const dims = { layers: 2, heads: 1, kvHeads: 1, headDim: 1, hiddenSize: 1, ffnSize: 4, mode: 'generation' as const, protectedPositions: [] };
 

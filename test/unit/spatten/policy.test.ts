@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../src/engine/errors';
-import { loadPolicyFile, POLICY_PRESET_NAMES, presetPolicy, resolvePolicy } from '../../../src/engine/spatten/policy';
+import { POLICY_PRESET_NAMES, presetPolicy, resolvePolicy } from '../../../src/engine/spatten/policy';
+import { substituteAuto } from '../../../src/engine/spatten/autoPolicy';
+import { policyArgument } from '../../../src/cli/profileInputs';
 import { mergeConfigLayers } from '../../../src/engine/configMerge';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -59,12 +61,15 @@ test('bad policies are InputErrors that name the setting', () => {
   assert.throws(() => resolvePolicy('fast'), /unknown policy preset "fast"/);
 });
 
+/** A policy file as the CLI reads it (--policy FILE), resolved as a profile resolves it. */
+const loadPolicyFile = (file: string) => resolvePolicy(substituteAuto(policyArgument(file), 'paper-bert'), file);
+
 test('policy files: the shipped examples load; a broken file names itself', () => {
   const dir = path.join(repo, 'media/policies');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   assert.ok(files.length >= 3);
   for (const f of files) assert.ok(loadPolicyFile(path.join(dir, f)).name.length > 0, f);
-  assert.throws(() => loadPolicyFile(path.join(dir, 'no-such.json')), (e: unknown) => e instanceof InputError && /cannot read policy file/.test(e.what));
+  assert.throws(() => loadPolicyFile(path.join(dir, 'no-such.json')), (e: unknown) => e instanceof InputError && /not a policy preset .* and not a file/.test(e.what));
   assert.throws(() => loadPolicyFile(path.join(repo, "tsconfig.json")), (e: unknown) => e instanceof InputError && e.where.endsWith("tsconfig.json") && /unknown setting "compilerOptions"/.test(e.what));
 });
 

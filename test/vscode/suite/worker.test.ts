@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { ProfileReport } from '../../../src/engine/report/profileReport';
-import { reproducibleReportJson } from '../../../src/engine/report/reproducibleReport';
+import { reproducibleReportJson } from '../../unit/report/reproducibleReport';
 import { activateExtension, bundledModelPath, extensionPath, profile, profileDone, waitFor } from './helpers';
 
 const loadedOrt = () => Object.keys(require.cache).filter((k) => k.includes(`${'onnxruntime'}-node`));
