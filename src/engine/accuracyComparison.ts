@@ -18,7 +18,7 @@ import type { ReferenceModel } from './runtime/referenceRun';
 import type { SpattenAttentionCore } from './spatten/spattenAttentionCore';
 import type { AttentionCore } from './runtime/attentionCore';
 import { compareClassifier, maxAbsDiff, top1Agreement, matchLength, type ClassifierComparison } from './spatten/accuracyMetrics';
-import { tokenLogProb } from './runtime/tokenSampling';
+import { tokenLogProb } from './numerics';
 import { denseAttentionCore } from './runtime/denseAttentionCore';
 import { outputKind, type OutputKind } from './model/outputKinds';
 import { compareEveryOutput, type OutputComparisonFigures } from './spatten/outputMetrics';

@@ -69,20 +69,12 @@ export type FusedSpec = AttentionFusedSpec | MultiHeadAttentionFusedSpec | Group
 
 export type CoreKind = 'plain' | FusedSpec['op'];
 
-export interface DiscoveredCore {
-  /** Layer index in execution order. */
-  layer: number;
-  kind: CoreKind;
+/** What every core has, plain or fused. */
+interface CoreCommon {
   /** Names of the graph nodes the engine computes instead of ORT. */
   nodes: string[];
   /** How the core was found, e.g. "MatMul->Div->Add->Softmax->MatMul at /h.0/attn/Softmax". */
   path: string;
-  /** Plain cores: the Q x K^T operands and the P x V operand. Fused cores: null (see fused). */
-  q: TensorRef | null;
-  k: TensorRef | null;
-  v: TensorRef | null;
-  /** True when K/V pass through a repeat_kv (Unsqueeze -> Expand -> Reshape) the engine replaces. */
-  kvRepeated: boolean;
   /** Tensor the engine writes: plain [1, H, Lq, D] ('BHLD'), fused [1, Lq, H*D] ('BLHD'). */
   context: TensorRef;
   /** 0 when only known at run time (plain graphs with dynamic reshape targets). */
@@ -92,16 +84,49 @@ export interface DiscoveredCore {
   /** Multiplier on Q x K^T from constants; null = the op's default 1/sqrt(headDim) (fused) or a
    * scale the graph computes at run time (plain). */
   scale: number | null;
-  /** Product of the scales applied to Q and K before Q x K^T (plain cores; 1 for fused). */
-  operandScale: number;
-  maskSteps: MaskStep[];
   causal: boolean;
   /** Why the core was judged causal or bidirectional. */
   causalEvidence: string;
-  /** Softmax output (attention probabilities [1, H, Lq, Lk]) for plain cores. */
-  probabilities: string | null;
-  fused: FusedSpec | null;
   /** Name of the anchor node (Softmax or fused op) and its index in the graph's node list. */
   anchor: string;
   anchorIndex: number;
 }
+
+/** A MatMul -> (scale/mask chain) -> Softmax -> MatMul chain of plain ops. */
+export interface PlainCoreFinding extends CoreCommon {
+  kind: 'plain';
+  /** The Q x K^T operands and the P x V operand. */
+  q: TensorRef;
+  k: TensorRef;
+  v: TensorRef;
+  /** True when K/V pass through a repeat_kv (Unsqueeze -> Expand -> Reshape) the engine replaces. */
+  kvRepeated: boolean;
+  /** Product of the scales applied to Q and K before Q x K^T. */
+  operandScale: number;
+  maskSteps: MaskStep[];
+  /** Softmax output (attention probabilities [1, H, Lq, Lk]). */
+  probabilities: string | null;
+  fused: null;
+}
+
+/**
+ * A com.microsoft fused attention op: its operands are in `fused`. The plain-only fields are
+ * present with their empty values so code that reads them on either kind still type-checks.
+ */
+export interface FusedCoreFinding extends CoreCommon {
+  kind: FusedSpec['op'];
+  fused: FusedSpec;
+  q: null;
+  k: null;
+  v: null;
+  kvRepeated: false;
+  operandScale: 1;
+  maskSteps: [];
+  probabilities: null;
+}
+
+/** A core as discovery finds it, before it is numbered. */
+export type CoreFinding = PlainCoreFinding | FusedCoreFinding;
+
+/** One attention core: plain or fused (narrow on `kind`, or on `fused === null`), with its layer index in execution order. */
+export type DiscoveredCore = CoreFinding & { layer: number };

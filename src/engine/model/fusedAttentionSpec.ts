@@ -8,7 +8,7 @@ import type { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
 import type { GraphIndex } from './graphIndex';
 import { attr, attrFloat, attrInt, attrInts, constantTensor, dimsOf, nodeLabel } from './graphIndex';
-import type { DiscoveredCore, FusedSpec } from './attentionCore';
+import type { FusedCoreFinding, FusedSpec } from './attentionCore';
 
 export const FUSED_ATTENTION_OPS = new Set(['Attention', 'MultiHeadAttention', 'GroupQueryAttention']);
 
@@ -53,7 +53,7 @@ function projectionWidth(g: GraphIndex, t: string | null): number {
   return 0;
 }
 
-export function readFusedCore(g: GraphIndex, n: onnx.INodeProto, anchorIndex: number): Omit<DiscoveredCore, 'layer'> {
+export function readFusedCore(g: GraphIndex, n: onnx.INodeProto, anchorIndex: number): FusedCoreFinding {
   const heads = attrInt(n, 'num_heads', 0);
   if (heads <= 0) refuse(n, 'missing or invalid num_heads');
   const scaleAttr = attrFloat(n, 'scale');

@@ -5,7 +5,7 @@
 import type { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
 import type { ModelSummary } from './modelSummary';
-import type { DiscoveredCore } from './attentionCore';
+import type { CoreFinding, DiscoveredCore, PlainCoreFinding } from './attentionCore';
 import { detectCausalMask } from './causalMaskDetection';
 import { FUSED_ATTENTION_OPS, readFusedCore } from './fusedAttentionSpec';
 import type { GraphIndex } from './graphIndex';
@@ -32,7 +32,7 @@ export interface DiscoveredTransformer {
   ignoredSoftmax: string[];
 }
 
-function plainCore(g: GraphIndex, softmax: onnx.INodeProto, index: number): Omit<DiscoveredCore, 'layer'> | undefined {
+function plainCore(g: GraphIndex, softmax: onnx.INodeProto, index: number): PlainCoreFinding | undefined {
   const chain = matchPlainChain(g, softmax);
   if (!chain) return undefined;
   let constScale = chain.operandScale;
@@ -86,7 +86,7 @@ export function discoverTransformer(proto: onnx.IModelProto, fileName = 'model.o
   const g = indexGraph(proto);
   if (g.nodes.length === 0) throw new InputError(fileName, 'graph has no nodes');
   checkControlFlow(g);
-  const found: Omit<DiscoveredCore, 'layer'>[] = [];
+  const found: CoreFinding[] = [];
   const ignoredSoftmax: string[] = [];
   let softmaxCount = 0;
   g.nodes.forEach((n, i) => {

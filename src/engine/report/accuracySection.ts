@@ -4,16 +4,14 @@
 import type { OutputComparison } from '../accuracyComparison';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import { meanWithInterval, perplexity } from '../spatten/accuracyMetrics';
+import { maxAndSumExp } from '../numerics';
 import type { AccuracyReport, OutputAccuracy, Quantity } from './profileReport';
 import type { OutputComparisonFigures } from '../spatten/outputMetrics';
 
 const TOP_N = 5;
 
 function softmaxTop(logits: Float32Array, label: (i: number) => string, n: number): { label: string; probability: number }[] {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  const { max, sum } = maxAndSumExp(logits);
   const idx = Array.from({ length: logits.length }, (_, i) => i).sort((a, b) => logits[b] - logits[a] || a - b);
   return idx.slice(0, n).map((i) => ({ label: label(i), probability: Math.exp(logits[i] - max) / sum }));
 }

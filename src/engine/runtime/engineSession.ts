@@ -21,7 +21,8 @@ import { newPassState, SegmentRunner } from './segmentRunner';
 import { planSegments } from './segmentPlan';
 import { tensorToF32 } from './ortTensors';
 import type { SamplingOptions } from './tokenSampling';
-import { argmax, TokenSampler, tokenLogProb } from './tokenSampling';
+import { TokenSampler } from './tokenSampling';
+import { argmax, tokenLogProb } from '../numerics';
 import { primaryOutput, resultOutputs } from '../model/outputKinds';
 
 export interface EngineModel {

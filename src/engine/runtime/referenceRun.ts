@@ -12,7 +12,7 @@ import type { ModelInput } from './modelInputs';
 import { buildFeeds, classifyInputs } from './modelInputs';
 import { tensorToF32 } from './ortTensors';
 import { createOrtSession, ortFailure } from './ortEnvironment';
-import { argmax } from './tokenSampling';
+import { argmax } from '../numerics';
 import { primaryOutput, resultOutputs } from '../model/outputKinds';
 
 export interface ReferenceOutput {

@@ -1,5 +1,7 @@
 // Picking the next token from a logits row: greedy (argmax) or seeded temperature / top-k
-// sampling; and the log-probability of a given token for teacher-forced scoring (perplexity).
+// sampling. The numerics (argmax, log-probabilities) are numerics.ts.
+import { argmax } from '../numerics';
+import { seededRandom } from '../seededRandom';
 
 export interface SamplingOptions {
   /** > 0; 1 = the model's distribution. */
@@ -9,35 +11,12 @@ export interface SamplingOptions {
   seed: number;
 }
 
-export function argmax(row: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-  return best;
-}
-
-/** log softmax(row)[token], computed stably. */
-export function tokenLogProb(row: Float32Array, token: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < row.length; i++) if (row[i] > max) max = row[i];
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += Math.exp(row[i] - max);
-  return row[token] - max - Math.log(sum);
-}
-
 /** A seeded sampler (mulberry32), so a run can be repeated exactly. */
 export class TokenSampler {
-  private state: number;
+  private readonly random: () => number;
 
   constructor(private readonly opts: SamplingOptions) {
-    this.state = opts.seed >>> 0;
-  }
-
-  private random(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.random = seededRandom(opts.seed);
   }
 
   sample(row: Float32Array): number {

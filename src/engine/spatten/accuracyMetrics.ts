@@ -5,22 +5,8 @@
 // interval (Student t, or a seeded percentile bootstrap). Logits are row-major [rows, vocab].
 import { InputError } from '../errors';
 import { seededRandom } from '../seededRandom';
+import { argmax, logSumExp } from '../numerics';
 
-export function argmax(logits: Float32Array, offset = 0, n = logits.length - offset): number {
-  let best = 0;
-  for (let i = 1; i < n; i++) if (logits[offset + i] > logits[offset + best]) best = i;
-  return best;
-}
-
-/** log(sum exp(logits[offset .. offset + n))), stable. */
-export function logSumExp(logits: Float32Array, offset: number, n: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) if (logits[offset + i] > max) max = logits[offset + i];
-  if (max === -Infinity) return -Infinity;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp(logits[offset + i] - max);
-  return max + Math.log(sum);
-}
 
 /** KL(softmax(p) || softmax(q)) in nats for one row of `n` logits each. */
 export function klDivergence(p: Float32Array, q: Float32Array, offset = 0, n = p.length - offset): number {

@@ -4,7 +4,8 @@
 // the last axis, so a [1, vocab] and a [1, seq, vocab] output are handled alike.
 import { InputError } from '../errors';
 import type { OutputKind } from '../model/outputKinds';
-import { argmax, klDivergence, maxAbsDiff } from './accuracyMetrics';
+import { klDivergence, maxAbsDiff } from './accuracyMetrics';
+import { argmax } from '../numerics';
 
 export interface OutputFigures {
   maxAbsDiff: number;

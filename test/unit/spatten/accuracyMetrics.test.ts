@@ -9,7 +9,7 @@ import {
   studentTQuantile,
   top1Agreement,
 } from '../../../src/engine/spatten/accuracyMetrics';
-import { tokenLogProb } from '../../../src/engine/runtime/tokenSampling';
+import { tokenLogProb } from '../../../src/engine/numerics';
 import { InputError } from '../../../src/engine/errors';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b}`);
