@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { CancelledError, InputError, throwIfAborted } from './errors';
 import { loadOnnxModel, PROTOBUF_LIMIT_BYTES } from './onnx/onnxModelLoader';
-import { discoverTransformer, type DiscoveredTransformer } from './model/transformerDiscovery';
+import { discoverTransformer } from './model/transformerDiscovery';
 import { loadTokenizerForModel } from './tokenize/tokenizerForModel';
 import { resolvePolicy } from './spatten/policy';
 import { choosePolicy, substituteAuto } from './spatten/autoPolicy';
@@ -20,7 +20,7 @@ import { createSpattenCore, type SpattenAttentionCore, type SpattenCoreDims } fr
 import { resolveHardwareConfig } from './hardware/hardwarePresets';
 import { simulate } from './hardware/simulate';
 import type { ProfileRequest, ProfileResult, ProgressSink } from './profileRequest';
-import { layerFfnSize } from './model/layerFfnSize';
+import { modelDims, type ModelDims } from './model/modelDims';
 import { compareOutputs, type OutputComparison } from './accuracyComparison';
 import { buildReport, type ReportInputs } from './report/buildReport';
 import type { GoldLabels } from './report/accuracySection';
@@ -44,21 +44,8 @@ export const MAX_TOKENS_CEILING = 4096;
 /** Most tokens generated after the prompt. */
 export const MAX_GENERATE_TOKENS = 1024;
 
-function coreDims(d: DiscoveredTransformer, mode: 'encoder' | 'generation', protectedPositions: number[]): SpattenCoreDims {
-  const s = d.summary;
-  const ffn = layerFfnSize(d);
-  return {
-    layers: s.layers,
-    heads: s.heads,
-    kvHeads: s.kvHeads,
-    headDim: s.headDim,
-    hiddenSize: s.hiddenSize,
-    ffnSize: ffn.ffnSize,
-    ffnMatrices: ffn.ffnMatrices,
-    mode,
-    protectedPositions,
-    modelName: s.fileName,
-  };
+function coreDims(dims: ModelDims, modelName: string, mode: 'encoder' | 'generation', protectedPositions: number[]): SpattenCoreDims {
+  return { ...dims, mode, protectedPositions, modelName };
 }
 
 /** Passes stage changes and the last update at most every `ms` (per-layer detail can be thousands of calls). */
@@ -162,11 +149,12 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
   });
   try {
     const protectedOf = (x: Tokens) => x.offsets.flatMap(([s], i) => (s < 0 ? [i] : []));
+    const dims = modelDims(discovered);
     let primaryCore: SpattenAttentionCore | null = null;
     const comparisons: OutputComparison[] = [];
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i];
-      const core = createSpattenCore(policy, coreDims(discovered, mode, protectedOf(x)));
+      const core = createSpattenCore(policy, coreDims(dims, discovered.summary.fileName, mode, protectedOf(x)));
       const cmp = await compareOutputs({
         mode,
         ids: synthetic ? null : x.ids,
@@ -219,7 +207,7 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
       policyChoice: choice,
       hardware,
       observations: core.observations(),
-      dims: core.dims,
+      dims,
       sim,
       additive,
       decode,

@@ -3,10 +3,10 @@
 // on the core's Trace (modelled) and the dense-vs-pruned comparison (measured). Every summary
 // figure is a Quantity with unit and provenance.
 import type { ModelSummary } from '../model/modelSummary';
+import type { ModelDims } from '../model/modelDims';
 import type { TextTokenizer } from '../tokenize/textTokenizer';
 import type { SpattenPolicy } from '../spatten/policy';
 import type { PolicyChoice } from '../spatten/autoPolicy';
-import type { SpattenCoreDims } from '../spatten/spattenAttentionCore';
 import type { SpattenObservations } from '../spatten/observations';
 import type { HardwareConfig } from '../hardware/hardwareConfig';
 import { denseDramBytes } from '../hardware/simulate';
@@ -43,7 +43,7 @@ export interface ReportInputs {
   /** What the SpAtten model observed (data: the report never reads the core). */
   observations: SpattenObservations;
   /** Model dimensions of the run (FLOP counts of the reference run). */
-  dims: SpattenCoreDims;
+  dims: ModelDims;
   sim: SimulationResult;
   additive: SimulationResult;
   /** Decoders: the decode steps alone (no prompt pass), pipelined model. */

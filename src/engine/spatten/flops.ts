@@ -3,15 +3,10 @@
 // V projections, output projection and FFN are never computed in later layers; head pruning saves
 // the pruned heads' share of the projections.
 
-export interface LayerDims {
-  hiddenSize: number;
-  ffnSize: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  /** Weight matrices in the FFN: 2 (up, down: BERT, GPT-2) or 3 (gate, up, down: Llama). Default 2. */
-  ffnMatrices?: number;
-}
+import type { ModelDims } from '../model/modelDims';
+
+/** What the FC FLOPs of one layer depend on (`ffnMatrices` defaults to 2). */
+type LayerDims = Omit<ModelDims, 'layers' | 'ffnMatrices'> & { ffnMatrices?: number };
 
 /** Q x K for one query row against `keys` keys of dimension headDim. */
 export function qkFlops(headDim: number, keys: number): number {
