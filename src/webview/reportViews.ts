@@ -1,9 +1,10 @@
 // The registry of report views (the webview's tabs): the one place a view is declared. The
 // protocol's ViewId and saved state, the tab strip and the browser readback tests read it; the
 // renderers live in main.ts keyed by the same ids (the compiler asks for one when a view is added
-// here). Plain data with type-only imports, so the extension host can check messages against it
+// here). Plain data, so the extension host can check messages against it
 // without loading the views.
 import type { ProfileReport } from '../engine/report/profileReport';
+import { isRegistryId, registryIds } from '../engine/registryKeys';
 
 export interface ReportViewInfo {
   /** Tab title. */
@@ -28,10 +29,10 @@ export type ViewId = keyof typeof views;
 export const REPORT_VIEWS: Readonly<Record<ViewId, ReportViewInfo>> = views;
 
 /** The views in tab order. */
-export const VIEW_IDS = Object.keys(views) as ViewId[];
+export const VIEW_IDS = registryIds(REPORT_VIEWS);
 
 export function isViewId(x: unknown): x is ViewId {
-  return typeof x === 'string' && Object.hasOwn(views, x);
+  return isRegistryId(REPORT_VIEWS, x);
 }
 
 /** The views a report has data for, in tab order. */

@@ -1,9 +1,10 @@
 // The registry of export formats: the one place a format is declared. Everything that offers or
 // checks a format reads it: the CLI's flags and help (cli/profileCommand.ts), the extension's
 // "Export Report" picker and save dialog (extension/exportCommand.ts), the webview's export buttons
-// and the protocol's runtime check (webview/). It is plain data with no imports, so the webview
+// and the protocol's runtime check (webview/). It is plain data, so the webview
 // bundle can carry it; the writers live in writeExport.ts, keyed by the same names (the compiler
 // asks for a writer when a format is added here).
+import { isRegistryId, registryIds } from '../registryKeys';
 
 export interface ExportFormatInfo {
   /** Quick-pick label and save-dialog title. */
@@ -77,8 +78,8 @@ export type ExportFormat = keyof typeof formats;
 export const EXPORT_FORMATS: Readonly<Record<ExportFormat, ExportFormatInfo>> = formats;
 
 /** The formats in the order they are offered. */
-export const EXPORT_FORMAT_IDS = Object.keys(EXPORT_FORMATS) as ExportFormat[];
+export const EXPORT_FORMAT_IDS = registryIds(EXPORT_FORMATS);
 
 export function isExportFormat(x: unknown): x is ExportFormat {
-  return typeof x === 'string' && Object.hasOwn(EXPORT_FORMATS, x);
+  return isRegistryId(EXPORT_FORMATS, x);
 }
