@@ -201,10 +201,25 @@ export function readWorkloadCsvColumns(bytes: Uint8Array, opts: ParseWorkloadOpt
   }
   c.length = n;
   if (n === 0) throw new InputError(file, 'no workload rows after the header');
-  const base = file.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '');
   // An engine trace says its mode through its query counts: a prompt pass or one query per row
   // is generation, several queries at iteration 0 an encoder pass.
   const mode = extended ? (promptPass || !multiQuery ? 'generation' : 'encoder') : queriesMode === 'one' ? 'generation' : 'encoder';
+  return workloadTrace(c, opts, mode, { maxLayer, maxHead, modelHeads, headDim, unquantizedBits });
+}
+
+/** What the reader learnt of the model from the rows: largest layer and head, head_num, head dim, unquantized_bit. */
+export interface ModelFacts {
+  maxLayer: number;
+  maxHead: number;
+  modelHeads: number;
+  headDim: number;
+  unquantizedBits: number | undefined;
+}
+
+/** The ColumnarTrace of rows read from `opts.fileName`. */
+export function workloadTrace(c: TraceColumns, opts: ParseWorkloadOptions, mode: 'generation' | 'encoder', facts: ModelFacts): ColumnarTrace {
+  const { maxLayer, maxHead, modelHeads, headDim, unquantizedBits } = facts;
+  const base = opts.fileName.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '');
   const heads = Math.max(maxHead + 1, modelHeads);
   return {
     trace: {
