@@ -5,6 +5,9 @@
 //   host      vscode's activate() around it: reading and compiling the activation bundle,
 //             evaluating it, activate(), and VS Code's own part (wall and CPU of the host process)
 //   own       the extension's own clock: bundle evaluation + activate() (activationClock.ts)
+//   compile   reading and compiling the bundle's text (CPU), what the host's require costs first
+//   total     own CPU + compile CPU: the extension's part (the host figures also count whatever
+//             else the host does meanwhile)
 // With --before-src DIR, the activation bundle built from another checkout's sources (e.g. the
 // commit before, /work/main) runs too, interleaved run by run with this one. Medians of n runs.
 // CPU time is the steadier figure on a loaded machine (wall time also counts waiting for a core).
@@ -21,6 +24,7 @@ interface Sample {
   hostCpuMs: number;
   ownWallMs?: number;
   ownCpuMs?: number;
+  compileCpuMs: number;
   bundleBytes: number;
 }
 
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   };
   const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(1)).padStart(10);
   console.log(`extension activation in VS Code (code-server, headless chromium): ${runs} fresh hosts per variant, interleaved, medians, ms`);
-  console.log(`${'variant'.padEnd(34)}${'host wall'.padStart(10)}${'host CPU'.padStart(10)}${'own wall'.padStart(10)}${'own CPU'.padStart(10)}${'bundle kB'.padStart(10)}`);
+  console.log(`${'variant'.padEnd(34)}${'host wall'.padStart(10)}${'host CPU'.padStart(10)}${'own wall'.padStart(10)}${'own CPU'.padStart(10)}${'compile'.padStart(10)}${'total CPU'.padStart(10)}${'bundle kB'.padStart(10)}`);
   const results = variants.map((v) => {
     const ss = samples.get(v.name) as Sample[];
     const own = (k: 'ownWallMs' | 'ownCpuMs'): number | undefined => (ss.every((s) => s[k] !== undefined) ? median(ss.map((s) => s[k] as number)) : undefined);
@@ -89,10 +93,12 @@ async function main(): Promise<void> {
       hostCpuMs: median(ss.map((s) => s.hostCpuMs)),
       ownWallMs: own('ownWallMs'),
       ownCpuMs: own('ownCpuMs'),
+      compileCpuMs: median(ss.map((s) => s.compileCpuMs)),
+      totalCpuMs: median(ss.map((s) => (s.ownCpuMs ?? NaN) + s.compileCpuMs)),
       bundleBytes: ss[0].bundleBytes,
       samples: ss,
     };
-    console.log(`${v.name.padEnd(34)}${fmt(r.hostWallMs)}${fmt(r.hostCpuMs)}${fmt(r.ownWallMs)}${fmt(r.ownCpuMs)}${(r.bundleBytes / 1000).toFixed(0).padStart(10)}`);
+    console.log(`${v.name.padEnd(34)}${fmt(r.hostWallMs)}${fmt(r.hostCpuMs)}${fmt(r.ownWallMs)}${fmt(r.ownCpuMs)}${fmt(r.compileCpuMs)}${fmt(r.totalCpuMs)}${(r.bundleBytes / 1000).toFixed(0).padStart(10)}`);
     return r;
   });
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ runs, results }, null, 2) + '\n');

@@ -237,6 +237,7 @@ function put(unit: number, stage: number, ready: number, duration: number, head:
 /**
  * Schedule one (step, layer): `rows` in head order, starting at cycle `start`.
  * `headTopK`: the head top-k after the layer, if any. `keepOps`: return the op list (timeline).
+ * `out`: arrays to write the stages and unit busy cycles into (the caller's to reuse), else new ones.
  */
 export function scheduleGroupPipelined(
   rows: readonly RowWork[],
@@ -244,6 +245,7 @@ export function scheduleGroupPipelined(
   c: HardwareConfig,
   start: number,
   keepOps: boolean,
+  out?: { stages: Float64Array; unitBusy: Float64Array },
 ): GroupTiming {
   const L = c.latencies;
   const lat = c.dramLatencyCycles;
@@ -353,9 +355,9 @@ export function scheduleGroupPipelined(
     allDone = hk.end;
   }
   const end = Math.max(allDone, start);
-  const unitBusy = new Float64Array(units.length);
+  const unitBusy = out?.unitBusy ?? new Float64Array(units.length);
   for (let u = 0; u < units.length; u++) unitBusy[u] = units[u].busy;
-  const stages = attributeStages(unitsByPriority, start, end, PIPELINE_STAGES.length, S.fillDrain);
+  const stages = attributeStages(unitsByPriority, start, end, S.fillDrain, out?.stages ?? new Float64Array(PIPELINE_STAGES.length));
   ops = undefined;
   // The timeline wants each unit's ops in time order; the calendars place them out of order.
   groupOps?.sort((a, b) => a.unit - b.unit || a.start - b.start);

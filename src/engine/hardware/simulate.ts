@@ -122,17 +122,21 @@ function addTermSpans(tl: TimelineBuilder, g: GroupInput, t: number, names: read
 // Where each additive term runs: DRAM and refetch on DRAM, fill on Q x K, drain on Softmax, the top-ks on Top-k.
 const ADDITIVE_STAGE_UNITS = [0, 1, 2, 3, 3, 0, 3];
 
-/** Time one (step, layer) with the chosen model, from cycle `t`. */
-function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: number, tl: TimelineBuilder | undefined): GroupResult {
-  const unitBusy = new Float64Array(HARDWARE_UNITS.length);
+/**
+ * Time one (step, layer) with the chosen model, from cycle `t`. `scratch`: arrays the pipelined
+ * model may write its stages and unit busy cycles into (a result the caller adds up at once and
+ * does not keep), else the result has its own.
+ */
+function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: number, tl: TimelineBuilder | undefined, scratch?: { stages: Float64Array; unitBusy: Float64Array }): GroupResult {
   switch (opts.timing) {
     case 'pipelined': {
       // The schedule keeps each unit busy exactly its work (groupUnitBusy): its busy time is the bound.
-      const gt = scheduleGroupPipelined(g.works, g.headCall, c, t, tl !== undefined);
+      const gt = scheduleGroupPipelined(g.works, g.headCall, c, t, tl !== undefined, scratch);
       tl?.addGroup(g.step, g.layer, gt.start, gt.end, gt.ops);
       return { cycles: gt.end - gt.start, lowerBound: maxOf(gt.unitBusy), stages: gt.stages, unitBusy: gt.unitBusy };
     }
     case 'additive': {
+      const unitBusy = new Float64Array(HARDWARE_UNITS.length);
       const lowerBound = maxOf(groupUnitBusy(g.works, g.headCall, c));
       const at = additiveGroupTiming(g.works, g.headCall, c);
       additiveUnitBusy(at.stages, unitBusy);
@@ -140,6 +144,7 @@ function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: n
       return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
     }
     case 'authors': {
+      const unitBusy = new Float64Array(HARDWARE_UNITS.length);
       const lowerBound = maxOf(groupUnitBusy(g.works, g.headCall, c));
       const at = authorsGroupTiming(g.rows(), c, { topK: opts.authorsTopK });
       authorsUnitBusy(at.stages, unitBusy);
@@ -239,6 +244,7 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
   // The first `size` slots' RowWorks, one array per group size (the same objects every time).
   const worksOfSize: RowWork[][] = [];
   const headArrays = new Map<number, HeadAcc[]>();
+  const scratch = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
   for (let gi = 0; gi < groupCount; gi++) {
     const from = groups.starts[gi];
     const size = groups.starts[gi + 1] - from;
@@ -286,7 +292,7 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
     for (let s = 0; s < stageNames.length; s++) acc.denseStages[s] += dense.stages[s];
     for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.denseUnitBusy[u] += dense.unitBusy[u];
     const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, groups.order[from + j]));
-    const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, opts, t, tl);
+    const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, opts, t, tl, scratch);
     acc.cycles += gt.cycles;
     acc.lowerBoundCycles += gt.lowerBound;
     for (let s = 0; s < stageNames.length; s++) acc.stages[s] += gt.stages[s];

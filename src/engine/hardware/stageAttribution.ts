@@ -21,7 +21,7 @@ let covered = new Float64Array(256);
 let merged = new Float64Array(256);
 
 /**
- * Cycles by stage over [start, end): each cycle to the first busy stage in stage order, idle ones
+ * Cycles by stage over [start, end), written into `stages` (one per stage): each cycle to the first busy stage in stage order, idle ones
  * to `idleStage`. `units` come in priority order: every stage a unit places comes no later in
  * the stage order than any stage of a unit after it (ties only on the same stage), so a cycle's
  * first busy stage is that of the first unit busy in it. Each unit's pieces are then charged
@@ -29,8 +29,8 @@ let merged = new Float64Array(256);
  * into the covered set: one linear pass per unit, no sweep over every unit at every boundary.
  * Every time is a whole cycle, so the sums are exact whatever order they are taken in.
  */
-export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, stageCount: number, idleStage: number): Float64Array {
-  const stages = new Float64Array(stageCount);
+export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, idleStage: number, stages: Float64Array): Float64Array {
+  stages.fill(0);
   let covLen = 0;
   let coveredCycles = 0;
   let lastEnd = start; // the last busy cycle (end exclusive)
