@@ -22,8 +22,11 @@ const MAX_DIGITS = 15;
 // start to end with no other caller in between).
 let at = 0;
 
-/** Unsigned digits at the cursor, at most `max`, followed by a comma (skipped); else NO. */
-function uintField(b: Uint8Array, max: number): number {
+// Where the digits digits() read end.
+let digitsEnd = 0;
+
+/** The digits at the cursor (the cursor stays): their value, or NO when there are none or too many; digitsEnd after them. */
+function digits(b: Uint8Array): number {
   const s = at;
   let p = s;
   let v = 0;
@@ -32,8 +35,15 @@ function uintField(b: Uint8Array, max: number): number {
     if (d < 0 || d > 9) break;
     v = v * 10 + d;
   }
-  if (p === s || p - s > MAX_DIGITS || v > max || b[p] !== COMMA) return NO;
-  at = p + 1;
+  digitsEnd = p;
+  return p === s || p - s > MAX_DIGITS ? NO : v;
+}
+
+/** Unsigned digits at the cursor, at most `max`, followed by a comma (skipped); else NO. */
+function uintField(b: Uint8Array, max: number): number {
+  const v = digits(b);
+  if (v === NO || v > max || b[digitsEnd] !== COMMA) return NO;
+  at = digitsEnd + 1;
   return v;
 }
 
@@ -67,15 +77,9 @@ function boolField(b: Uint8Array): number {
 
 /** A whole number like "64" or "64.0" (/^\d+(\.0+)?$/), 1..max, followed by a comma; else NO. */
 function wholeField(b: Uint8Array, max: number): number {
-  const s = at;
-  let p = s;
-  let v = 0;
-  for (; p < b.length; p++) {
-    const d = b[p] - ZERO;
-    if (d < 0 || d > 9) break;
-    v = v * 10 + d;
-  }
-  if (p === s || p - s > MAX_DIGITS || v < 1 || v > max) return NO;
+  const v = digits(b);
+  if (v === NO || v < 1 || v > max) return NO;
+  let p = digitsEnd;
   if (b[p] === DOT) {
     const z = ++p;
     while (b[p] === ZERO) p++;
@@ -138,18 +142,12 @@ export function readPlainRow(b: Uint8Array, s: number, c: TraceColumns, n: numbe
   const ifTopK = boolField(b);
   if (ifTopK === NO) return -1;
   // The last field: "-1" or digits, then the line's end (a newline, CR newline, a final CR, or the file's end).
-  let p = at;
-  let topk = 0;
-  if (b[p] === MINUS && b[p + 1] === 49) {
-    topk = -1;
-    p += 2;
-  } else {
-    for (; p < b.length; p++) {
-      const dg = b[p] - ZERO;
-      if (dg < 0 || dg > 9) break;
-      topk = topk * 10 + dg;
-    }
-    if (p === at || p - at > MAX_DIGITS) return -1;
+  let p = at + 2;
+  let topk = -1;
+  if (b[at] !== MINUS || b[at + 1] !== 49) {
+    topk = digits(b);
+    if (topk === NO) return -1;
+    p = digitsEnd;
   }
   if (p < b.length && b[p] === CR) p++;
   if (p < b.length && b[p] !== NL) return -1;
