@@ -16,6 +16,7 @@ import { readProfileSettings, type ProfileSettings } from './settings';
 import { pickGraphInputs } from './graphInputPicker';
 import type { GraphInputSpec } from '../engine/profileRequest';
 import { reportError } from './userErrors';
+import { loadEngineModules } from './loadEngineModules';
 
 export interface ProfileArgs {
   /** Model file; default: the bundled model. */
@@ -72,7 +73,8 @@ async function programmaticInput(ctx: CommandContext, args: ProfileArgs): Promis
 
 /** A text for models that take tokens; otherwise a .npy or a shape per tensor input. */
 async function pickModelInput(ctx: CommandContext, model: vscode.Uri): Promise<ChosenInput | undefined> {
-  const { describeModel } = await import('../engine/modelDescription.js');
+  // Through out/engineModules.js: an import() here would be inlined into the activation bundle, engine and all.
+  const { describeModel } = loadEngineModules();
   const description = await describeModel(model.fsPath);
   if (description.takesTokens || description.tensorInputs.length === 0) return pickInput(ctx.extensionUri, model);
   const graphInputs = await pickGraphInputs(description, '2/4');

@@ -85,8 +85,11 @@ function filled(buf: Buffer, got: number, file: string, kind: FileKind): Uint8Ar
   return new Uint8Array(buf.buffer, buf.byteOffset, got);
 }
 
-/** The bytes of a regular file of at most `kind.maxBytes` bytes (synchronous: small files). */
-export function readBoundedFileSync(file: string, kind: FileKind, opts: ReadOptions = {}): Uint8Array {
+/**
+ * Open a file to read in pieces, with readBoundedFileSync's checks and errors: its descriptor (the
+ * caller closes it) and the size fstat reported.
+ */
+export function openBoundedFileSync(file: string, kind: FileKind, opts: ReadOptions = {}): { fd: number; size: number } {
   let fd: number;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);
@@ -94,7 +97,18 @@ export function readBoundedFileSync(file: string, kind: FileKind, opts: ReadOpti
     throw openFailure(e, file, kind, opts);
   }
   try {
-    const buf = readBuffer(checkOpened(fs.fstatSync(fd), file, kind));
+    return { fd, size: checkOpened(fs.fstatSync(fd), file, kind) };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/** The bytes of a regular file of at most `kind.maxBytes` bytes (synchronous: small files). */
+export function readBoundedFileSync(file: string, kind: FileKind, opts: ReadOptions = {}): Uint8Array {
+  const { fd, size } = openBoundedFileSync(file, kind, opts);
+  try {
+    const buf = readBuffer(size);
     let got = 0;
     for (let n = -1; n !== 0 && got < buf.length; got += n) n = fs.readSync(fd, buf, got, buf.length - got, null);
     return filled(buf, got, file, kind);

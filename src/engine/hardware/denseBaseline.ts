@@ -42,21 +42,33 @@ export interface RowGroups {
  * a linear check usually finds the order already right and nothing is sorted; otherwise a stable
  * sort by (group key, head) gives groupRows' order.
  */
+const groupsOf = new WeakMap<TraceColumns, RowGroups>();
+
 export function groupColumns(c: TraceColumns): RowGroups {
+  // simulate and denseDramBytes of one trace (the CLI runs both) group it once.
+  const known = groupsOf.get(c);
+  if (known && known.order.length === c.length) return known;
   const n = c.length;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const key = (i: number): number => groupKey(c.step[i], c.layer[i]);
-  let sorted = true;
-  for (let i = 1; i < n && sorted; i++) {
-    const d = key(i) - key(i - 1);
-    sorted = d > 0 || (d === 0 && c.head[i] >= c.head[i - 1]);
-  }
-  if (!sorted) order.set(Array.from(order).sort((a, b) => key(a) - key(b) || c.head[a] - c.head[b] || a - b));
+  const { step, layer, head } = c;
   const starts: number[] = [];
-  for (let j = 0; j < n; j++) if (j === 0 || key(order[j]) !== key(order[j - 1])) starts.push(j);
+  let sorted = true;
+  for (let i = 0; i < n && sorted; i++) {
+    const d = i === 0 ? 1 : groupKey(step[i], layer[i]) - groupKey(step[i - 1], layer[i - 1]);
+    sorted = d > 0 || (d === 0 && head[i] >= head[i - 1]);
+    if (d !== 0) starts.push(i);
+  }
+  if (!sorted) {
+    const key = (i: number): number => groupKey(step[i], layer[i]);
+    order.set(Array.from(order).sort((a, b) => key(a) - key(b) || head[a] - head[b] || a - b));
+    starts.length = 0;
+    for (let j = 0; j < n; j++) if (j === 0 || key(order[j]) !== key(order[j - 1])) starts.push(j);
+  }
   starts.push(n);
-  return { order, starts };
+  const groups = { order, starts };
+  groupsOf.set(c, groups);
+  return groups;
 }
 
 /** Query rows of the dense run of a (step, layer): all tokens in an encoder or prompt pass, else 1. */
@@ -103,6 +115,11 @@ export function denseRows(first: TraceRow, groupSize: number, heads: number, mod
  */
 export function denseShapeKey(first: TraceRow, groupSize: number, heads: number, mode: Trace['mode']): string {
   return `${first.sentenceLength}|${denseQueries(first, mode)}|${Math.max(heads, groupSize)}|${first.headDim}`;
+}
+
+/** True when the groups headed by rows i and j (sizeI and sizeJ rows) have the same denseShapeKey, whatever the trace's heads and mode. */
+export function sameDenseShape(c: TraceColumns, i: number, sizeI: number, j: number, sizeJ: number): boolean {
+  return sizeI === sizeJ && c.sentenceLength[i] === c.sentenceLength[j] && c.headDim[i] === c.headDim[j] && c.step[i] < 0 === c.step[j] < 0;
 }
 
 /** The whole dense trace (the ablation's first step, and the test that a run's dense baseline is it). */

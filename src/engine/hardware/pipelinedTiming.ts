@@ -98,14 +98,17 @@ export function rowIsMemoryBound(w: RowWork, occ: Float64Array): boolean {
 
 /**
  * 6-bit tensors travel as fused pairs of heads (the RTL's fused_mat = 2): an even head and the next
- * one. Per row: true when it is the second of a pair and rides on the first's fetch.
+ * one. Per row (out[0 .. rows.length], one past the last for the lookahead): 1 when it is the
+ * second of a pair and rides on the first's fetch. ofV: of the V widths, else of the K MSBs.
  */
-function ridesOnPrevious(rows: readonly RowWork[], bits: (w: RowWork) => number): boolean[] {
-  const out = new Array<boolean>(rows.length).fill(false);
+function ridesOnPrevious(rows: readonly RowWork[], ofV: boolean, out: Uint8Array): Uint8Array {
+  out.fill(0, 0, rows.length + 1);
   for (let r = 0; r + 1 < rows.length; r++) {
     const a = rows[r];
     const b = rows[r + 1];
-    if (!out[r] && bits(a) === 6 && bits(b) === 6 && b.head === a.head + 1 && a.head % 2 === 0) out[r + 1] = true;
+    const aBits = ofV ? a.vBits : a.kMsbBits;
+    const bBits = ofV ? b.vBits : b.kMsbBits;
+    if (out[r] === 0 && aBits === 6 && bBits === 6 && b.head === a.head + 1 && a.head % 2 === 0) out[r + 1] = 1;
   }
   return out;
 }
@@ -117,8 +120,8 @@ function ridesOnPrevious(rows: readonly RowWork[], bits: (w: RowWork) => number)
  */
 export function groupUnitBusy(rows: readonly RowWork[], headTopK: TopKTiming | undefined, c: HardwareConfig): Float64Array {
   const busy = new Float64Array(HARDWARE_UNITS.length);
-  const kRide = ridesOnPrevious(rows, (w) => w.kMsbBits);
-  const vRide = ridesOnPrevious(rows, (w) => w.vBits);
+  const kRide = ridesOnPrevious(rows, false, new Uint8Array(rows.length + 1));
+  const vRide = ridesOnPrevious(rows, true, new Uint8Array(rows.length + 1));
   for (let r = 0; r < rows.length; r++) {
     const w = rows[r];
     const mate = rows[r + 1];
@@ -140,33 +143,57 @@ export function groupUnitBusy(rows: readonly RowWork[], headTopK: TopKTiming | u
  * have released enough, releases being reclaimed in allocation order.
  */
 class LinePool {
-  private lines: number[] = [];
-  private released: number[] = [];
+  private lines = new Float64Array(32);
+  private released = new Float64Array(32);
+  private count = 0;
   private head = 0;
   private inUse = 0;
   private lastAlloc = -Infinity;
   /** Latest release reclaimed so far (releases are reclaimed in allocation order). */
   private frontier = -Infinity;
-  constructor(
-    private readonly capacity: number,
-    private readonly maxRequests: number,
-  ) {}
+  private capacity = 0;
+  private maxRequests = 0;
+  /** Id of the last allocation (for release). */
+  lastId = 0;
 
-  /** Earliest cycle >= ready at which `n` lines can be allocated (a request never waits for itself: n is capped at the pool). */
-  allocate(ready: number, n: number): { at: number; id: number } {
+  /** Empty the pool for a new (step, layer), its arrays kept. */
+  reset(capacity: number, maxRequests: number): void {
+    this.capacity = capacity;
+    this.maxRequests = maxRequests;
+    this.count = 0;
+    this.head = 0;
+    this.inUse = 0;
+    this.lastAlloc = -Infinity;
+    this.frontier = -Infinity;
+  }
+
+  /**
+   * Earliest cycle >= ready at which `n` lines can be allocated (a request never waits for itself:
+   * n is capped at the pool). The request's id is then in lastId.
+   */
+  allocate(ready: number, n: number): number {
     const need = Math.min(n, this.capacity);
     let at = Math.max(ready, this.lastAlloc);
-    while (this.head < this.lines.length && (this.inUse + need > this.capacity || this.lines.length - this.head >= this.maxRequests)) {
+    while (this.head < this.count && (this.inUse + need > this.capacity || this.count - this.head >= this.maxRequests)) {
       this.frontier = Math.max(this.frontier, this.released[this.head]);
       at = Math.max(at, this.frontier);
       this.inUse -= this.lines[this.head];
       this.head++;
     }
-    this.lines.push(need);
-    this.released.push(Infinity);
+    if (this.count === this.lines.length) {
+      const lines = new Float64Array(2 * this.count);
+      lines.set(this.lines);
+      this.lines = lines;
+      const released = new Float64Array(2 * this.count);
+      released.set(this.released);
+      this.released = released;
+    }
+    this.lines[this.count] = need;
+    this.released[this.count] = Infinity;
+    this.lastId = this.count++;
     this.inUse += need;
     this.lastAlloc = at;
-    return { at, id: this.lines.length - 1 };
+    return at;
   }
 
   /** The request's lines are free from `at` on (set before any later request allocates past it). */
@@ -175,13 +202,42 @@ class LinePool {
   }
 }
 
-// The units' calendars, emptied at the start of each (step, layer) rather than made anew (the
-// scheduler runs once per (step, layer) of a trace: up to millions of times).
+// The units' calendars, line pools, ride flags and spans, emptied at the start of each
+// (step, layer) rather than made anew (the scheduler runs once per (step, layer) of a trace: up
+// to millions of times).
 const units = [new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar(), new UnitCalendar()];
+// The units in stage-attribution priority (stageAttribution.ts): DRAM places fetchK, fetchKLsb and
+// fetchV; Top-k the token, head and local V top-ks; Softmax softmax and requant; Q x K requant and
+// qk; Prob x V pv: each unit's stages come no later in PIPELINE_STAGES than the next unit's.
+const unitsByPriority = [units[U_DRAM], units[U_TOPK], units[U_SM], units[U_QK], units[U_PV]];
+const kPool = new LinePool();
+const vPool = new LinePool();
+let kRide = new Uint8Array(64);
+let vRide = new Uint8Array(64);
+const span = (): Span => ({ start: 0, end: 0 });
+// One span per call site, refilled row after row (kFetch and vFetch stay valid for the second
+// head of a fused pair: only their own call sites overwrite them).
+const P = { kFetch: span(), qk: span(), sm: span(), lsb: span(), rq: span(), rs: span(), localTopK: span(), vFetch: span(), pv: span(), tokenTopK: span(), headTopK: span() };
+// The op list of the group being scheduled, when a timeline wants it (else undefined).
+let ops: ScheduledOp[] | undefined;
+
+/** Place a request on a unit's calendar; with a timeline, its pieces become ops (bytes shared out by piece length). */
+function put(unit: number, stage: number, ready: number, duration: number, head: number, bytes: number, out: Span): Span {
+  const p = units[unit].placeSpan(ready, duration, stage, out);
+  // Op objects only for a timeline: stage attribution reads the calendars' own pieces.
+  if (!ops) return p;
+  const pieces = units[unit].lastPieces();
+  for (let i = 0; i < pieces.length; i += 2) {
+    const share = pieces.length > 2 ? Math.round((bytes * (pieces[i + 1] - pieces[i])) / duration) : bytes;
+    ops.push({ unit, stage, start: pieces[i], end: pieces[i + 1], head, bytes: share });
+  }
+  return p;
+}
 
 /**
  * Schedule one (step, layer): `rows` in head order, starting at cycle `start`.
  * `headTopK`: the head top-k after the layer, if any. `keepOps`: return the op list (timeline).
+ * `out`: arrays to write the stages and unit busy cycles into (the caller's to reuse), else new ones.
  */
 export function scheduleGroupPipelined(
   rows: readonly RowWork[],
@@ -189,49 +245,43 @@ export function scheduleGroupPipelined(
   c: HardwareConfig,
   start: number,
   keepOps: boolean,
+  out?: { stages: Float64Array; unitBusy: Float64Array },
 ): GroupTiming {
   const L = c.latencies;
   const lat = c.dramLatencyCycles;
-  const ops: ScheduledOp[] = [];
   for (const u of units) u.reset();
-  const kPool = new LinePool(bufferLines(c.kSramBytes, c.qkMultipliers, c), c.maxRequestsInFlight);
-  const vPool = new LinePool(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
-  // One span per call site, refilled row after row (kFetch and vFetch stay valid for the second
-  // head of a fused pair: only their own call sites overwrite them).
-  const slot = (): Span => ({ start: 0, end: 0 });
-  const P = { kFetch: slot(), qk: slot(), sm: slot(), lsb: slot(), rq: slot(), rs: slot(), localTopK: slot(), vFetch: slot(), pv: slot(), tokenTopK: slot(), headTopK: slot() };
-  const put = (unit: number, stage: number, ready: number, duration: number, head: number, bytes: number, out: Span): Span => {
-    const p = units[unit].placeSpan(ready, duration, stage, out);
-    // Op objects only for a timeline: stage attribution reads the calendars' own pieces.
-    if (!keepOps) return p;
-    const pieces = units[unit].lastPieces();
-    for (let i = 0; i < pieces.length; i += 2) {
-      const share = pieces.length > 2 ? Math.round((bytes * (pieces[i + 1] - pieces[i])) / duration) : bytes;
-      ops.push({ unit, stage, start: pieces[i], end: pieces[i + 1], head, bytes: share });
-    }
-    return p;
-  };
+  kPool.reset(bufferLines(c.kSramBytes, c.qkMultipliers, c), c.maxRequestsInFlight);
+  vPool.reset(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
+  ops = keepOps ? [] : undefined;
+  const groupOps = ops;
   const inLat = lat + L.convert;
   let allDecided = start;
   let allDone = start;
-  const kRide = ridesOnPrevious(rows, (w) => w.kMsbBits);
-  const vRide = ridesOnPrevious(rows, (w) => w.vBits);
+  if (kRide.length < rows.length + 1) {
+    kRide = new Uint8Array(2 * rows.length + 1);
+    vRide = new Uint8Array(2 * rows.length + 1);
+  }
+  ridesOnPrevious(rows, false, kRide);
+  ridesOnPrevious(rows, true, vRide);
   let kFetch: Span | undefined; // the fused pair's shared fetches
   let vFetch: Span | undefined;
   // The first head of a fused pair holds the pair's lines until the second is done with them.
-  let pendingK: { id: number; at: number } | undefined;
-  let pendingV: { id: number; at: number } | undefined;
+  let pendingKId = -1;
+  let pendingKAt = 0;
+  let pendingVId = -1;
+  let pendingVAt = 0;
   for (let r = 0; r < rows.length; r++) {
     const w = rows[r];
     const Q = w.queries;
     // K: lines, then the fetch (the second head of a fused pair rides on the first's).
-    let kAlloc: { at: number; id: number } | undefined;
-    const kPair = kRide[r + 1] === true;
-    if (!kRide[r]) {
+    let kAllocId = -1;
+    const kPair = kRide[r + 1] === 1;
+    if (kRide[r] === 0) {
       const mate = kPair ? rows[r + 1] : undefined;
-      kAlloc = kPool.allocate(start, w.kLines + (mate?.kLines ?? 0));
+      const kAt = kPool.allocate(start, w.kLines + (mate?.kLines ?? 0));
+      kAllocId = kPool.lastId;
       const bytes = w.bytes.kMsb + w.bytes.q + (mate ? mate.bytes.kMsb + mate.bytes.q : 0);
-      kFetch = put(U_DRAM, S.fetchK, kAlloc.at, dramTransferCycles(bytes, c), w.head, bytes, P.kFetch);
+      kFetch = put(U_DRAM, S.fetchK, kAt, dramTransferCycles(bytes, c), w.head, bytes, P.kFetch);
     }
     const kf = kFetch as Span;
     // Q x K then softmax, streaming behind the fetch; queries one after another.
@@ -256,36 +306,41 @@ export function scheduleGroupPipelined(
       if (RQ >= Q) firstDecided = Math.max(rs.start + w.softmaxPerQuery + L.softmax + L.requant, refLast - (RQ - 1) * spacing);
       lastDecided = Math.max(lastDecided, refLast);
     }
-    if (kAlloc && kPair) pendingK = { id: kAlloc.id, at: lastDecided };
-    else if (kAlloc) kPool.release(kAlloc.id, lastDecided);
-    else if (pendingK) kPool.release(pendingK.id, Math.max(pendingK.at, lastDecided));
+    if (kAllocId >= 0 && kPair) {
+      pendingKId = kAllocId;
+      pendingKAt = lastDecided;
+    } else if (kAllocId >= 0) kPool.release(kAllocId, lastDecided);
+    else if (pendingKId >= 0) kPool.release(pendingKId, Math.max(pendingKAt, lastDecided));
     allDecided = Math.max(allDecided, lastDecided);
     // Local V top-k per query (one request per fused pair).
     let firstSelected = firstDecided;
     let lastSelected = lastDecided;
-    const topKPerQuery = w.localVTopK && !vRide[r] ? w.localVTopK.cycles : 0;
+    const topKPerQuery = w.localVTopK && vRide[r] === 0 ? w.localVTopK.cycles : 0;
     if (topKPerQuery > 0) {
       const tk = put(U_TOPK, S.localVTopK, firstDecided, Q * topKPerQuery, w.head, 0, P.localTopK);
       firstSelected = tk.start + topKPerQuery;
       lastSelected = Math.max(tk.end, lastDecided + topKPerQuery);
     }
     // V: lines, then the fetch of the selected rows.
-    if (!vRide[r]) {
-      const pairV = vRide[r + 1] === true;
+    if (vRide[r] === 0) {
+      const pairV = vRide[r + 1] === 1;
       const mate = pairV ? rows[r + 1] : undefined;
-      const vAlloc = vPool.allocate(firstSelected, w.vLines + (mate?.vLines ?? 0));
-      vFetch = put(U_DRAM, S.fetchV, vAlloc.at, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0), P.vFetch);
+      const vAt = vPool.allocate(firstSelected, w.vLines + (mate?.vLines ?? 0));
+      const vAllocId = vPool.lastId;
+      vFetch = put(U_DRAM, S.fetchV, vAt, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0), P.vFetch);
       const vf = vFetch;
       const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0, P.pv);
       const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
-      if (pairV) pendingV = { id: vAlloc.id, at: pvEnd };
-      else vPool.release(vAlloc.id, pvEnd);
+      if (pairV) {
+        pendingVId = vAllocId;
+        pendingVAt = pvEnd;
+      } else vPool.release(vAllocId, pvEnd);
       allDone = Math.max(allDone, pvEnd + L.pv);
     } else {
       const vf = vFetch as Span;
       const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0, P.pv);
       const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
-      if (pendingV) vPool.release(pendingV.id, Math.max(pendingV.at, pvEnd));
+      if (pendingVId >= 0) vPool.release(pendingVId, Math.max(pendingVAt, pvEnd));
       allDone = Math.max(allDone, pvEnd + L.pv);
     }
     if (w.tokenTopK) {
@@ -300,9 +355,11 @@ export function scheduleGroupPipelined(
     allDone = hk.end;
   }
   const end = Math.max(allDone, start);
-  const unitBusy = Float64Array.from(units.map((u) => u.busy));
-  const stages = attributeStages(units, start, end, PIPELINE_STAGES.length, S.fillDrain);
+  const unitBusy = out?.unitBusy ?? new Float64Array(units.length);
+  for (let u = 0; u < units.length; u++) unitBusy[u] = units[u].busy;
+  const stages = attributeStages(unitsByPriority, start, end, S.fillDrain, out?.stages ?? new Float64Array(PIPELINE_STAGES.length));
+  ops = undefined;
   // The timeline wants each unit's ops in time order; the calendars place them out of order.
-  if (keepOps) ops.sort((a, b) => a.unit - b.unit || a.start - b.start);
-  return { start, end, stages, unitBusy, ops: keepOps ? ops : [] };
+  groupOps?.sort((a, b) => a.unit - b.unit || a.start - b.start);
+  return { start, end, stages, unitBusy, ops: groupOps ?? [] };
 }

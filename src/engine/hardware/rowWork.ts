@@ -25,7 +25,7 @@ import type { TraceRow } from '../trace/trace';
 import type { HardwareConfig } from './hardwareConfig';
 import { tensorBytes, transactionRoundedBytes } from './hbmChannel';
 import { topKCallTimingInto, type TopKTiming } from './topKEngine';
-import { mixSeed } from '../seededRandom';
+import { mixSeed5 } from '../seededRandom';
 
 export interface WorkOptions {
   /** Bits fetched for tensors marked unquantized (-1). */
@@ -80,21 +80,6 @@ function bitsOf(b: number, unquantizedBits: number): number {
   return b === -1 ? unquantizedBits : b;
 }
 
-/** How a row's keys are fetched: MSB bits, LSB bits (0 = none) and query rows that refetch. */
-export interface KeyFetchPlan {
-  msbBits: number;
-  lsbBits: number;
-  refetchedQueries: number;
-}
-
-export function keyFetchPlan(row: TraceRow, c: HardwareConfig, unquantizedBits: number): KeyFetchPlan {
-  if (row.keyBits > 8 && row.lsbBits === -1) {
-    return { msbBits: row.keyBits - c.defaultLsbBits, lsbBits: c.defaultLsbBits, refetchedQueries: row.queries };
-  }
-  const lsbBits = row.lsbBits > 0 ? row.lsbBits : 0;
-  return { msbBits: bitsOf(row.keyBits, unquantizedBits), lsbBits, refetchedQueries: lsbBits > 0 ? Math.min(row.refetchedQueries, row.queries) : 0 };
-}
-
 /** Vectors one buffer line (one cycle of the multiplier array) holds: multipliers / datapath head dim. */
 export function vectorsPerLine(multipliers: number, c: HardwareConfig): number {
   return Math.max(1, Math.floor(multipliers / c.headDim));
@@ -147,15 +132,27 @@ export function rowWorkInto(row: TraceRow, c: HardwareConfig, o: WorkOptions, sl
   const rounding = o.fetchRounding ?? 1;
   const keys = roundUp(row.keysFetched, rounding);
   const values = Math.min(roundUp(row.valuesFetched, rounding), keys);
-  const plan = keyFetchPlan(row, c, o.unquantizedBits);
-  const refetched = plan.refetchedQueries;
+  // How the keys are fetched: MSB bits, LSB bits (0 = none) and the query rows that refetch. A K
+  // wider than 8 bits with no LSB width is "MSB + LSB total, always refetched" (see the top).
+  let msbBits: number;
+  let lsbBits: number;
+  let refetched: number;
+  if (row.keyBits > 8 && row.lsbBits === -1) {
+    msbBits = row.keyBits - c.defaultLsbBits;
+    lsbBits = c.defaultLsbBits;
+    refetched = q;
+  } else {
+    msbBits = bitsOf(row.keyBits, o.unquantizedBits);
+    lsbBits = row.lsbBits > 0 ? row.lsbBits : 0;
+    refetched = lsbBits > 0 ? Math.min(row.refetchedQueries, q) : 0;
+  }
   const vBits = bitsOf(row.valueBits, o.unquantizedBits);
   const qBits = bitsOf(row.queryBits, o.unquantizedBits);
   // K and V are fetched once per row and reused by all its queries (they sit in the SRAM); the LSB
   // plane is fetched once if any query refetches; every query vector is fetched.
   const bytes = w.bytes;
-  bytes.kMsb = transactionRoundedBytes(tensorBytes(keys, d, plan.msbBits), c);
-  bytes.kLsb = refetched > 0 ? transactionRoundedBytes(tensorBytes(keys, d, plan.lsbBits), c) : 0;
+  bytes.kMsb = transactionRoundedBytes(tensorBytes(keys, d, msbBits), c);
+  bytes.kLsb = refetched > 0 ? transactionRoundedBytes(tensorBytes(keys, d, lsbBits), c) : 0;
   bytes.v = transactionRoundedBytes(tensorBytes(values, d, vBits), c);
   bytes.q = transactionRoundedBytes(tensorBytes(q, d, qBits), c);
   const lat = c.latencies.topKRound;
@@ -168,8 +165,8 @@ export function rowWorkInto(row: TraceRow, c: HardwareConfig, o: WorkOptions, sl
   w.keys = keys;
   w.values = values;
   w.headDim = d;
-  w.kMsbBits = plan.msbBits;
-  w.kLsbBits = plan.lsbBits;
+  w.kMsbBits = msbBits;
+  w.kLsbBits = lsbBits;
   w.vBits = vBits;
   w.qBits = qBits;
   w.refetchedQueries = refetched;
@@ -185,10 +182,10 @@ export function rowWorkInto(row: TraceRow, c: HardwareConfig, o: WorkOptions, sl
   w.localVTopK = undefined;
   w.tokenTopK = undefined;
   if (row.localVTopK && row.localVTopK.k < row.localVTopK.n) {
-    w.localVTopK = topKCallTimingInto(slot.localVTopK, row.localVTopK, c.topKComparators, lat, mixSeed(o.seed, 1, row.step, row.layer, row.head));
+    w.localVTopK = topKCallTimingInto(slot.localVTopK, row.localVTopK, c.topKComparators, lat, mixSeed5(o.seed, 1, row.step, row.layer, row.head));
   }
   if (row.tokenTopK) {
-    w.tokenTopK = topKCallTimingInto(slot.tokenTopK, row.tokenTopK, c.topKComparators, lat, mixSeed(o.seed, 2, row.step, row.layer, row.head));
+    w.tokenTopK = topKCallTimingInto(slot.tokenTopK, row.tokenTopK, c.topKComparators, lat, mixSeed5(o.seed, 2, row.step, row.layer, row.head));
   }
   return w;
 }

@@ -13,12 +13,12 @@ import { columnsFromTrace, loadRow, newRowView, rowAt, type ColumnarTrace, type 
 import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
 import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
 import type { AuthorsTopKMode } from './authorsTopK';
-import { denseRows, denseShapeKey, groupColumns, type RowGroups } from './denseBaseline';
+import { denseRows, denseShapeKey, groupColumns, sameDenseShape, type RowGroups } from './denseBaseline';
 import { energyPerOp, type EnergyCounts, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
 import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
 import { newRowWorkSlot, rowWork, rowWorkInto, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
-import { addCounts, assemble, zeroCounts, type LayerAcc, type SimulationResult, type TimingModel } from './simulationResult';
+import { addCounts, assemble, zeroCounts, type HeadAcc, type LayerAcc, type SimulationResult, type TimingModel } from './simulationResult';
 import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from './timeline';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
 import { mixSeed } from '../seededRandom';
@@ -122,17 +122,21 @@ function addTermSpans(tl: TimelineBuilder, g: GroupInput, t: number, names: read
 // Where each additive term runs: DRAM and refetch on DRAM, fill on Q x K, drain on Softmax, the top-ks on Top-k.
 const ADDITIVE_STAGE_UNITS = [0, 1, 2, 3, 3, 0, 3];
 
-/** Time one (step, layer) with the chosen model, from cycle `t`. */
-function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: number, tl: TimelineBuilder | undefined): GroupResult {
-  const unitBusy = new Float64Array(HARDWARE_UNITS.length);
+/**
+ * Time one (step, layer) with the chosen model, from cycle `t`. `scratch`: arrays the pipelined
+ * model may write its stages and unit busy cycles into (a result the caller adds up at once and
+ * does not keep), else the result has its own.
+ */
+function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: number, tl: TimelineBuilder | undefined, scratch?: { stages: Float64Array; unitBusy: Float64Array }): GroupResult {
   switch (opts.timing) {
     case 'pipelined': {
       // The schedule keeps each unit busy exactly its work (groupUnitBusy): its busy time is the bound.
-      const gt = scheduleGroupPipelined(g.works, g.headCall, c, t, tl !== undefined);
+      const gt = scheduleGroupPipelined(g.works, g.headCall, c, t, tl !== undefined, scratch);
       tl?.addGroup(g.step, g.layer, gt.start, gt.end, gt.ops);
       return { cycles: gt.end - gt.start, lowerBound: maxOf(gt.unitBusy), stages: gt.stages, unitBusy: gt.unitBusy };
     }
     case 'additive': {
+      const unitBusy = new Float64Array(HARDWARE_UNITS.length);
       const lowerBound = maxOf(groupUnitBusy(g.works, g.headCall, c));
       const at = additiveGroupTiming(g.works, g.headCall, c);
       additiveUnitBusy(at.stages, unitBusy);
@@ -140,6 +144,7 @@ function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: n
       return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
     }
     case 'authors': {
+      const unitBusy = new Float64Array(HARDWARE_UNITS.length);
       const lowerBound = maxOf(groupUnitBusy(g.works, g.headCall, c));
       const at = authorsGroupTiming(g.rows(), c, { topK: opts.authorsTopK });
       authorsUnitBusy(at.stages, unitBusy);
@@ -206,7 +211,15 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
   // The dense baseline of a (step, layer) depends only on its shape (context length, query rows,
   // heads, head dim), which repeats across layers: each shape is timed once.
   const denseMemo = new Map<string, DenseGroupResult>();
-  const denseOf = (first: TraceRow, size: number): DenseGroupResult => {
+  // Consecutive groups mostly share their shape (the layers of one step): checked before the key is made.
+  let lastDense: DenseGroupResult | undefined;
+  let lastRow = -1;
+  let lastSize = 0;
+  const denseOf = (i: number, size: number): DenseGroupResult => {
+    if (lastDense && sameDenseShape(cols, i, size, lastRow, lastSize)) return lastDense;
+    lastRow = i;
+    lastSize = size;
+    const first = loadRow(cols, i, view);
     const key = denseShapeKey(first, size, trace.model.heads, trace.mode);
     let d = denseMemo.get(key);
     if (!d) {
@@ -222,6 +235,7 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
       d = { ...timeGroup({ works, rows: () => rows, headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined), counts, bytes };
       denseMemo.set(key, d);
     }
+    lastDense = d;
     return d;
   };
   // One RowWork per head of the current (step, layer), refilled group after group.
@@ -229,6 +243,8 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
   const slots: RowWorkSlot[] = [];
   // The first `size` slots' RowWorks, one array per group size (the same objects every time).
   const worksOfSize: RowWork[][] = [];
+  const headArrays = new Map<number, HeadAcc[]>();
+  const scratch = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
   for (let gi = 0; gi < groupCount; gi++) {
     const from = groups.starts[gi];
     const size = groups.starts[gi + 1] - from;
@@ -238,7 +254,11 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
     const layer = works[0].layer;
     let acc = layers.get(layer);
     if (!acc) layers.set(layer, (acc = newLayerAcc(stageNames.length)));
-    for (const w of works) {
+    // The layer's heads by index (acc.heads keyed the same): an array read per row instead of a Map lookup.
+    let headsOfLayer = headArrays.get(layer);
+    if (!headsOfLayer) headArrays.set(layer, (headsOfLayer = []));
+    for (let j = 0; j < size; j++) {
+      const w = works[j];
       addCounts(acc.counts, w, c);
       acc.bytes.kMsb += w.bytes.kMsb;
       acc.bytes.kLsb += w.bytes.kLsb;
@@ -253,8 +273,8 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
         if (w.tokenTopK.measured) topKMeasured++;
       }
       rowStageOccupancy(w, c, occ);
-      let h = acc.heads.get(w.head);
-      if (!h) acc.heads.set(w.head, (h = { rows: 0, busy: new Float64Array(NS), memRows: 0, bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 } }));
+      let h = headsOfLayer[w.head];
+      if (!h) acc.heads.set(w.head, (h = headsOfLayer[w.head] = { rows: 0, busy: new Float64Array(NS), memRows: 0, bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 } }));
       h.rows++;
       for (let s = 0; s < NS; s++) h.busy[s] += occ[s];
       if (rowIsMemoryBound(w, occ)) h.memRows++;
@@ -265,14 +285,14 @@ export function simulateColumns(ct: ColumnarTrace, c: HardwareConfig, opts: Simu
     }
     const headCall = headCalls[gi];
     if (headCall) acc.counts.comparisons += headCall.comparisons;
-    const dense = denseOf(loadRow(cols, groups.order[from], view), size);
+    const dense = denseOf(groups.order[from], size);
     addEnergyCounts(acc.denseCounts, dense.counts);
     acc.denseBytes += dense.bytes;
     acc.denseCycles += dense.cycles;
     for (let s = 0; s < stageNames.length; s++) acc.denseStages[s] += dense.stages[s];
     for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.denseUnitBusy[u] += dense.unitBusy[u];
     const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, groups.order[from + j]));
-    const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, opts, t, tl);
+    const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, opts, t, tl, scratch);
     acc.cycles += gt.cycles;
     acc.lowerBoundCycles += gt.lowerBound;
     for (let s = 0; s < stageNames.length; s++) acc.stages[s] += gt.stages[s];
@@ -296,19 +316,28 @@ export function denseDramBytesOfColumns(ct: ColumnarTrace, c: HardwareConfig, bi
   const view = newRowView();
   const memo = new Map<string, number>();
   let total = 0;
+  let bytes = 0;
+  let prev = -1;
+  let prevSize = 0;
   for (let g = 0; g + 1 < groups.starts.length; g++) {
-    const first = loadRow(cols, groups.order[groups.starts[g]], view);
+    const i = groups.order[groups.starts[g]];
     const size = groups.starts[g + 1] - groups.starts[g];
-    const key = denseShapeKey(first, size, trace.model.heads, trace.mode);
-    let bytes = memo.get(key);
-    if (bytes === undefined) {
-      bytes = 0;
-      for (const r of denseRows(first, size, trace.model.heads, trace.mode)) {
-        const b = rowWork(r, c, o).bytes;
-        bytes += b.kMsb + b.kLsb + b.v + b.q;
+    if (prev < 0 || !sameDenseShape(cols, i, size, prev, prevSize)) {
+      const first = loadRow(cols, i, view);
+      const key = denseShapeKey(first, size, trace.model.heads, trace.mode);
+      const known = memo.get(key);
+      if (known !== undefined) bytes = known;
+      else {
+        bytes = 0;
+        for (const r of denseRows(first, size, trace.model.heads, trace.mode)) {
+          const b = rowWork(r, c, o).bytes;
+          bytes += b.kMsb + b.kLsb + b.v + b.q;
+        }
+        memo.set(key, bytes);
       }
-      memo.set(key, bytes);
     }
+    prev = i;
+    prevSize = size;
     total += bytes;
   }
   return total;

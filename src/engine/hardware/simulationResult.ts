@@ -97,6 +97,14 @@ export interface SimulationResult {
   timeline?: Timeline;
 }
 
+/** Per (layer, head) accumulator: rows, busy cycles by stage, memory-bound rows, DRAM bytes. */
+export interface HeadAcc {
+  rows: number;
+  busy: Float64Array;
+  memRows: number;
+  bytes: TensorBytes;
+}
+
 export interface LayerAcc {
   cycles: number;
   lowerBoundCycles: number;
@@ -109,7 +117,7 @@ export interface LayerAcc {
   denseBytes: number;
   counts: EnergyCounts;
   denseCounts: EnergyCounts;
-  heads: Map<number, { rows: number; busy: Float64Array; memRows: number; bytes: TensorBytes }>;
+  heads: Map<number, HeadAcc>;
 }
 
 export function zeroCounts(): EnergyCounts {

@@ -15,38 +15,83 @@ export interface ScheduledOp {
   bytes: number;
 }
 
-// Reused by every call (one per (step, layer)).
-let cursor = new Int32Array(8);
+// The covered cycles so far (sorted, disjoint intervals [s0, e0, s1, e1, ...]) and a scratch
+// array for merging the next unit in; reused by every call (one per (step, layer)).
+let covered = new Float64Array(256);
+let merged = new Float64Array(256);
 
 /**
- * Cycles by stage over [start, end): each cycle to the first busy stage in stage order, idle ones
- * to `idleStage`. Reads the calendars' labelled pieces: a unit does one thing at a time, so a
- * sweep over the units' time-ordered pieces finds the busy stages without sorting anything.
+ * Cycles by stage over [start, end), written into `stages` (one per stage): each cycle to the first busy stage in stage order, idle ones
+ * to `idleStage`. `units` come in priority order: every stage a unit places comes no later in
+ * the stage order than any stage of a unit after it (ties only on the same stage), so a cycle's
+ * first busy stage is that of the first unit busy in it. Each unit's pieces are then charged
+ * with their cycles not covered by the units before it, and the units' busy intervals merged
+ * into the covered set: one linear pass per unit, no sweep over every unit at every boundary.
  * Every time is a whole cycle, so the sums are exact whatever order they are taken in.
  */
-export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, stageCount: number, idleStage: number): Float64Array {
-  const stages = new Float64Array(stageCount);
-  const at = cursor.length >= units.length ? cursor.fill(0) : (cursor = new Int32Array(units.length)); // per unit: its first piece not yet over
-  let t = start;
-  for (;;) {
-    let next = Infinity;
-    let stage = idleStage;
-    for (let u = 0; u < units.length; u++) {
-      const p = units[u].labelled;
-      let i = at[u];
-      while (i < p.length && p[i + 1] <= t) i += 3;
-      at[u] = i;
-      if (i >= p.length) continue;
-      if (p[i] <= t) {
-        // Busy at t until this piece ends.
-        if (p[i + 2] < stage) stage = p[i + 2];
-        if (p[i + 1] < next) next = p[i + 1];
-      } else if (p[i] < next) next = p[i];
+export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, idleStage: number, stages: Float64Array): Float64Array {
+  stages.fill(0);
+  let covLen = 0;
+  let coveredCycles = 0;
+  let lastEnd = start; // the last busy cycle (end exclusive)
+  for (const unit of units) {
+    const p = unit.labelled;
+    const len = unit.labelledLen;
+    let j = 0; // first covered interval that may overlap the current piece (pieces come in time order)
+    for (let i = 0; i < len; i += 3) {
+      let s = p[i];
+      const e = p[i + 1];
+      if (e > lastEnd) lastEnd = e;
+      while (j < covLen && covered[j + 1] <= s) j += 2;
+      let free = 0;
+      for (let k = j; s < e; k += 2) {
+        if (k >= covLen || covered[k] >= e) {
+          free += e - s;
+          break;
+        }
+        if (covered[k] > s) free += covered[k] - s;
+        if (covered[k + 1] > s) s = covered[k + 1];
+      }
+      stages[p[i + 2]] += free;
     }
-    if (next === Infinity) break;
-    stages[stage] += next - t;
-    t = next;
+    // covered = covered U the unit's busy intervals.
+    const iv = unit.intervals();
+    const ivLen = unit.intervalCount();
+    if (merged.length < covLen + ivLen) merged = new Float64Array(2 * (covLen + ivLen));
+    let a = 0;
+    let b = 0;
+    let m = 0;
+    coveredCycles = 0;
+    while (a < covLen || b < ivLen) {
+      let s: number;
+      let e: number;
+      if (b >= ivLen || (a < covLen && covered[a] <= iv[b])) {
+        s = covered[a];
+        e = covered[a + 1];
+        a += 2;
+      } else {
+        s = iv[b];
+        e = iv[b + 1];
+        b += 2;
+      }
+      if (m > 0 && s <= merged[m - 1]) {
+        if (e > merged[m - 1]) {
+          coveredCycles += e - merged[m - 1];
+          merged[m - 1] = e;
+        }
+      } else {
+        merged[m++] = s;
+        merged[m++] = e;
+        coveredCycles += e - s;
+      }
+    }
+    const swap = covered;
+    covered = merged;
+    merged = swap;
+    covLen = m;
   }
-  if (end > t) stages[idleStage] += end - t;
+  // Idle: the gaps up to the last busy cycle, and whatever of [start, end) comes after it.
+  stages[idleStage] += lastEnd - start - coveredCycles;
+  if (end > lastEnd) stages[idleStage] += end - lastEnd;
   return stages;
 }

@@ -8,7 +8,7 @@
 // random pivot. For distinct data only the pivot's rank matters, and it is uniform, so the
 // estimate draws ranks directly: O(rounds) per call, no candidate arrays.
 import type { TopKCall } from '../trace/trace';
-import { seededRandom } from '../seededRandom';
+import { RANDOM_INCREMENT, uniformOfState } from '../seededRandom';
 
 /**
  * Candidates entering each quick-select round when selecting the k largest of n distinct values
@@ -68,13 +68,15 @@ export function topKCallTimingInto(out: TopKTiming, call: TopKCall, comparators:
       comparisons += n;
     }
   } else if (call.k > 0 && call.k < call.n) {
-    const rand = seededRandom(seed);
+    // seededRandom(seed), inlined: no closure per call.
+    let state = seed >>> 0;
     let target = call.n - call.k;
     let size = call.n;
     while (size > 0) {
       cycles += Math.ceil(size / comparators) + roundLatency;
       comparisons += size;
-      const pivotRank = Math.floor(rand() * size);
+      state = (state + RANDOM_INCREMENT) >>> 0;
+      const pivotRank = Math.floor(uniformOfState(state) * size);
       if (pivotRank === target) break;
       if (pivotRank > target) size = pivotRank;
       else {

@@ -9,8 +9,10 @@
 // requant re-queue). A request may be split over several gaps: the units work on fragments (one
 // buffer line, one 32-B transaction), not on whole requests.
 //
-// Times are whole cycles. Busy intervals are kept sorted and merged; a (step, layer) holds a few
-// dozen, so a linear walk from a binary-searched start is cheap. Beside them the calendar keeps
+// Times are whole cycles. Busy intervals are kept sorted and merged, in typed arrays reused from one
+// (step, layer) to the next; a (step, layer) holds a few dozen, so a linear walk from a
+// binary-searched start is cheap, and a request ready after the last busy cycle (the usual case)
+// is a plain append. Beside them the calendar keeps
 // every piece with the stage it was placed for, in time order: stage attribution sweeps those
 // (stageAttribution.ts) instead of sorting one event object per piece.
 
@@ -26,21 +28,31 @@ export interface Placement extends Span {
   pieces: number[];
 }
 
+/** A Float64Array holding at least `n` values, `a`'s first `keep` copied over when it grows. */
+function ensure(a: Float64Array<ArrayBuffer>, n: number, keep: number): Float64Array<ArrayBuffer> {
+  if (n <= a.length) return a;
+  const b = new Float64Array(Math.max(n, 2 * a.length));
+  b.set(a.subarray(0, keep));
+  return b;
+}
+
 export class UnitCalendar {
-  /** Sorted, disjoint, non-adjacent busy intervals: [s0, e0, s1, e1, ...]. */
-  private iv: number[] = [];
+  /** Sorted, disjoint, non-adjacent busy intervals: iv[0 .. ivLen) = [s0, e0, s1, e1, ...]. */
+  private iv = new Float64Array(64);
+  private ivLen = 0;
   busy = 0;
-  /** The pieces placed, in time order (they never overlap): [start0, end0, stage0, start1, ...]. */
-  labelled: number[] = [];
+  /** The pieces placed, in time order (they never overlap): labelled[0 .. labelledLen) = [start0, end0, stage0, start1, ...]. */
+  labelled = new Float64Array(96);
+  labelledLen = 0;
   /** The last request's pieces: last[0 .. lastCount). */
-  private last: number[] = [];
+  private last = new Float64Array(16);
   private lastCount = 0;
 
+  /** Empty the calendar (its arrays are kept: the scheduler runs once per (step, layer), up to millions of times). */
   reset(): void {
-    // Fresh arrays: cheaper than truncating (setting an array's length is a runtime call).
-    this.iv = [];
+    this.ivLen = 0;
     this.busy = 0;
-    this.labelled = [];
+    this.labelledLen = 0;
   }
 
   /** Take `duration` free cycles from `ready` on, for `stage` (an index the caller defines); with the pieces. */
@@ -51,7 +63,7 @@ export class UnitCalendar {
 
   /** The pieces of the last placement, [start0, end0, ...]. */
   lastPieces(): number[] {
-    return this.last.slice(0, this.lastCount);
+    return Array.from(this.last.subarray(0, this.lastCount));
   }
 
   /**
@@ -64,19 +76,51 @@ export class UnitCalendar {
       out.start = out.end = ready;
       return out;
     }
+    const n = this.ivLen;
+    // Ready at or after the last busy cycle (requests mostly arrive in order): the request takes
+    // [ready, ready + duration) whole, and its piece goes after every piece placed so far.
+    if (n === 0 || ready >= this.iv[n - 1]) {
+      const end = ready + duration;
+      if (n > 0 && this.iv[n - 1] === ready) this.iv[n - 1] = end;
+      else {
+        this.iv = ensure(this.iv, n + 2, n);
+        this.iv[n] = ready;
+        this.iv[n + 1] = end;
+        this.ivLen = n + 2;
+      }
+      const l = this.labelledLen;
+      this.labelled = ensure(this.labelled, l + 3, l);
+      this.labelled[l] = ready;
+      this.labelled[l + 1] = end;
+      this.labelled[l + 2] = stage;
+      this.labelledLen = l + 3;
+      this.last[0] = ready;
+      this.last[1] = end;
+      this.lastCount = 2;
+      this.busy += duration;
+      out.start = ready;
+      out.end = end;
+      return out;
+    }
+    return this.placeInGaps(ready, duration, stage, out);
+  }
+
+  /** placeSpan when the request may fill gaps: the first free cycles from `ready` on, over as many gaps as it takes. */
+  private placeInGaps(ready: number, duration: number, stage: number, out: Span): Span {
     const iv = this.iv;
-    const pieces = this.last;
+    const n = this.ivLen;
     let k = 0;
     let left = duration;
     let t = ready;
     // First interval that ends after t.
     let i = this.firstEndingAfter(t);
     while (left > 0) {
-      const nextStart = i < iv.length ? iv[i] : Infinity;
+      const nextStart = i < n ? iv[i] : Infinity;
       if (t < nextStart) {
         const take = Math.min(left, nextStart - t);
-        pieces[k++] = t;
-        pieces[k++] = t + take;
+        if (k + 2 > this.last.length) this.last = ensure(this.last, k + 2, k);
+        this.last[k++] = t;
+        this.last[k++] = t + take;
         left -= take;
         t += take;
       }
@@ -85,6 +129,7 @@ export class UnitCalendar {
         i += 2;
       }
     }
+    const pieces = this.last;
     for (let p = 0; p < k; p += 2) {
       this.insert(pieces[p], pieces[p + 1]);
       this.label(pieces[p], pieces[p + 1], stage);
@@ -96,10 +141,19 @@ export class UnitCalendar {
     return out;
   }
 
+  /** The busy intervals, [s0, e0, s1, e1, ...] in the first intervalCount() values (valid until the next placement). */
+  intervals(): Float64Array {
+    return this.iv;
+  }
+
+  intervalCount(): number {
+    return this.ivLen;
+  }
+
   private firstEndingAfter(t: number): number {
     const iv = this.iv;
     let lo = 0;
-    let hi = iv.length / 2;
+    let hi = this.ivLen / 2;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (iv[2 * mid + 1] <= t) lo = mid + 1;
@@ -108,31 +162,42 @@ export class UnitCalendar {
     return 2 * lo;
   }
 
-  /** Record [s, e) for `stage` in time order (mostly an append: requests mostly arrive in order). */
+  /** Record [s, e) for `stage` in time order. */
   private label(s: number, e: number, stage: number): void {
-    const l = this.labelled;
-    let i = l.length;
+    const len = this.labelledLen;
+    const l = (this.labelled = ensure(this.labelled, len + 3, len));
+    let i = len;
     while (i > 0 && l[i - 3] > s) i -= 3;
-    if (i === l.length) l.push(s, e, stage);
-    else l.splice(i, 0, s, e, stage);
+    // Shift the later pieces up by hand: a few values, cheaper than copyWithin's runtime call.
+    for (let k = len - 1; k >= i; k--) l[k + 3] = l[k];
+    l[i] = s;
+    l[i + 1] = e;
+    l[i + 2] = stage;
+    this.labelledLen = len + 3;
   }
 
   /** Mark [s, e) busy (free before), merging with touching neighbours. */
   private insert(s: number, e: number): void {
+    const len = this.ivLen;
     const iv = this.iv;
     // First interval ending at or after s: it either ends exactly at s (touches on the left) or
     // starts at or after e, since [s, e) is free.
     const i = this.firstEndingAfter(s - 1);
-    if (i < iv.length && iv[i + 1] === s) {
+    if (i < len && iv[i + 1] === s) {
       iv[i + 1] = e;
-      if (i + 2 < iv.length && iv[i + 2] === e) {
+      if (i + 2 < len && iv[i + 2] === e) {
         iv[i + 1] = iv[i + 3];
-        iv.splice(i + 2, 2);
+        for (let k = i + 2; k + 2 < len; k++) iv[k] = iv[k + 2];
+        this.ivLen = len - 2;
       }
-    } else if (i < iv.length && iv[i] === e) {
+    } else if (i < len && iv[i] === e) {
       iv[i] = s;
     } else {
-      iv.splice(i, 0, s, e);
+      const grown = (this.iv = ensure(iv, len + 2, len));
+      for (let k = len - 1; k >= i; k--) grown[k + 2] = grown[k];
+      grown[i] = s;
+      grown[i + 1] = e;
+      this.ivLen = len + 2;
     }
   }
 }

@@ -8,7 +8,7 @@
 // static quantization only); the paper gives no per-task prune ratio, so the ramp's average of 0.3
 // and the 8-bit K/V are configured defaults, not paper figures. `aggressive` trades accuracy for
 // traffic to show where pruning starts to hurt. `off` is dense and must equal the reference run.
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { MsbReading } from './progressiveQuantization';
 import { InputError } from '../errors';
 import { mergeInto } from '../configMerge';
@@ -98,12 +98,14 @@ const PRESET_OVERRIDES: Record<PolicyPresetName, Record<string, unknown>> = {
   },
 };
 
-const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false });
-const validateJson = ajv.compile(policySchema);
+// Compiled on first use, not when the module loads: the CLI and the profile worker load this
+// module for every command, and compiling the schema is a good part of their start-up.
+let validateJson: ValidateFunction | undefined;
 
 /** A preset by name, or a JSON policy object (overriding `extends`, default 'off'). */
 export function resolvePolicy(input: string | Record<string, unknown>, where = 'policy'): SpattenPolicy {
   if (typeof input === 'string') return presetPolicy(input, where);
+  validateJson ??= new Ajv({ allErrors: true, discriminator: true, strict: false }).compile(policySchema);
   if (!validateJson(input)) {
     throw new InputError(where, describeErrors(validateJson.errors ?? []));
   }

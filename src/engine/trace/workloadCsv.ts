@@ -4,6 +4,7 @@
 import { INPUT_FILE_KINDS, readBoundedFileSync } from '../files/boundedRead';
 import { traceFromColumns, type ColumnarTrace } from './traceColumns';
 import type { Trace } from './trace';
+import { readPlainWorkloadCsvInChunks } from './workloadCsvChunks';
 import { readWorkloadCsvColumns } from './workloadCsvReader';
 import { EXTENDED_HEADER, HEADER, type ParseWorkloadOptions } from './workloadCsvSchema';
 
@@ -74,7 +75,11 @@ export function writeWorkloadCsv(trace: Trace, authorsOnly = false): string {
  * oversized or malformed file is an InputError.
  */
 export function readWorkloadCsvColumnsFile(path: string, opts: Omit<ParseWorkloadOptions, 'fileName'> = {}): ColumnarTrace {
-  const bytes = readBoundedFileSync(path, INPUT_FILE_KINDS.workloadCsv, { notFound: 'cannot read the workload CSV (no such file)' });
+  const readOpts = { notFound: 'cannot read the workload CSV (no such file)' };
+  // Plain files (the authors' columns, every row in its usual form) in pieces; anything else whole.
+  const plain = readPlainWorkloadCsvInChunks(path, { ...opts, fileName: path }, readOpts);
+  if (plain) return plain;
+  const bytes = readBoundedFileSync(path, INPUT_FILE_KINDS.workloadCsv, readOpts);
   // The file's own byte-order mark is not text (the text decoder drops it too); the reader drops a second one, as a spreadsheet may add.
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   return readWorkloadCsvColumns(bytes.subarray(bom), { ...opts, fileName: path });

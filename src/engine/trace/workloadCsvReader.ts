@@ -8,111 +8,18 @@
 // expression or Number() conversion of it. Field text is decoded only to put it in a message.
 import { InputError } from '../errors';
 import { ACCUMULATE_IMPORTANCE, allocateColumns, RESCALE_IMPORTANCE, type ColumnarTrace, type TraceColumns } from './traceColumns';
+import { boolOf, COMMA, countLines, CR, intOf, NL, plainDecimalOf, roundsOf, wholeOf } from './csvFieldBytes';
+import { readPlainRow } from './workloadCsvPlainRow';
 import { EXTENDED_HEADER, EXTENSION_COLUMNS, HEADER, MAX_ROWS, WORKLOAD_CSV_COLUMNS, WORKLOAD_CSV_LIMITS, type ParseWorkloadOptions } from './workloadCsvSchema';
 
-const NL = 10;
-const CR = 13;
-const COMMA = 44;
-const MINUS = 45;
-const DOT = 46;
-const ZERO = 48;
-const SEMICOLON = 59;
 const ALL_COLUMNS: readonly string[] = [...WORKLOAD_CSV_COLUMNS, ...EXTENSION_COLUMNS];
 const BASE = WORKLOAD_CSV_COLUMNS.length; // first extension column
-// Exact powers of ten: m / 10^k is then Number()'s own correctly rounded result.
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 // A field starting with a byte-order mark keeps it (only the file's first one is not text).
 const fieldText = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A field named with its column number, for messages: "head_id (column 3)". */
 function col(column: string): string {
   return `${column} (column ${ALL_COLUMNS.indexOf(column) + 1})`;
-}
-
-/** The integer of b[s, e) when it matches /^-?\d+$/, else NaN. Exact below 2^53, and >= 2^53 above. */
-function intOf(b: Uint8Array, s: number, e: number): number {
-  let i = s;
-  const negative = i < e && b[i] === MINUS;
-  if (negative) i++;
-  if (i >= e) return NaN;
-  let v = 0;
-  for (; i < e; i++) {
-    const d = b[i] - ZERO;
-    if (d < 0 || d > 9) return NaN;
-    v = v * 10 + d;
-  }
-  return negative ? -v : v;
-}
-
-/** The value of b[s, e) when it matches /^\d+(\.0+)?$/ (a whole number like "64.0"), else NaN. */
-function wholeOf(b: Uint8Array, s: number, e: number): number {
-  let i = s;
-  let v = 0;
-  for (; i < e; i++) {
-    const d = b[i] - ZERO;
-    if (d < 0 || d > 9) break;
-    v = v * 10 + d;
-  }
-  if (i === s) return NaN;
-  if (i === e) return v;
-  if (b[i] !== DOT || i + 1 === e) return NaN;
-  for (i++; i < e; i++) if (b[i] !== ZERO) return NaN;
-  return v;
-}
-
-/** Number() of b[s, e) for the plain decimals the files hold ("0.05", "-1"); NaN when it cannot vouch for the result. */
-function plainDecimalOf(b: Uint8Array, s: number, e: number): number {
-  let i = s;
-  const negative = i < e && b[i] === MINUS;
-  if (negative) i++;
-  let m = 0;
-  let digits = 0;
-  let fraction = -1;
-  for (; i < e; i++) {
-    const d = b[i] - ZERO;
-    if (d >= 0 && d <= 9) {
-      m = m * 10 + d;
-      digits++;
-      if (fraction >= 0) fraction++;
-    } else if (b[i] === DOT && fraction < 0 && digits > 0) fraction = 0;
-    else return NaN;
-  }
-  if (digits === 0 || digits > 15 || fraction === 0) return NaN;
-  const v = fraction > 0 ? m / POW10[fraction] : m;
-  return negative ? -v : v;
-}
-
-/** 1 for "True", 0 for "False", -1 otherwise. */
-function boolOf(b: Uint8Array, s: number, e: number): number {
-  if (e - s === 4 && b[s] === 84 && b[s + 1] === 114 && b[s + 2] === 117 && b[s + 3] === 101) return 1;
-  if (e - s === 5 && b[s] === 70 && b[s + 1] === 97 && b[s + 2] === 108 && b[s + 3] === 115 && b[s + 4] === 101) return 0;
-  return -1;
-}
-
-/** Round sizes "993;240;17" (/^\d+(;\d+)*$/) as numbers, or undefined when they do not match. */
-function roundsOf(b: Uint8Array, s: number, e: number): number[] | undefined {
-  const out: number[] = [];
-  let start = s;
-  for (let i = s; i <= e; i++) {
-    if (i < e && b[i] !== SEMICOLON) {
-      if (b[i] < ZERO || b[i] > ZERO + 9) return undefined;
-      continue;
-    }
-    if (i === start) return undefined;
-    // Up to 15 digits the running value is exact; longer ones go through Number() as before.
-    let v = 0;
-    for (let j = start; j < i; j++) v = v * 10 + (b[j] - ZERO);
-    out.push(i - start <= 15 ? v : Number(String.fromCharCode(...b.subarray(start, i))));
-    start = i + 1;
-  }
-  return out;
-}
-
-/** Lines as String.split('\n') counts them, less a final empty one. (A byte loop: Buffer.indexOf costs a native call per line.) */
-function countLines(b: Uint8Array): number {
-  let n = 1;
-  for (let p = 0; p < b.length; p++) if (b[p] === NL) n++;
-  return b.length === 0 || b[b.length - 1] === NL ? n - 1 : n;
 }
 
 /** Parse the authors' workload CSV (bytes, UTF-8) into columns. Throws InputError naming file and line. */
@@ -177,9 +84,21 @@ export function readWorkloadCsvColumns(bytes: Uint8Array, opts: ParseWorkloadOpt
   let headDim = 0;
   let n = 0;
   // pos: the newline ending the previous line (-1 once the last line had none).
+  const sentenceQueries = queriesMode !== 'one';
   while (pos >= 0 && pos + 1 < b.length) {
     const s = pos + 1;
     lineNo++;
+    // Plain rows of the authors' schema take the one-pass fast path; any other line (the extended
+    // columns, an unusual form, an error) the general path below.
+    const plainEnd = extended ? -1 : readPlainRow(b, s, c, n, sentenceQueries);
+    if (plainEnd >= 0) {
+      pos = plainEnd < b.length ? plainEnd : -1;
+      if (headDim === 0) headDim = c.headDim[n];
+      if (c.layer[n] > maxLayer) maxLayer = c.layer[n];
+      if (c.head[n] > maxHead) maxHead = c.head[n];
+      n++;
+      continue;
+    }
     let fields = 0;
     let start = s;
     let p = s;
@@ -282,10 +201,25 @@ export function readWorkloadCsvColumns(bytes: Uint8Array, opts: ParseWorkloadOpt
   }
   c.length = n;
   if (n === 0) throw new InputError(file, 'no workload rows after the header');
-  const base = file.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '');
   // An engine trace says its mode through its query counts: a prompt pass or one query per row
   // is generation, several queries at iteration 0 an encoder pass.
   const mode = extended ? (promptPass || !multiQuery ? 'generation' : 'encoder') : queriesMode === 'one' ? 'generation' : 'encoder';
+  return workloadTrace(c, opts, mode, { maxLayer, maxHead, modelHeads, headDim, unquantizedBits });
+}
+
+/** What the reader learnt of the model from the rows: largest layer and head, head_num, head dim, unquantized_bit. */
+export interface ModelFacts {
+  maxLayer: number;
+  maxHead: number;
+  modelHeads: number;
+  headDim: number;
+  unquantizedBits: number | undefined;
+}
+
+/** The ColumnarTrace of rows read from `opts.fileName`. */
+export function workloadTrace(c: TraceColumns, opts: ParseWorkloadOptions, mode: 'generation' | 'encoder', facts: ModelFacts): ColumnarTrace {
+  const { maxLayer, maxHead, modelHeads, headDim, unquantizedBits } = facts;
+  const base = opts.fileName.replace(/^.*[\\/]/, '').replace(/\.csv$/i, '');
   const heads = Math.max(maxHead + 1, modelHeads);
   return {
     trace: {

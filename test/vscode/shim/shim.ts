@@ -67,7 +67,8 @@ async function main(): Promise<number> {
       ['extensionTestsPath', server.remoteUri(cli.testsPath)],
     ]);
     console.error(`[shim] VS Code (code-server) on port ${server.port}; suite ${path.relative(REPO_ROOT, cli.testsPath)}`);
-    await page.goto(url);
+    // The workbench's first load; a loaded machine may need longer than playwright's 30 s (SPATTEN_GOTO_TIMEOUT_MS).
+    await page.goto(url, { timeout: Number(process.env.SPATTEN_GOTO_TIMEOUT_MS ?? 30_000) });
     const timeout = new Promise<number>((resolve) => setTimeout(() => {
       console.error(`[shim] the suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
       resolve(124);

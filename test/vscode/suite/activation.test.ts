@@ -28,16 +28,17 @@ suite('activation', () => {
     const wallMs = performance.now() - t0;
     // The extension's own cost (bundle evaluation + activate(), marks inside it) in wall and CPU
     // time, and the wall time of VS Code's activate() call around it when this test activated it.
-    // The bound is on CPU time: on a loaded machine the wall time also counts waiting for a core.
+    // Printed only: timing is measured by scripts/bench-activation.ts, never asserted in a test.
     const own = api.activationMs();
     console.log(`      activation: ${own.wallMs.toFixed(1)} ms wall, ${own.cpuMs.toFixed(1)} ms CPU in the extension${wasActive ? '' : `; ${wallMs.toFixed(1)} ms through vscode's activate()`}`);
-    assert.ok(own.cpuMs <= 50, `activation used ${own.cpuMs.toFixed(1)} ms of CPU (budget 50 ms)`);
     assert.equal(typeof api.latestReport, 'function');
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['spatten.profileModel', 'spatten.profileSelection', 'spatten.exportReport', 'spatten.toggleDecorations', 'spatten.showTokenInReport', 'spatten.cancelProfile']) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
     assert.deepEqual(loadedOrt(), [], 'onnxruntime-node must not be required at activation');
+    // The engine loads on first use (out/engineModules.js, the profile worker), not at activation.
+    assert.deepEqual(Object.keys(require.cache).filter((k) => /[\\/]out[\\/](engineModules|profileWorker)\.js$/.test(k)), [], 'engine bundles loaded at activation');
     assert.equal(api.latestReport(), undefined);
   });
 
