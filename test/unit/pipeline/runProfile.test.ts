@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { profileLimits, runProfile } from '../../../src/engine/profile';
+import { runProfile } from '../../../src/engine/profile';
+import { ortSessionCounts, resetOrtSessionPeak } from '../../../src/engine/runtime/ortEnvironment';
 import { CancelledError, InputError } from '../../../src/engine/errors';
 import type { ProfileProgress } from '../../../src/engine/profileRequest';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';
@@ -148,17 +149,24 @@ test('a graph without a token input runs on seeded synthetic inputs (vision-styl
   assert.ok(report.accuracy.metrics.maxAbsDiff.value <= 1e-4, String(report.accuracy.metrics.maxAbsDiff.value));
 });
 
-test('models too large to encode as one protobuf: reference from the file, engine one segment at a time', async () => {
-  // The real threshold is 2 GB; lowering it runs the same path on a small external-data model.
+test('external data: the dense reference from the file, segments reading their weights from the data file', async () => {
+  // No model is encoded whole: the dense reference is ORT's load of the file itself, and each
+  // segment's proto references its weights at their offsets in the external data file.
   const fx = generateFixture('llama', 'external', { withTokenizer: true });
-  const saved = profileLimits.wholeModelEncodeBytes;
-  profileLimits.wholeModelEncodeBytes = 1024;
-  try {
-    const { report } = await runProfile({ modelPath: fx.path, texts: ['the cat sat on the mat'], policy: 'off', hardware: 'spatten-1x' });
-    assert.ok(report.warnings.some((w) => /loaded from the file/.test(w)), report.warnings.join('; '));
-    assert.ok(report.accuracy.metrics.maxLogitDiff.value <= 1e-4, String(report.accuracy.metrics.maxLogitDiff.value));
-    assert.equal(report.accuracy.metrics.top1Agreement.value, 1);
-  } finally {
-    profileLimits.wholeModelEncodeBytes = saved;
-  }
+  const { report } = await runProfile({ modelPath: fx.path, texts: ['the cat sat on the mat'], policy: 'off', hardware: 'spatten-1x' });
+  assert.ok(report.accuracy.metrics.maxLogitDiff.value <= 1e-4, String(report.accuracy.metrics.maxLogitDiff.value));
+  assert.equal(report.accuracy.metrics.top1Agreement.value, 1);
+});
+
+test('the dense reference is released before the engine builds its sessions', async () => {
+  const fx = generateFixture('bert', 'fp32', { withTokenizer: true });
+  resetOrtSessionPeak();
+  const before = ortSessionCounts();
+  await runProfile({ modelPath: fx.path, texts: ['the cat sat on the mat'], policy: 'paper-bert', hardware: 'spatten-1x' });
+  const after = ortSessionCounts();
+  const created = after.created - before.created;
+  // One reference session plus one per segment (a BERT: one per layer and the tail); never open together.
+  assert.equal(created, 1 + fx.config.layers + 1);
+  assert.equal(after.peakOpen - before.open, created - 1, 'the reference was open beside the engine sessions');
+  assert.equal(after.open, before.open);
 });
