@@ -47,8 +47,8 @@ export interface VariantSummary {
 
 export interface CaseResult extends BenchCase {
   variants: Partial<Record<VariantName, VariantSummary>>;
-  /** profile / ORT: whole process wall time, peak RSS, and the in-process pass. */
-  ratios: { wall: number; peakRss: number; pass: number };
+  /** profile / ORT: whole process wall time, CPU time, peak RSS, and the in-process pass. */
+  ratios: { wall: number; cpu: number; peakRss: number; pass: number };
   /** baseline profile / this profile, whole-process wall time (when a baseline CLI was given). */
   speedupOverBaseline?: number;
 }
@@ -95,7 +95,7 @@ export function caseResult(c: BenchCase, samples: Partial<Record<VariantName, Pr
   return {
     ...c,
     variants,
-    ratios: { wall: p.medianWallMs / o.medianWallMs, peakRss: p.peakRssMb / o.peakRssMb, pass: p.medianPassMs / o.medianPassMs },
+    ratios: { wall: p.medianWallMs / o.medianWallMs, cpu: p.medianCpuMs / o.medianCpuMs, peakRss: p.peakRssMb / o.peakRssMb, pass: p.medianPassMs / o.medianPassMs },
     ...(b ? { speedupOverBaseline: b.medianWallMs / p.medianWallMs } : {}),
   };
 }
@@ -122,15 +122,21 @@ export function formatBenchTable(doc: BenchDocument): string {
     const cases = doc.cases.filter((c) => c.section === section);
     if (cases.length === 0) continue;
     lines.push(SECTION_TITLES[section]);
-    const head = ['model', 'tokens', 'policy', 'profile wall', 'ORT wall', 'ratio', 'profile RSS', 'ORT RSS', 'ratio', 'engine pass', 'ORT pass', 'ratio'];
-    if (withBaseline) head.push('baseline wall', 'baseline RSS', 'speedup');
+    const head = ['model', 'tokens', 'policy', 'profile wall', 'ORT wall', 'ratio', 'profile CPU', 'ORT CPU', 'ratio', 'profile RSS', 'ORT RSS', 'ratio', 'engine pass', 'ORT pass', 'ratio'];
+    if (withBaseline) head.push('baseline wall', 'baseline CPU', 'baseline RSS', 'speedup');
     const rows = cases.map((c) => {
       const p = c.variants.profile as VariantSummary;
       const o = c.variants.ort as VariantSummary;
       const b = c.variants['profile (baseline)'];
       const tokens = c.generate ? `${c.tokens}+${c.generate}` : `${c.tokens}`;
-      const r = [c.model, tokens, c.policy, sec(p.medianWallMs), sec(o.medianWallMs), times(c.ratios.wall), mb(p.peakRssMb), mb(o.peakRssMb), times(c.ratios.peakRss), sec(p.medianPassMs), sec(o.medianPassMs), times(c.ratios.pass)];
-      if (withBaseline) r.push(b ? sec(b.medianWallMs) : '', b ? mb(b.peakRssMb) : '', c.speedupOverBaseline !== undefined ? times(c.speedupOverBaseline) : '');
+      const r = [
+        c.model, tokens, c.policy,
+        sec(p.medianWallMs), sec(o.medianWallMs), times(c.ratios.wall),
+        sec(p.medianCpuMs), sec(o.medianCpuMs), times(c.ratios.cpu),
+        mb(p.peakRssMb), mb(o.peakRssMb), times(c.ratios.peakRss),
+        sec(p.medianPassMs), sec(o.medianPassMs), times(c.ratios.pass),
+      ];
+      if (withBaseline) r.push(b ? sec(b.medianWallMs) : '', b ? sec(b.medianCpuMs) : '', b ? mb(b.peakRssMb) : '', c.speedupOverBaseline !== undefined ? times(c.speedupOverBaseline) : '');
       return r;
     });
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -145,8 +151,9 @@ export function formatBenchTable(doc: BenchDocument): string {
     }
     lines.push('');
   }
-  lines.push('wall, RSS: whole processes (spawn to exit; the child\'s maxRSS); pass: measured inside each process (profile: the engine pass or generation;');
-  lines.push('ORT: its run or its generation with past key/values). Medians of interleaved runs; peak RSS is the largest of the runs. Measured, never asserted.');
+  lines.push('wall, CPU (user + system), RSS: whole processes, spawn to exit (the child\'s own CPU time and maxRSS); pass: measured inside each process');
+  lines.push('(profile: the engine pass or generation; ORT: its run or its generation with past key/values). Medians of interleaved runs; peak RSS is the');
+  lines.push('largest of the runs; speedup: baseline wall / profile wall. On a loaded machine CPU time is the steadier figure. Measured, never asserted.');
   return lines.join('\n');
 }
 
