@@ -34,16 +34,16 @@ import { loadClassLabels, resolveGoldLabels } from './model/classLabels';
 export const profileLimits = {
   /** Largest sum of external data read (bytes): bounded by the machine's memory. */
   maxExternalBytes: 16 * 1024 * 1024 * 1024,
+  /**
+   * Most bytes of dense outputs held for the engine phase. Up to it (every single input, and
+   * batches of classifiers), the dense reference runs every input and is released before the
+   * engine's sessions are built; past it (e.g. hundreds of long inputs with a vocabulary per
+   * position), the remaining inputs run dense and engine side by side, since holding their
+   * outputs would cost more than the reference's session.
+   */
+  denseOutputsBudgetBytes: 256 * 1024 * 1024,
 };
 
-/**
- * Most bytes of dense outputs held for the engine phase. Up to it (every single input, and batches
- * of classifiers), the dense reference runs every input and is released before the engine's
- * sessions are built; past it (e.g. hundreds of long inputs with a vocabulary per position), the
- * rest of the inputs run dense and engine side by side, as holding their outputs would cost more
- * than the reference's session.
- */
-export const DENSE_OUTPUTS_BUDGET_BYTES = 256 * 1024 * 1024;
 
 /** Longest prompt profiled unless the request says otherwise (tokens); longer text is truncated with a warning. */
 export const DEFAULT_MAX_TOKENS = 512;
@@ -174,7 +174,7 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   let session: Awaited<ReturnType<typeof EngineSession.create>>;
   try {
     let held = 0;
-    for (let i = 0; i < inputs.length && held <= DENSE_OUTPUTS_BUDGET_BYTES; i++) {
+    for (let i = 0; i < inputs.length && held <= profileLimits.denseOutputsBudgetBytes; i++) {
       dense[i] = await denseRun(i, { from: 0.05, span: 0.15 });
       held += denseOutputBytes(dense[i] as DenseOutputs);
     }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { runProfile } from '../../../src/engine/profile';
+import { profileLimits, runProfile } from '../../../src/engine/profile';
 import { ortSessionCounts, resetOrtSessionPeak } from '../../../src/engine/runtime/ortEnvironment';
 import { CancelledError, InputError } from '../../../src/engine/errors';
 import type { ProfileProgress } from '../../../src/engine/profileRequest';
@@ -169,4 +169,24 @@ test('the dense reference is released before the engine builds its sessions', as
   assert.equal(created, 1 + fx.config.layers + 1);
   assert.equal(after.peakOpen - before.open, created - 1, 'the reference was open beside the engine sessions');
   assert.equal(after.open, before.open);
+});
+
+test('a batch whose dense outputs pass the budget: the rest run dense and engine side by side, same report', async () => {
+  const fx = generateFixture('gpt2', 'fp32', { withTokenizer: true });
+  const request = { modelPath: fx.path, texts: ['the cat sat on the mat', 'a dog lay by the door', 'hello there world'], policy: 'paper-gpt2-small', hardware: 'spatten-1x' };
+  const withoutTimings = (r: object) => JSON.stringify(r, (k, v) => (k === 'timings' || k === 'generatedAt' || k === 'measuredBaselines' ? undefined : v));
+  const held = await runProfile(request);
+  const saved = profileLimits.denseOutputsBudgetBytes;
+  profileLimits.denseOutputsBudgetBytes = 0;
+  resetOrtSessionPeak();
+  const before = ortSessionCounts();
+  try {
+    const sideBySide = await runProfile(request);
+    // Input 1 ran dense first (budget 0 is passed after it), inputs 2 and 3 beside the engine.
+    const after = ortSessionCounts();
+    assert.equal(after.peakOpen - before.open, after.created - before.created, 'the reference stays open beside the engine');
+    assert.equal(withoutTimings(sideBySide.report), withoutTimings(held.report));
+  } finally {
+    profileLimits.denseOutputsBudgetBytes = saved;
+  }
 });
