@@ -43,7 +43,7 @@ function spawnMeasured(args: string[], what: string): { wallMs: number; cpuMs: n
 /** One whole profile process; its pass is the engine pass (or generation) the report measured. */
 export function runProfileProcess(p: ProfileRun): ProcessSample & { inputTokens: number } {
   mkdirSync(p.scratch, { recursive: true });
-  const json = path.join(p.scratch, 'bench-report.json');
+  const json = path.join(p.scratch, `bench-report-${process.pid}.json`);
   const args = [p.cli, 'profile', p.model, '--text-file', p.textFile, '--max-tokens', String(p.maxTokens), '--policy', p.policy, '--json', json];
   if (p.generate > 0) args.push('--generate', String(p.generate));
   const r = spawnMeasured(args, `profile of ${p.model}`);
