@@ -19,8 +19,7 @@
 //       [--tokens 128,512,1024] [--scaling-tokens 64,128,256,512,1024] [--models encoder,encoder-6x8x64]
 //       [--policies off,paper-bert] [--baseline-cli FILE] [--json FILE]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runOrtProcess, runProfileProcess, writeProfileIds } from './bench/benchRuns';
 import { benchJson, caseResult, formatBenchTable, type BenchCase, type BenchDocument, type CaseResult, type CycleModelResult, type ProcessSample, type VariantName } from './bench/benchTable';
@@ -107,6 +106,8 @@ if (sections.has('scaling')) {
   if (m) for (const tokens of counts('scaling-tokens', '64,128,256,512,1024').filter((t) => t <= m.positions)) planned.push({ section: 'scaling', model: m.label, tokens, policy: 'paper-bert', modelFile: m.file, ortModelFile: m.file });
 }
 
+const jsonOut = option('json');
+const setup = `onnxruntime-node, default intra-op threads on both sides (${runs} interleaved runs per case, medians); input: ${path.relative(ROOT, TEXT)} cut to the token count`;
 const cases: CaseResult[] = [];
 for (const c of planned) {
   const ids = writeProfileIds(c.modelFile, TEXT, c.tokens, SCRATCH);
@@ -127,6 +128,8 @@ for (const c of planned) {
     process.stderr.write(`${c.section} ${c.model} ${ids.count} tokens ${c.policy}: run ${i + 1}/${runs}\n`);
   }
   cases.push(caseResult({ section: c.section, model: c.model, tokens: ids.count, policy: c.policy, ...(c.generate ? { generate: c.generate } : {}) }, samples));
+  // The cases so far, so a long bench stopped midway still leaves what it measured.
+  if (jsonOut) writeFileSync(jsonOut, benchJson({ setup, runs, cases }));
 }
 
 let cycleModel: BenchDocument['cycleModel'];
@@ -139,11 +142,10 @@ if (sections.has('cycle')) {
 }
 
 const doc: BenchDocument = {
-  setup: `onnxruntime-node, default intra-op threads on both sides (${runs} interleaved runs per case, medians); input: ${path.relative(ROOT, TEXT)} cut to the token count`,
+  setup,
   runs,
   cases,
   ...(cycleModel ? { cycleModel } : {}),
 };
 console.log(formatBenchTable(doc));
-const jsonOut = option('json');
 if (jsonOut) writeFileSync(jsonOut, benchJson(doc));
