@@ -12,6 +12,10 @@
 // parity tests), which costs one cached step per token instead of a full run per prefix. When both
 // happen, the core is reset between them, so the core's final state (and Trace) is the
 // generation's: prompt pass, then one decode step per generated token, as in the authors' traces.
+//
+// Two phases, so the dense reference's session is gone before the engine's sessions exist (the
+// two together held three copies of the weights): runDenseReference (plain ORT: the dense outputs
+// and the dense generation), then compareWithDense (the engine, against those outputs).
 import { InputError, throwIfAborted } from './errors';
 import type { EngineSession } from './runtime/engineSession';
 import type { ReferenceModel } from './runtime/referenceRun';
@@ -55,18 +59,65 @@ export interface OutputComparison {
   generated?: { pruned: number[]; dense: number[]; matchLength: number };
 }
 
-export interface CompareOptions {
+interface PhaseOptions {
   mode: 'encoder' | 'generation';
   /** null: the graph has no token input and runs on seeded synthetic inputs (encoder pass). */
   ids: number[] | null;
-  reference: ReferenceModel;
-  session: EngineSession;
-  core: SpattenAttentionCore;
   generateTokens: number;
   signal?: AbortSignal;
   /** When given, wall times (ms) of the dense and engine runs are written here (measured). */
   timings?: Record<string, number>;
   onProgress: (detail: string, fraction: number) => void;
+}
+
+export interface DenseOptions extends PhaseOptions {
+  reference: ReferenceModel;
+}
+
+/** What the dense reference (plain ORT) computed for one input. */
+export interface DenseOutputs {
+  /** Name of the primary output. */
+  primaryOutput: string;
+  /** Encoders: every result output by name; decoders: the primary one. */
+  outputs: Map<string, { logits: Float32Array; dims: number[] }>;
+  /** Greedy generation by the dense reference (decoders, when tokens are generated). */
+  generatedIds?: number[];
+}
+
+export interface CompareOptions extends PhaseOptions {
+  dense: DenseOutputs;
+  session: EngineSession;
+  core: SpattenAttentionCore;
+}
+
+/** Bytes the dense outputs hold (what keeping them until the engine phase costs). */
+export function denseOutputBytes(d: DenseOutputs): number {
+  let bytes = 0;
+  for (const o of d.outputs.values()) bytes += o.logits.byteLength;
+  return bytes;
+}
+
+/** The dense phase: the reference's outputs (and its greedy generation) for one input. */
+export async function runDenseReference(o: DenseOptions): Promise<DenseOutputs> {
+  const primaryOutput = o.reference.logitsName;
+  o.onProgress('dense reference run', 0);
+  let t = performance.now();
+  if (o.mode === 'encoder' || o.ids === null) {
+    const outputs = await o.reference.runAll(o.ids, o.signal);
+    if (o.timings) o.timings.referenceRun = performance.now() - t;
+    return { primaryOutput, outputs };
+  }
+  const dense = await o.reference.run(o.ids, o.signal);
+  if (o.timings) o.timings.referenceRun = performance.now() - t;
+  const out: DenseOutputs = { primaryOutput, outputs: new Map([[primaryOutput, dense]]) };
+  if (o.generateTokens > 0) {
+    throwIfAborted(o.signal);
+    o.onProgress(`dense generation of ${o.generateTokens} tokens`, 0.5);
+    t = performance.now();
+    out.generatedIds = (await o.reference.generateGreedy(o.ids, o.generateTokens, o.signal)).ids;
+    if (o.timings) o.timings.referenceGeneration = performance.now() - t;
+  }
+  return out;
 }
 
 /** The core, reporting each layer it computes ("layer i of N", with the step) to the progress sink. */
@@ -99,15 +150,12 @@ function kindReader(o: CompareOptions): (name: string, dims: number[]) => Output
 }
 
 async function compareEncoder(o: CompareOptions): Promise<OutputComparison> {
-  o.onProgress('dense reference run', 0);
-  let t = performance.now();
-  const denseAll = await o.reference.runAll(o.ids, o.signal);
-  if (o.timings) o.timings.referenceRun = performance.now() - t;
+  const denseAll = o.dense.outputs;
   o.onProgress('SpAtten engine pass', 0.5);
-  t = performance.now();
+  const t = performance.now();
   const prunedAll = await o.session.runEncoderOutputs(o.ids, reportingCore(o, 'SpAtten engine', { fraction: 0.6 }), o.signal);
   if (o.timings) o.timings.engineRun = performance.now() - t;
-  const name = o.reference.logitsName;
+  const name = o.dense.primaryOutput;
   const dense = denseAll.get(name);
   const pruned = prunedAll.get(name);
   if (!dense || !pruned) throw new InputError(name, 'the model did not produce its primary output');
@@ -139,15 +187,14 @@ async function denseRows(o: CompareOptions & { ids: number[] }, dense: { logits:
 
 async function compareDecoder(o: CompareOptions & { ids: number[] }): Promise<OutputComparison> {
   const n = o.ids.length;
-  o.onProgress('dense reference run', 0);
-  let t = performance.now();
-  const dense = await o.reference.run(o.ids, o.signal);
-  if (o.timings) o.timings.referenceRun = performance.now() - t;
+  const name = o.dense.primaryOutput;
+  const dense = o.dense.outputs.get(name);
+  if (!dense) throw new InputError(name, 'the model did not produce its primary output');
   const V = dense.dims[dense.dims.length - 1];
   const { rows: denseLogits, from: denseRowsFrom } = await denseRows(o, dense, V);
   const denseNll = o.ids.slice(1).map((y, i) => -tokenLogProb(denseLogits.subarray(i * V, (i + 1) * V), y));
 
-  t = performance.now();
+  let t = performance.now();
   const at = { fraction: 0.5 };
   const scored = await o.session.score({
     ids: o.ids,
@@ -159,7 +206,6 @@ async function compareDecoder(o: CompareOptions & { ids: number[] }): Promise<Ou
   const prunedRows = new Float32Array(n * V);
   scored.logits.forEach((row, i) => prunedRows.set(row, i * V));
   const kindOf = kindReader(o);
-  const name = o.reference.logitsName;
   const out: OutputComparison = {
     kind: 'language-model',
     primaryOutput: name,
@@ -174,11 +220,9 @@ async function compareDecoder(o: CompareOptions & { ids: number[] }): Promise<Ou
     maxLogitDiff: maxAbsDiff(denseLogits, prunedRows),
   };
   if (o.generateTokens > 0) {
+    const denseGen = o.dense.generatedIds;
+    if (!denseGen) throw new InputError('generateTokens', 'the dense reference did not generate (runDenseReference was given no tokens to generate)');
     throwIfAborted(o.signal);
-    o.onProgress(`dense generation of ${o.generateTokens} tokens`, 0.75);
-    t = performance.now();
-    const denseGen = await o.reference.generateGreedy(o.ids, o.generateTokens, o.signal);
-    if (o.timings) o.timings.referenceGeneration = performance.now() - t;
     o.core.resetForNewInput();
     t = performance.now();
     at.fraction = 0.8;
@@ -190,13 +234,14 @@ async function compareDecoder(o: CompareOptions & { ids: number[] }): Promise<Ou
       onStep: (s) => (at.fraction = 0.8 + (0.2 * (s.step + 2)) / o.generateTokens),
     });
     if (o.timings) o.timings.engineGeneration = performance.now() - t;
-    out.generated = { pruned: gen.ids, dense: denseGen.ids, matchLength: matchLength(gen.ids, denseGen.ids) };
+    out.generated = { pruned: gen.ids, dense: denseGen, matchLength: matchLength(gen.ids, denseGen) };
     out.reportIds = [...o.ids, ...gen.ids];
   }
   return out;
 }
 
-export function compareOutputs(o: CompareOptions): Promise<OutputComparison> {
+/** The engine phase: the engine's run of one input, compared with the dense outputs of runDenseReference. */
+export function compareWithDense(o: CompareOptions): Promise<OutputComparison> {
   if (o.mode === 'encoder' || o.ids === null) return compareEncoder(o);
   return compareDecoder({ ...o, ids: o.ids });
 }

@@ -8,7 +8,7 @@
 // from the extension at activation, does not load the native addon.
 import * as path from 'node:path';
 import { CancelledError, InputError, throwIfAborted } from './errors';
-import { loadOnnxModel, PROTOBUF_LIMIT_BYTES } from './onnx/onnxModelLoader';
+import { loadOnnxModel } from './onnx/onnxModelLoader';
 import { discoverTransformer } from './model/transformerDiscovery';
 import { loadTokenizerForModel } from './tokenize/tokenizerForModel';
 import { resolvePolicy } from './spatten/policy';
@@ -21,21 +21,29 @@ import { resolveHardwareConfig } from './hardware/hardwarePresets';
 import { simulate } from './hardware/simulate';
 import type { ProfileRequest, ProfileResult, ProgressSink } from './profileRequest';
 import { modelDims, type ModelDims } from './model/modelDims';
-import { compareOutputs, type OutputComparison } from './accuracyComparison';
+import { compareWithDense, denseOutputBytes, runDenseReference, type DenseOutputs, type OutputComparison } from './accuracyComparison';
 import { buildReport, type ReportInputs } from './report/buildReport';
 import type { GoldLabels } from './report/accuracySection';
 import { loadClassLabels, resolveGoldLabels } from './model/classLabels';
 
 /**
- * Size limits of a profile. Models above `wholeModelEncodeBytes` (the 2 GB protobuf limit) are
- * never encoded whole: their external data is read into memory, ORT loads the file itself for
- * the dense reference, and the engine encodes one segment (about a layer) at a time.
+ * Size limits of a profile. No model is encoded whole (ORT loads the file itself for the dense
+ * reference, and each segment's proto references its weights in the model's files), so the 2 GB
+ * protobuf limit bounds only the .onnx file; external data is read into memory up to this.
  */
 export const profileLimits = {
   /** Largest sum of external data read (bytes): bounded by the machine's memory. */
   maxExternalBytes: 16 * 1024 * 1024 * 1024,
-  wholeModelEncodeBytes: PROTOBUF_LIMIT_BYTES,
+  /**
+   * Most bytes of dense outputs held for the engine phase. Up to it (every single input, and
+   * batches of classifiers), the dense reference runs every input and is released before the
+   * engine's sessions are built; past it (e.g. hundreds of long inputs with a vocabulary per
+   * position), the remaining inputs run dense and engine side by side, since holding their
+   * outputs would cost more than the reference's session.
+   */
+  denseOutputsBudgetBytes: 256 * 1024 * 1024,
 };
+
 
 /** Longest prompt profiled unless the request says otherwise (tokens); longer text is truncated with a warning. */
 export const DEFAULT_MAX_TOKENS = 512;
@@ -101,7 +109,6 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
   if (req.labels && req.labels.length !== req.texts.length) throw new InputError('labels', `${req.labels.length} labels for ${req.texts.length} inputs`);
 
   const loaded = await loadOnnxModel(req.modelPath, { maxExternalBytes: profileLimits.maxExternalBytes, inlineLimitBytes: Infinity });
-  const tooLargeToEncode = loaded.fileBytes + loaded.externalBytes > profileLimits.wholeModelEncodeBytes;
   const discovered = discoverTransformer(loaded.proto, loaded.fileName);
   lap('load', t0);
   throwIfAborted(signal);
@@ -136,36 +143,68 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
   // Lazy: the native addon loads only once a profile really starts.
   const { EngineSession } = await import('./runtime/engineSession');
   const { ReferenceModel } = await import('./runtime/referenceRun');
-  const engineModel = { proto: loaded.proto, fileName: loaded.fileName };
   const { resolveGivenInputs } = await import('./runtime/givenInputs');
   const { classifyInputs } = await import('./runtime/modelInputs');
   const given = resolveGivenInputs(req.inputs ?? {}, classifyInputs(discovered.graph));
   const sequenceLength = syntheticLength;
-  const reference = await ReferenceModel.create(loaded.proto, discovered, { sequenceLength, given, ...(tooLargeToEncode ? { modelPath: path.resolve(req.modelPath) } : {}) });
-  if (tooLargeToEncode) warnings.push(`${loaded.fileName}: ${loaded.fileBytes + loaded.externalBytes} bytes with external data: the dense reference was loaded from the file, the engine encodes one segment at a time`);
-  const session = await EngineSession.create(engineModel, discovered, { sequenceLength, given }).catch(async (e: unknown) => {
-    await reference.release();
-    throw e;
-  });
+  const protectedOf = (x: Tokens) => x.offsets.flatMap(([s], i) => (s < 0 ? [i] : []));
+  const idsOf = (x: Tokens) => (synthetic ? null : x.ids);
+  const generateOf = (i: number) => (i === 0 ? generateTokens : 0);
+  const where = (i: number, detail: string) => (inputs.length > 1 ? `input ${i + 1} of ${inputs.length}: ${detail}` : detail);
+
+  // Dense phase: ORT loads the unmodified model from its file (no re-encode of the whole model)
+  // and runs every input before the engine's sessions exist, then is released.
+  const reference = await ReferenceModel.create(loaded.proto, discovered, { sequenceLength, given, modelPath: path.resolve(req.modelPath) });
+  let referenceOpen = true;
+  const releaseReference = async () => {
+    if (referenceOpen) await reference.release();
+    referenceOpen = false;
+  };
+  const dense: (DenseOutputs | undefined)[] = [];
+  const denseRun = (i: number, phase: { from: number; span: number }) =>
+    runDenseReference({
+      mode,
+      ids: idsOf(inputs[i]),
+      reference,
+      generateTokens: generateOf(i),
+      signal,
+      timings: i === 0 ? timings : undefined,
+      onProgress: (detail, fraction) => onProgress({ stage: 'reference', detail: where(i, detail), fraction: phase.from + (phase.span * (i + fraction)) / inputs.length }),
+    });
+  let session: Awaited<ReturnType<typeof EngineSession.create>>;
   try {
-    const protectedOf = (x: Tokens) => x.offsets.flatMap(([s], i) => (s < 0 ? [i] : []));
+    let held = 0;
+    for (let i = 0; i < inputs.length && held <= profileLimits.denseOutputsBudgetBytes; i++) {
+      dense[i] = await denseRun(i, { from: 0.05, span: 0.15 });
+      held += denseOutputBytes(dense[i] as DenseOutputs);
+    }
+    if (dense.length === inputs.length) await releaseReference();
+    const weights = { dir: loaded.dir, sources: loaded.initializerSources };
+    session = await EngineSession.create({ proto: loaded.proto, fileName: loaded.fileName, weights }, discovered, { sequenceLength, given });
+  } catch (e) {
+    await releaseReference();
+    if (signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError();
+    throw e;
+  }
+  try {
     const dims = modelDims(discovered);
     let primaryCore: SpattenAttentionCore | null = null;
     const comparisons: OutputComparison[] = [];
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i];
+      const d = dense[i] ?? (await denseRun(i, { from: 0.2, span: 0 }));
+      dense[i] = undefined;
       const core = createSpattenCore(policy, coreDims(dims, discovered.summary.fileName, mode, protectedOf(x)));
-      const cmp = await compareOutputs({
+      const cmp = await compareWithDense({
         mode,
-        ids: synthetic ? null : x.ids,
-        reference,
+        ids: idsOf(x),
+        dense: d,
         session,
         core,
-        generateTokens: i === 0 ? generateTokens : 0,
+        generateTokens: generateOf(i),
         signal,
         timings: i === 0 ? timings : undefined,
-        onProgress: (detail, fraction) =>
-          onProgress({ stage: fraction < 0.5 ? 'reference' : 'engine', detail: inputs.length > 1 ? `input ${i + 1} of ${inputs.length}: ${detail}` : detail, fraction: 0.05 + (0.75 * (i + fraction)) / inputs.length }),
+        onProgress: (detail, fraction) => onProgress({ stage: 'engine', detail: where(i, detail), fraction: 0.2 + (0.6 * (i + fraction)) / inputs.length }),
       });
       comparisons.push(cmp);
       if (i === 0) primaryCore = core;
@@ -222,6 +261,6 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
     throw e;
   } finally {
     await session.release();
-    await reference.release();
+    await releaseReference();
   }
 }

@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
 import { readBoundedFile } from '../files/boundedRead';
-import { resolveExternalData } from './externalData';
+import { externalRef, resolveExternalData } from './externalData';
+import { ranges, type FileRange, type InitializerSources } from './initializerSources';
 import { longToNumber } from './tensorData';
 
 export const GiB = 1024 * 1024 * 1024;
@@ -54,6 +55,11 @@ export interface LoadedModel {
   externalFiles: Map<string, string>;
   /** ai.onnx opset version the model imports. */
   opset: number;
+  /**
+   * Where each initializer's bytes lie in the model's files (the .onnx itself, or the external
+   * data it names), so parts of the model reach ORT without re-encoding their weights.
+   */
+  initializerSources: InitializerSources;
 }
 
 // First bytes of files people mistake for ONNX models.
@@ -152,11 +158,20 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
   const opset = validateModelProto(proto, where);
 
   const dir = path.dirname(abs);
+  // The file is read once: decoded `bytes` fields are views into it, never copies, and their
+  // offsets in it are recorded before external data is inlined (which forgets its locations).
+  const initializers = proto.graph?.initializer ?? [];
+  const initializerSources = ranges(initializers, bytes, path.basename(abs));
+  const external = initializers.filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL).map(externalRef);
   const ext = await resolveExternalData(proto, dir, where, {
     maxExternalBytes,
     inline,
     inlineLimitBytes: opts.inlineLimitBytes ?? PROTOBUF_LIMIT_BYTES - bytes.byteLength,
   });
+  for (const ref of external) {
+    const length = ref.length ?? ref.tensor.rawData?.byteLength;
+    if (length !== undefined) initializerSources.set(ref.tensor, { location: ref.location, offset: ref.offset, length } satisfies FileRange);
+  }
   return {
     proto,
     dir,
@@ -165,6 +180,7 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
     externalBytes: ext.externalBytes,
     externalFiles: ext.files,
     opset,
+    initializerSources,
   };
 }
 

@@ -16,7 +16,7 @@ import { denseAttentionCore } from './denseAttentionCore';
 import type { ModelInput } from './modelInputs';
 import { buildFeeds, classifyInputs } from './modelInputs';
 import type { ModelSummary } from '../model/modelSummary';
-import type { ObservedCoreShape, PassKind, PassState } from './segmentRunner';
+import type { ModelWeightFiles, ObservedCoreShape, PassKind, PassState } from './segmentRunner';
 import { newPassState, SegmentRunner } from './segmentRunner';
 import { planSegments } from './segmentPlan';
 import { tensorToF32 } from './ortTensors';
@@ -28,6 +28,8 @@ import { primaryOutput, resultOutputs } from '../model/outputKinds';
 export interface EngineModel {
   proto: onnx.IModelProto;
   fileName?: string;
+  /** Where the weights lie on disk (a loaded file): segments reference them instead of copying them. */
+  weights?: ModelWeightFiles;
 }
 
 export interface EngineSessionOptions {
@@ -120,7 +122,7 @@ export class EngineSession {
     // Full passes compute every result output (embeddings, pooled vectors, several heads), so each
     // can be compared with the dense run; decode steps compute only the primary one.
     const plan = planSegments(model.proto, g, discovered.cores, { withMasks: true, outputs: resultOutputs(g) });
-    const runner = await SegmentRunner.create(plan, opts.sessionOptions ?? {});
+    const runner = await SegmentRunner.create(plan, opts.sessionOptions ?? {}, model.weights);
     const session = new EngineSession(model, discovered, classifyInputs(g), logitsName, runner, opts);
     await session.resolveGeometry();
     return session;
@@ -255,7 +257,7 @@ export class EngineSession {
     let reason: string;
     try {
       const plan = planSegments(this.model.proto, this.discovered.graph, this.cores, { withMasks: false, outputs: [this.logitsName] });
-      this.decodeRunner = await SegmentRunner.create(plan, this.opts.sessionOptions ?? {});
+      this.decodeRunner = await SegmentRunner.create(plan, this.opts.sessionOptions ?? {}, this.model.weights);
       const full = await this.pass(this.fullRunner, probe, [0, 1, 2], 'full', -1, denseAttentionCore, newPassState(this.cores.length), signal);
       const state = newPassState(this.cores.length);
       await this.pass(this.fullRunner, probe.slice(0, 2), [0, 1], 'full', -1, denseAttentionCore, state, signal);

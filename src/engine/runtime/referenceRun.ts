@@ -68,8 +68,9 @@ export class ReferenceModel {
       given?: Record<string, ort.Tensor>;
       sequenceLength?: number;
       /**
-       * Load the unmodified model from this file instead of re-encoding `proto`: for models too large
-       * to encode as one protobuf (over 2 GB with external data), which ORT reads from disk itself.
+       * Load the unmodified model from this file (ORT reads it, and its external data, from disk)
+       * instead of re-encoding `proto`: no protobuf copy of the whole model, and no 2 GB limit.
+       * The profile always does; `withProbabilities` needs the modified graph and cannot.
        */
       modelPath?: string;
     } = {},

@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
 import { InputError, throwIfAborted } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
-import { encodeModel } from '../onnx/graphBuilder';
+import { encodeReferencingSources, externalWeightsOptions, type InitializerSources } from '../onnx/initializerSources';
 import type { AttentionCore, AttentionCoreCall } from './attentionCore';
 import { coreMask } from './coreMask';
 import type { CoreTensors } from './coreTensors';
@@ -27,9 +27,9 @@ export type PassKind = 'full' | 'decode' | 'prefix';
  * Segment sessions run one after another, each with its own intra-op thread pool; spinning
  * pools would keep stealing the cores from the next segment, so spinning is off.
  */
-const SEGMENT_SESSION_DEFAULTS: ort.InferenceSession.SessionOptions = {
-  extra: { session: { intra_op: { allow_spinning: '0' } } },
-};
+const SEGMENT_SESSION_DEFAULTS = {
+  extra: { session: { intra_op: { allow_spinning: '0' } } as Record<string, unknown> },
+} satisfies ort.InferenceSession.SessionOptions;
 
 export interface PassState {
   /** Per layer: the KV cache (decode) or null before the prompt pass. */
@@ -42,6 +42,13 @@ export interface PassState {
 
 export function newPassState(layers: number): PassState {
   return { kv: new Array(layers).fill(null), contexts: Array.from({ length: layers }, () => []), notes: new Set() };
+}
+
+/** Where the model's weights lie on disk (LoadedModel): segments then reference them instead of carrying copies. */
+export interface ModelWeightFiles {
+  /** The model's folder, which every source location is relative to. */
+  dir: string;
+  sources: InitializerSources;
 }
 
 export interface ObservedCoreShape {
@@ -61,11 +68,17 @@ export class SegmentRunner {
     private readonly sessions: ort.InferenceSession[],
   ) {}
 
-  static async create(plan: SegmentPlan, options: ort.InferenceSession.SessionOptions): Promise<SegmentRunner> {
+  /**
+   * One session per segment. With `weights`, a segment's proto names the model's files for its
+   * weights (ORT reads them from disk): no weight is copied through a protobuf encode, and a
+   * segment holding more than 2 GB of weights still loads.
+   */
+  static async create(plan: SegmentPlan, options: ort.InferenceSession.SessionOptions, weights?: ModelWeightFiles): Promise<SegmentRunner> {
     const sessions: ort.InferenceSession[] = [];
+    const defaults = weights ? { ...SEGMENT_SESSION_DEFAULTS, extra: { session: { ...SEGMENT_SESSION_DEFAULTS.extra.session, ...externalWeightsOptions(weights.dir).session } } } : SEGMENT_SESSION_DEFAULTS;
     for (const s of plan.segments) {
       try {
-        sessions.push(await createOrtSession(encodeModel(s.proto as onnx.IModelProto), { ...SEGMENT_SESSION_DEFAULTS, ...options }));
+        sessions.push(await createOrtSession(encodeReferencingSources(s.proto as onnx.IModelProto, weights?.sources ?? new Map()), { ...defaults, ...options }));
       } catch (e) {
         for (const created of sessions) await created.release();
         // Also a segment over the 2 GB protobuf limit (e.g. a huge embedding table) ends here.

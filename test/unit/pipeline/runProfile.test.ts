@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { profileLimits, runProfile } from '../../../src/engine/profile';
+import { ortSessionCounts, resetOrtSessionPeak } from '../../../src/engine/runtime/ortEnvironment';
 import { CancelledError, InputError } from '../../../src/engine/errors';
 import type { ProfileProgress } from '../../../src/engine/profileRequest';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';
@@ -148,17 +149,44 @@ test('a graph without a token input runs on seeded synthetic inputs (vision-styl
   assert.ok(report.accuracy.metrics.maxAbsDiff.value <= 1e-4, String(report.accuracy.metrics.maxAbsDiff.value));
 });
 
-test('models too large to encode as one protobuf: reference from the file, engine one segment at a time', async () => {
-  // The real threshold is 2 GB; lowering it runs the same path on a small external-data model.
+test('external data: the dense reference from the file, segments reading their weights from the data file', async () => {
+  // No model is encoded whole: the dense reference is ORT's load of the file itself, and each
+  // segment's proto references its weights at their offsets in the external data file.
   const fx = generateFixture('llama', 'external', { withTokenizer: true });
-  const saved = profileLimits.wholeModelEncodeBytes;
-  profileLimits.wholeModelEncodeBytes = 1024;
+  const { report } = await runProfile({ modelPath: fx.path, texts: ['the cat sat on the mat'], policy: 'off', hardware: 'spatten-1x' });
+  assert.ok(report.accuracy.metrics.maxLogitDiff.value <= 1e-4, String(report.accuracy.metrics.maxLogitDiff.value));
+  assert.equal(report.accuracy.metrics.top1Agreement.value, 1);
+});
+
+test('the dense reference is released before the engine builds its sessions', async () => {
+  const fx = generateFixture('bert', 'fp32', { withTokenizer: true });
+  resetOrtSessionPeak();
+  const before = ortSessionCounts();
+  await runProfile({ modelPath: fx.path, texts: ['the cat sat on the mat'], policy: 'paper-bert', hardware: 'spatten-1x' });
+  const after = ortSessionCounts();
+  const created = after.created - before.created;
+  // One reference session plus one per segment (a BERT: one per layer and the tail); never open together.
+  assert.equal(created, 1 + fx.config.layers + 1);
+  assert.equal(after.peakOpen - before.open, created - 1, 'the reference was open beside the engine sessions');
+  assert.equal(after.open, before.open);
+});
+
+test('a batch whose dense outputs pass the budget: the rest run dense and engine side by side, same report', async () => {
+  const fx = generateFixture('gpt2', 'fp32', { withTokenizer: true });
+  const request = { modelPath: fx.path, texts: ['the cat sat on the mat', 'a dog lay by the door', 'hello there world'], policy: 'paper-gpt2-small', hardware: 'spatten-1x' };
+  const withoutTimings = (r: object) => JSON.stringify(r, (k, v) => (k === 'timings' || k === 'generatedAt' || k === 'measuredBaselines' ? undefined : v));
+  const held = await runProfile(request);
+  const saved = profileLimits.denseOutputsBudgetBytes;
+  profileLimits.denseOutputsBudgetBytes = 0;
+  resetOrtSessionPeak();
+  const before = ortSessionCounts();
   try {
-    const { report } = await runProfile({ modelPath: fx.path, texts: ['the cat sat on the mat'], policy: 'off', hardware: 'spatten-1x' });
-    assert.ok(report.warnings.some((w) => /loaded from the file/.test(w)), report.warnings.join('; '));
-    assert.ok(report.accuracy.metrics.maxLogitDiff.value <= 1e-4, String(report.accuracy.metrics.maxLogitDiff.value));
-    assert.equal(report.accuracy.metrics.top1Agreement.value, 1);
+    const sideBySide = await runProfile(request);
+    // Input 1 ran dense first (budget 0 is passed after it), inputs 2 and 3 beside the engine.
+    const after = ortSessionCounts();
+    assert.equal(after.peakOpen - before.open, after.created - before.created, 'the reference stays open beside the engine');
+    assert.equal(withoutTimings(sideBySide.report), withoutTimings(held.report));
   } finally {
-    profileLimits.wholeModelEncodeBytes = saved;
+    profileLimits.denseOutputsBudgetBytes = saved;
   }
 });
