@@ -73,6 +73,7 @@ export interface CompareOptions {
 function reportingCore(o: CompareOptions, stage: string, at: { fraction: number }): AttentionCore {
   const layers = o.core.dims.layers;
   return {
+    densePass: o.core.densePass,
     run: (call) => {
       const where = call.step < 0 ? 'prompt pass' : `step ${call.step + 1}`;
       o.onProgress(`${stage}: ${where}, layer ${call.layer + 1} of ${layers}`, at.fraction);

@@ -54,4 +54,30 @@ export interface AttentionCoreCall {
 export interface AttentionCore {
   /** Returns the context [H, Lq, D] (P x V per head, before the output projection). */
   run(call: AttentionCoreCall): Float32Array;
+  /**
+   * Present when the core changes nothing (every technique off) and only observes: the engine
+   * may then run the unmodified graph in one ORT pass (runtime/wholeGraphPass.ts) and hand it
+   * each layer's probability statistics instead of calling run().
+   */
+  readonly densePass?: DensePassObserver;
+}
+
+/** Per layer of an unmodified full pass (step -1): reductions of the graph's own probabilities. */
+export interface DenseLayerStats {
+  layer: number;
+  heads: number;
+  queryLen: number;
+  keyLen: number;
+  /** Discovery's verdict (query i sees keys <= i). */
+  causal: boolean;
+  /** [Lk] sum over heads and query rows of the probability each key received. */
+  importance: Float64Array;
+  /** [H * Lq] largest probability of each row (head-major). */
+  rowMax: Float64Array;
+  /** [H * Lq] sum over d of |context| of each row. */
+  rowAbsSum: Float64Array;
+}
+
+export interface DensePassObserver {
+  recordDenseLayer(stats: DenseLayerStats): void;
 }

@@ -23,6 +23,7 @@ import { tensorToF32 } from './ortTensors';
 import type { SamplingOptions } from './tokenSampling';
 import { argmax, TokenSampler, tokenLogProb } from './tokenSampling';
 import { primaryOutput, resultOutputs } from '../model/outputKinds';
+import { WholeGraphPass, wholeGraphRefusal } from './wholeGraphPass';
 
 export interface EngineModel {
   proto: onnx.IModelProto;
@@ -100,6 +101,8 @@ const DECODE_PROBE_RELATIVE = 2e-3;
 export class EngineSession {
   private decodeRunner: SegmentRunner | null = null;
   private decode: { mode: DecodeMode; reason: string } | null = null;
+  /** The unmodified graph with importance reductions, for dense-policy full passes (null: not possible). */
+  private whole: WholeGraphPass | null | undefined;
   /** Notes from the run (mask contradictions, decode fallback), for the report's warnings. */
   readonly warnings: string[] = [];
 
@@ -168,7 +171,7 @@ export class EngineSession {
   timings(): { segmentMs: number; coreMs: number } {
     const a = this.fullRunner.timings;
     const b = this.decodeRunner?.timings ?? { segmentMs: 0, coreMs: 0 };
-    return { segmentMs: a.segmentMs + b.segmentMs, coreMs: a.coreMs + b.coreMs };
+    return { segmentMs: a.segmentMs + b.segmentMs + (this.whole?.segmentMs ?? 0), coreMs: a.coreMs + b.coreMs };
   }
 
   /** Geometry of each layer's core as observed at run time (undefined before a run). */
@@ -184,6 +187,37 @@ export class EngineSession {
   async release(): Promise<void> {
     await this.fullRunner.release();
     await this.decodeRunner?.release();
+    await this.whole?.release();
+  }
+
+  /**
+   * The whole-graph pass when `core` only observes (a dense policy) and every core is a plain
+   * one; built on first use. A graph ORT refuses with the extra outputs keeps the segment path.
+   */
+  private async wholePass(core: AttentionCore): Promise<WholeGraphPass | null> {
+    if (!core.densePass) return null;
+    if (this.whole === undefined) {
+      this.whole = null;
+      if (wholeGraphRefusal(this.cores) === null) {
+        try {
+          this.whole = await WholeGraphPass.create(this.model.proto, this.discovered.graph, this.cores, this.opts.sessionOptions ?? {});
+        } catch (e) {
+          this.warnings.push(`the unmodified graph with importance outputs could not be built (${e instanceof Error ? e.message : String(e)}): attention runs in the engine's cores`);
+        }
+      }
+    }
+    return this.whole;
+  }
+
+  /** A full pass: one unmodified ORT run when the core only observes, else segments and cores. */
+  private async fullPassStore(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<Map<string, ort.Tensor>> {
+    const positions = this.fullPositions(inputIds);
+    const whole = await this.wholePass(core);
+    if (!whole || !core.densePass) return this.passStore(this.fullRunner, inputIds, positions, 'full', -1, core, newPassState(this.cores.length), signal);
+    throwIfAborted(signal);
+    const { outputs, stats } = await whole.run(this.feeds(inputIds, positions));
+    for (const s of stats) core.densePass.recordDenseLayer(s);
+    return outputs;
   }
 
   private feeds(ids: number[] | null, positions: number[]): Record<string, ort.Tensor> {
@@ -214,13 +248,13 @@ export class EngineSession {
 
   /** All tokens at once (encoder pass, or a decoder's full-sequence pass): step -1. */
   async runEncoder(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<{ logits: Float32Array; dims: number[] }> {
-    const out = await this.pass(this.fullRunner, inputIds, this.fullPositions(inputIds), 'full', -1, core, newPassState(this.cores.length), signal);
+    const out = this.logitsOf(await this.fullPassStore(inputIds, core, signal));
     return { logits: out.data, dims: out.dims };
   }
 
   /** As runEncoder, every result output by name (the primary one among them). */
   async runEncoderOutputs(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<Map<string, { logits: Float32Array; dims: number[] }>> {
-    const store = await this.passStore(this.fullRunner, inputIds, this.fullPositions(inputIds), 'full', -1, core, newPassState(this.cores.length), signal);
+    const store = await this.fullPassStore(inputIds, core, signal);
     const all = new Map<string, { logits: Float32Array; dims: number[] }>();
     for (const name of resultOutputs(this.discovered.graph)) {
       const t = store.get(name);

@@ -11,7 +11,8 @@
 // next layer. Generation prunes tokens from decode step `startStep` (1: the first generated token
 // fetches everything) and can prune at layer 0 because importance accumulates over the prompt and
 // earlier steps; the token being generated is always alive.
-import type { AttentionCore, AttentionCoreCall } from '../runtime/attentionCore';
+import type { AttentionCore, AttentionCoreCall, DenseLayerStats, DensePassObserver } from '../runtime/attentionCore';
+import { InputError } from '../errors';
 import { type SpattenObservations } from './observations';
 import type { TopKCall, Trace, TraceRow } from '../trace/trace';
 import { AttentionRowScratch, softmaxScores, weightedValues } from './attentionRow';
@@ -19,7 +20,7 @@ import { CascadeHeadPruning } from './cascadeHeadPruning';
 import { CascadeTokenPruning } from './cascadeTokenPruning';
 import { fcFlopsPerToken, pvFlops, qkFlops } from './flops';
 import { pruneLocalValues } from './localVPruning';
-import { resolvePolicy, type SpattenPolicy } from './policy';
+import { isDensePolicy, resolvePolicy, type SpattenPolicy } from './policy';
 import { headKeepCounts, keepCount, tokenKeepFractions } from './pruningSchedule';
 import { QuantizedOperands } from './quantizedOperands';
 import { QuickSelectTopK } from './quickSelectTopK';
@@ -163,31 +164,7 @@ export class SpattenAttentionCore implements AttentionCore {
         visibleSum += nVis;
         valuesSum += values;
       }
-      // DRAM view (authors' key_fetch_num): every alive key is fetched once into the K SRAM and
-      // reused by the row's queries (a causal prompt masks some of them per query; the datapath
-      // still streams them). Local V pruning picks V rows per query: the mean over the queries.
-      const keysFetched = rows > 0 ? nAlive : 0;
-      const valuesFetched = rows === 0 ? 0 : localV ? Math.round(valuesSum / rows) : nAlive;
-      const traceRow: TraceRow = {
-        step: traceStep,
-        layer,
-        head: h,
-        headDim: D,
-        sentenceLength: Lk,
-        queries: rows,
-        keysFetched,
-        valuesFetched,
-        ...this.bits,
-        refetchedQueries: refetched,
-        accumulateImportance: p.tokenPruning.enabled,
-        rescaleImportance: p.tokenPruning.enabled && p.tokenPruning.scoring === 'average',
-        maxProbability,
-      };
-      if (localV && rows > 0) {
-        traceRow.localVTopK = { n: Math.round(visibleSum / rows), k: valuesFetched, roundSizes: medianWork(localRounds) };
-      }
-      this.recorder.rows.push(traceRow);
-      this.recorder.lastRow = traceRow;
+      this.pushTraceRow({ step: traceStep, layer, head: h, headDim: D, Lk, rows, nAlive, refetched, maxProbability, localV: localV ? { visibleSum, valuesSum, rounds: localRounds } : null });
     }
 
     const decide = !generation || step >= 0;
@@ -203,37 +180,139 @@ export class SpattenAttentionCore implements AttentionCore {
       if (picked && this.recorder.lastRow) this.recorder.lastRow.tokenTopK = picked;
       tokensKept = this.tokens.countAlive(layer + 1, Lk);
     }
-    this.importance.scoresInto(this.scores, Lk, p.tokenPruning.scoring);
-    this.recorder.snapshotLayer(layer, this.scores, Lk, this.aliveKeys, nAlive, this.heads.importance);
+    let kvHeadsAlive = 0;
+    for (let g = 0; g < Hkv; g++) kvHeadsAlive += kvAlive[g];
+    this.finishLayer(call.queryPositions, replayBelow, { step: traceStep, layer, Lk, causal: call.causal, tokensIn, tokensKept, nAlive, headsAlive, kvHeadsAlive, headTopK, attentionFlops });
+    return out;
+  }
 
+  /** One trace row per head: what the head fetched and computed in this call. */
+  private pushTraceRow(r: {
+    step: number;
+    layer: number;
+    head: number;
+    headDim: number;
+    Lk: number;
+    rows: number;
+    nAlive: number;
+    refetched: number;
+    maxProbability: number;
+    localV: { visibleSum: number; valuesSum: number; rounds: number[][] } | null;
+  }): void {
+    const p = this.policy;
+    const { rows, nAlive, localV } = r;
+    // DRAM view (authors' key_fetch_num): every alive key is fetched once into the K SRAM and
+    // reused by the row's queries (a causal prompt masks some of them per query; the datapath
+    // still streams them). Local V pruning picks V rows per query: the mean over the queries.
+    const keysFetched = rows > 0 ? nAlive : 0;
+    const valuesFetched = rows === 0 ? 0 : localV ? Math.round(localV.valuesSum / rows) : nAlive;
+    const traceRow: TraceRow = {
+      step: r.step,
+      layer: r.layer,
+      head: r.head,
+      headDim: r.headDim,
+      sentenceLength: r.Lk,
+      queries: rows,
+      keysFetched,
+      valuesFetched,
+      ...this.bits,
+      refetchedQueries: r.refetched,
+      accumulateImportance: p.tokenPruning.enabled,
+      rescaleImportance: p.tokenPruning.enabled && p.tokenPruning.scoring === 'average',
+      maxProbability: r.maxProbability,
+    };
+    if (localV && rows > 0) {
+      traceRow.localVTopK = { n: Math.round(localV.visibleSum / rows), k: valuesFetched, roundSizes: medianWork(localV.rounds) };
+    }
+    this.recorder.rows.push(traceRow);
+    this.recorder.lastRow = traceRow;
+  }
+
+  /** After a layer's heads: importance and kept-token snapshots, the layer step, positions computed. */
+  private finishLayer(
+    queryPositions: Int32Array,
+    replayBelow: number,
+    l: { step: number; layer: number; Lk: number; causal: boolean; tokensIn: number; tokensKept: number; nAlive: number; headsAlive: number; kvHeadsAlive: number; headTopK: TopKCall | undefined; attentionFlops: number },
+  ): void {
+    const { layer, Lk, nAlive, headsAlive, kvHeadsAlive } = l;
+    const { heads: H, kvHeads: Hkv, headDim: D } = this.dims;
+    this.importance.scoresInto(this.scores, Lk, this.policy.tokenPruning.scoring);
+    this.recorder.snapshotLayer(layer, this.scores, Lk, this.aliveKeys, nAlive, this.heads.importance);
+    const Lq = queryPositions.length;
     let aliveQueries = 0;
     let newQueries = 0;
     let denseAttention = 0;
     for (let i = 0; i < Lq; i++) {
-      const pos = call.queryPositions[i];
+      const pos = queryPositions[i];
       if (pos < replayBelow) continue;
       newQueries++;
       if (this.tokens.isAlive(pos, layer)) aliveQueries++;
-      const visible = call.causal ? pos + 1 : Lk;
+      const visible = l.causal ? pos + 1 : Lk;
       denseAttention += H * (qkFlops(D, visible) + pvFlops(D, visible));
     }
-    let kvHeadsAlive = 0;
-    for (let g = 0; g < Hkv; g++) kvHeadsAlive += kvAlive[g];
     this.recorder.layerSteps.push({
-      step: traceStep,
+      step: l.step,
       layer,
-      tokensIn,
-      tokensKept,
+      tokensIn: l.tokensIn,
+      tokensKept: l.tokensKept,
       headsKept: headsAlive,
       keptTokens: Array.from(this.aliveKeys.subarray(0, nAlive)),
-      ...(headTopK ? { headTopK } : {}),
-      attentionFlops,
+      ...(l.headTopK ? { headTopK: l.headTopK } : {}),
+      attentionFlops: l.attentionFlops,
       denseAttentionFlops: denseAttention,
       fcFlops: aliveQueries * fcFlopsPerToken(this.dims, headsAlive, kvHeadsAlive),
       denseFcFlops: newQueries * fcFlopsPerToken(this.dims, H, Hkv),
     });
-    for (let i = 0; i < Lq; i++) this.computedUpTo[layer] = Math.max(this.computedUpTo[layer], call.queryPositions[i] + 1);
-    return out;
+    for (let i = 0; i < Lq; i++) this.computedUpTo[layer] = Math.max(this.computedUpTo[layer], queryPositions[i] + 1);
+  }
+
+  /**
+   * The core as a dense-pass observer when its policy changes nothing (every technique off): the
+   * engine then runs the unmodified graph and hands over each layer's probability statistics.
+   */
+  get densePass(): DensePassObserver | undefined {
+    return isDensePolicy(this.policy) ? this : undefined;
+  }
+
+  /**
+   * What run() records for a full pass (step -1) under a dense policy, from the graph's own
+   * probabilities: every token and head alive, rows counted in order, importance per key.
+   */
+  recordDenseLayer(s: DenseLayerStats): void {
+    if (!isDensePolicy(this.policy)) throw new InputError(`policy ${this.policy.name}`, 'only a policy with every technique off can record a dense pass');
+    const { layer, heads: H, queryLen: Lq, keyLen: Lk, causal } = s;
+    const where = `dense pass, layer ${layer}`;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.dims.layers) throw new InputError(where, `layer must be an integer in [0, ${this.dims.layers})`);
+    if (H !== this.dims.heads) throw new InputError(where, `${H} heads, the core was built for ${this.dims.heads}`);
+    if (Lq !== Lk) throw new InputError(where, `${Lq} query rows over ${Lk} keys: a full pass has one row per key`);
+    const D = this.dims.headDim;
+    const traceStep = this.dims.mode === 'generation' ? -1 : 0;
+    this.ensureScratch(Lk);
+    this.contextByStep.set(-1, Lk);
+    const tokensIn = this.tokens.countAlive(layer, Lk);
+    const nAlive = this.tokens.aliveTokens(layer, Lk, this.aliveKeys);
+    if (nAlive !== Lk) throw new InputError(where, `${nAlive} of ${Lk} tokens alive under a dense policy`);
+    // Rows that saw key j: all of them, or (causal) those at positions >= j.
+    const seen = new Float64Array(Lk);
+    for (let j = 0; j < Lk; j++) seen[j] = H * (causal ? Lq - j : Lq);
+    this.importance.addColumnSums(s.importance, seen, Lk);
+    let attentionFlops = 0;
+    for (let h = 0; h < H; h++) {
+      let maxProbability = 0;
+      for (let i = 0; i < Lq; i++) {
+        // A row whose scores are all -Infinity has no distribution (ORT: NaN); run() reads 0.
+        const m = s.rowMax[h * Lq + i];
+        const maxProb = Number.isNaN(m) ? 0 : m;
+        const nVis = causal ? i + 1 : Lk;
+        this.heads.accumulateSum(h, s.rowAbsSum[h * Lq + i]);
+        this.recorder.countRow(layer, h, maxProb);
+        if (maxProb > maxProbability) maxProbability = maxProb;
+        attentionFlops += qkFlops(D, nVis) + pvFlops(D, nVis);
+      }
+      this.pushTraceRow({ step: traceStep, layer, head: h, headDim: D, Lk, rows: Lq, nAlive, refetched: 0, maxProbability, localV: null });
+    }
+    const positions = Int32Array.from({ length: Lq }, (_, i) => i);
+    this.finishLayer(positions, 0, { step: traceStep, layer, Lk, causal, tokensIn, tokensKept: nAlive, nAlive, headsAlive: H, kvHeadsAlive: this.dims.kvHeads, headTopK: undefined, attentionFlops });
   }
 
   /** Top-k over tokens alive before `layer`, keeping the schedule's count for `layer`. */
