@@ -4,6 +4,8 @@
 //
 // All tensors are batch 1, row-major float32, in the canonical layouts written beside each field.
 
+import type { AttentionKernel } from '../spatten/attentionKernel';
+
 export interface AttentionCoreShape {
   /** Query heads H. */
   heads: number;
@@ -60,6 +62,15 @@ export interface AttentionCore {
    * each layer's probability statistics instead of calling run().
    */
   readonly densePass?: DensePassObserver;
+  /**
+   * Present when the core can hand its bulk arithmetic to an AttentionKernel (the onnxruntime
+   * graph of runtime/ortAttentionKernel.ts): the engine then calls runWithKernel() instead of run().
+   */
+  readonly kernelPath?: KernelPathCore;
+}
+
+export interface KernelPathCore {
+  runWithKernel(call: AttentionCoreCall, kernel: AttentionKernel): Promise<Float32Array>;
 }
 
 /** Per layer of an unmodified full pass (step -1): reductions of the graph's own probabilities. */

@@ -24,6 +24,8 @@ import type { SamplingOptions } from './tokenSampling';
 import { argmax, TokenSampler, tokenLogProb } from './tokenSampling';
 import { primaryOutput, resultOutputs } from '../model/outputKinds';
 import { WholeGraphPass, wholeGraphRefusal } from './wholeGraphPass';
+import { OrtAttentionKernel } from './ortAttentionKernel';
+import type { AttentionKernel } from '../spatten/attentionKernel';
 
 export interface EngineModel {
   proto: onnx.IModelProto;
@@ -39,6 +41,11 @@ export interface EngineSessionOptions {
   given?: Record<string, ort.Tensor>;
   /** Sequence length of synthetic inputs for graphs without token ids (default 16). */
   sequenceLength?: number;
+  /**
+   * Where a SpAtten core's arithmetic runs: 'onnxruntime' (default: runtime/ortAttentionKernel.ts,
+   * the decisions stay in TypeScript) or 'typescript' (the core's own loops, the test oracle).
+   */
+  attentionKernel?: 'onnxruntime' | 'typescript';
 }
 
 export interface StepInfo {
@@ -103,6 +110,8 @@ export class EngineSession {
   private decode: { mode: DecodeMode; reason: string } | null = null;
   /** The unmodified graph with importance reductions, for dense-policy full passes (null: not possible). */
   private whole: WholeGraphPass | null | undefined;
+  /** The ORT attention kernel, built when a core first takes one. */
+  private kernel: OrtAttentionKernel | null = null;
   /** Notes from the run (mask contradictions, decode fallback), for the report's warnings. */
   readonly warnings: string[] = [];
 
@@ -174,6 +183,11 @@ export class EngineSession {
     return { segmentMs: a.segmentMs + b.segmentMs + (this.whole?.segmentMs ?? 0), coreMs: a.coreMs + b.coreMs };
   }
 
+  /** Wall time in the ORT attention kernel's runs (ms, measured; part of coreMs). */
+  kernelMs(): number {
+    return this.kernel?.runMs ?? 0;
+  }
+
   /** Geometry of each layer's core as observed at run time (undefined before a run). */
   observedShape(layer: number): ObservedCoreShape | undefined {
     return this.fullRunner.observed.get(layer) ?? this.decodeRunner?.observed.get(layer);
@@ -188,6 +202,14 @@ export class EngineSession {
     await this.fullRunner.release();
     await this.decodeRunner?.release();
     await this.whole?.release();
+    await this.kernel?.release();
+  }
+
+  /** The kernel for a core that takes one (unless the options ask for the TypeScript loops). */
+  private kernelFor(core: AttentionCore): AttentionKernel | undefined {
+    if (!core.kernelPath || this.opts.attentionKernel === 'typescript') return undefined;
+    this.kernel ??= new OrtAttentionKernel(this.opts.sessionOptions ?? {});
+    return this.kernel;
   }
 
   /**
@@ -231,7 +253,7 @@ export class EngineSession {
   }
 
   private async passStore(runner: SegmentRunner, ids: number[] | null, positions: number[], kind: PassKind, step: number, core: AttentionCore, state: PassState, signal?: AbortSignal) {
-    const store = await runner.run(this.cores, this.feeds(ids, positions), Int32Array.from(positions), kind, step, core, state, signal);
+    const store = await runner.run(this.cores, this.feeds(ids, positions), Int32Array.from(positions), kind, step, core, state, signal, this.kernelFor(core));
     for (const n of state.notes) if (!this.warnings.includes(n)) this.warnings.push(n);
     return store;
   }

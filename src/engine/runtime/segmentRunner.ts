@@ -14,6 +14,7 @@ import { InputError, throwIfAborted } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
 import { encodeModel } from '../onnx/graphBuilder';
 import type { AttentionCore, AttentionCoreCall } from './attentionCore';
+import type { AttentionKernel } from '../spatten/attentionKernel';
 import { coreMask } from './coreMask';
 import type { CoreTensors } from './coreTensors';
 import { contextTensor, readCoreTensors } from './coreTensors';
@@ -92,6 +93,7 @@ export class SegmentRunner {
     core: AttentionCore,
     state: PassState,
     signal?: AbortSignal,
+    kernel?: AttentionKernel,
   ): Promise<Map<string, ort.Tensor>> {
     const store = new Map<string, ort.Tensor>(Object.entries(feeds));
     const src = { store, constants: this.plan.constants };
@@ -121,13 +123,13 @@ export class SegmentRunner {
       if (stage === cores.length) break;
       throwIfAborted(signal);
       const t0 = performance.now();
-      this.runCore(cores[stage], src, positions, kind, step, core, state);
+      await this.runCore(cores[stage], src, positions, kind, step, core, state, kernel);
       this.timings.coreMs += performance.now() - t0;
     }
     return store;
   }
 
-  private runCore(
+  private async runCore(
     dc: DiscoveredCore,
     src: { store: Map<string, ort.Tensor>; constants: SegmentPlan['constants'] },
     positions: Int32Array,
@@ -135,7 +137,9 @@ export class SegmentRunner {
     step: number,
     core: AttentionCore,
     state: PassState,
-  ): void {
+    kernel: AttentionKernel | undefined,
+  ): Promise<void> {
+    const invoke = (call: AttentionCoreCall, expected: number, where: string) => this.invoke(core, call, expected, where, kernel);
     const layer = dc.layer;
     const t = readCoreTensors(dc, src, positions);
     const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq } = t;
@@ -159,7 +163,7 @@ export class SegmentRunner {
         cache.append(t.k, t.v, Lk);
         state.kv[layer] = cache;
         call = this.call(layer, step, t, Lk, t.k, t.v, m.scale, m.mask, m.causal, full);
-        const ctx = this.invoke(core, call, H * Lq * D, where);
+        const ctx = await invoke(call, H * Lq * D, where);
         state.contexts[layer] = rowsByPosition(ctx, H, Lq, D);
         src.store.set(dc.context.name, contextTensor(dc, ctx, t));
         return;
@@ -171,7 +175,7 @@ export class SegmentRunner {
       const maskRow = m.mask ? m.mask.slice(last * Lk, (last + 1) * Lk) : null;
       const rowT: CoreTensors = { ...t, q: qRow, queryLen: 1 };
       call = this.call(layer, step, rowT, Lk, t.k, t.v, m.scale, maskRow, m.causal, Int32Array.of(last));
-      const row = this.invoke(core, call, H * D, where);
+      const row = await invoke(call, H * D, where);
       const rows = state.contexts[layer];
       if (rows.length !== last) throw new InputError(where, `prefix pass at position ${last} but ${rows.length} earlier contexts are cached`);
       rows.push(row.slice());
@@ -180,7 +184,7 @@ export class SegmentRunner {
       src.store.set(dc.context.name, contextTensor(dc, ctx, t));
       return;
     }
-    const ctx = this.invoke(core, call, H * Lq * D, where);
+    const ctx = await invoke(call, H * Lq * D, where);
     state.contexts[layer].push(ctx.slice());
     src.store.set(dc.context.name, contextTensor(dc, ctx, t));
   }
@@ -201,8 +205,9 @@ export class SegmentRunner {
     };
   }
 
-  private invoke(core: AttentionCore, call: AttentionCoreCall, expected: number, where: string): Float32Array {
-    const ctx = core.run(call);
+  /** The core's context for `call`: through the kernel when the core takes one, else run(). */
+  private async invoke(core: AttentionCore, call: AttentionCoreCall, expected: number, where: string, kernel: AttentionKernel | undefined): Promise<Float32Array> {
+    const ctx = kernel && core.kernelPath ? await core.kernelPath.runWithKernel(call, kernel) : core.run(call);
     if (!(ctx instanceof Float32Array) || ctx.length !== expected) {
       throw new InputError(where, `attention core returned ${ctx?.length ?? 'nothing'} values, expected [H, Lq, D] = ${expected}`);
     }

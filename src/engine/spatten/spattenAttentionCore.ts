@@ -11,7 +11,8 @@
 // next layer. Generation prunes tokens from decode step `startStep` (1: the first generated token
 // fetches everything) and can prune at layer 0 because importance accumulates over the prompt and
 // earlier steps; the token being generated is always alive.
-import type { AttentionCore, AttentionCoreCall, DenseLayerStats, DensePassObserver } from '../runtime/attentionCore';
+import type { AttentionCore, AttentionCoreCall, DenseLayerStats, DensePassObserver, KernelPathCore } from '../runtime/attentionCore';
+import type { AttentionKernel, KernelResult } from './attentionKernel';
 import { InputError } from '../errors';
 import { type SpattenObservations } from './observations';
 import type { TopKCall, Trace, TraceRow } from '../trace/trace';
@@ -88,10 +89,11 @@ export class SpattenAttentionCore implements AttentionCore {
           : { keyBits: q.keyBits, valueBits: q.valueBits, queryBits: q.queryBits, requantThreshold: q.threshold, lsbBits: q.keyLsbBits };
   }
 
-  run(call: AttentionCoreCall): Float32Array {
+  /** The decisions and bookkeeping before a call's heads run (shared by run() and runWithKernel()). */
+  private begin(call: AttentionCoreCall): { traceStep: number; replayBelow: number; tokensIn: number; nAlive: number } {
     validateCoreCall(call, this.dims);
     const { layer, step } = call;
-    const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
+    const Lk = call.shape.keyLen;
     const p = this.policy;
     const generation = this.dims.mode === 'generation';
     const traceStep = generation ? step : 0;
@@ -109,13 +111,26 @@ export class SpattenAttentionCore implements AttentionCore {
       const picked = this.pruneTokens(layer, Lk, tokensIn, step);
       if (picked && this.recorder.lastRow) this.recorder.lastRow.tokenTopK = picked;
     }
-    const nAlive = this.tokens.aliveTokens(layer, Lk, this.aliveKeys);
+    return { traceStep, replayBelow, tokensIn, nAlive: this.tokens.aliveTokens(layer, Lk, this.aliveKeys) };
+  }
+
+  /** True when local V pruning applies to this call (its per-row top-k runs in TypeScript). */
+  private localVApplies(step: number): boolean {
+    const lv = this.policy.localVPruning;
+    return lv.enabled && (this.dims.mode !== 'generation' || step >= 0 || lv.inPromptPass);
+  }
+
+  run(call: AttentionCoreCall): Float32Array {
+    const { traceStep, replayBelow, tokensIn, nAlive } = this.begin(call);
+    const { layer, step } = call;
+    const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
+    const p = this.policy;
 
     const out = new Float32Array(H * Lq * D);
     const { qSrc, kScore, kFull, vSrc } = this.operands.prepare(call, p.quantization, this.aliveKeys, nAlive);
     const progressive = p.quantization.mode === 'progressive';
     const threshold = p.quantization.threshold;
-    const localV = p.localVPruning.enabled && (!generation || step >= 0 || p.localVPruning.inPromptPass);
+    const localV = this.localVApplies(step);
     let attentionFlops = 0;
     let headsAlive = 0;
     const kvAlive = new Uint8Array(Hkv);
@@ -167,23 +182,126 @@ export class SpattenAttentionCore implements AttentionCore {
       this.pushTraceRow({ step: traceStep, layer, head: h, headDim: D, Lk, rows, nAlive, refetched, maxProbability, localV: localV ? { visibleSum, valuesSum, rounds: localRounds } : null });
     }
 
+    let kvHeadsAlive = 0;
+    for (let g = 0; g < Hkv; g++) kvHeadsAlive += kvAlive[g];
+    this.end(call, { traceStep, replayBelow, tokensIn, nAlive }, headsAlive, kvHeadsAlive, attentionFlops);
+    return out;
+  }
+
+  /** The core as a kernel-path core: the engine hands runWithKernel() an AttentionKernel. */
+  get kernelPath(): KernelPathCore {
+    return this;
+  }
+
+  /**
+   * As run(), with the arithmetic of the alive heads, rows and keys in `kernel` and only the
+   * decisions here. Calls the kernel cannot express fall back to run(): local V pruning (its
+   * per-row top-k and measured rounds need every row's probabilities) and decode steps that
+   * re-run a prefix (rows computed again but not counted).
+   */
+  async runWithKernel(call: AttentionCoreCall, kernel: AttentionKernel): Promise<Float32Array> {
+    if (this.localVApplies(call.step)) return this.run(call);
+    const replayFrom = this.dims.mode === 'generation' && call.step >= 0 ? this.computedUpTo[call.layer] : 0;
+    for (let i = 0; i < call.queryPositions.length; i++) if (call.queryPositions[i] < replayFrom) return this.run(call);
+    const b = this.begin(call);
+    const { layer } = call;
+    const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
+    const nAlive = b.nAlive;
+    const heads: number[] = [];
+    for (let h = 0; h < H; h++) if (this.heads.isAlive(h, layer)) heads.push(h);
+    const rows: number[] = [];
+    for (let i = 0; i < Lq; i++) if (this.tokens.isAlive(call.queryPositions[i], layer)) rows.push(i);
+    const m = heads.length;
+    const r = rows.length;
+    const keys = this.aliveKeys.slice(0, nAlive);
+    // Visible alive keys per row: all, or (causal) those at positions <= the row's.
+    const nVis = Int32Array.from(rows, (i) => (call.causal ? upperBound(keys, nAlive, call.queryPositions[i]) : nAlive));
+    const out = new Float32Array(H * Lq * D);
+    let res: KernelResult | null = null;
+    if (m > 0 && r > 0 && nAlive > 0) {
+      res = await kernel.run({
+        shape: call.shape,
+        q: call.q,
+        k: call.k,
+        v: call.v,
+        mask: call.mask,
+        scale: call.scale,
+        heads: Int32Array.from(heads),
+        kvOf: Int32Array.from(heads, (h) => Math.floor((h * Hkv) / H)),
+        rows: Int32Array.from(rows),
+        rowLimit: Float64Array.from(rows, (i) => (call.causal ? call.queryPositions[i] : Infinity)),
+        keys,
+        quantization: this.policy.quantization,
+      });
+      // The kernel's [m, r, n] work runs in ORT; here only vectors of m * r and n values.
+      const sums = new Float64Array(Lk);
+      const seen = new Float64Array(Lk);
+      for (let s = 0; s < nAlive; s++) sums[keys[s]] = res.importance[s];
+      // Rows that see slot s: those whose visible count exceeds s (nVis is per row, slots ascend).
+      const rowsSeeing = new Int32Array(nAlive + 1);
+      for (let x = 0; x < r; x++) rowsSeeing[nVis[x]]++;
+      let acc = 0;
+      for (let s = nAlive - 1; s >= 0; s--) {
+        acc += rowsSeeing[s + 1];
+        seen[keys[s]] = m * acc;
+      }
+      this.importance.addColumnSums(sums, seen, Lk);
+    }
+    const kvAlive = new Uint8Array(Hkv);
+    let attentionFlops = 0;
+    for (let a = 0; a < m; a++) {
+      const h = heads[a];
+      kvAlive[Math.floor((h * Hkv) / H)] = 1;
+      let maxProbability = 0;
+      let refetched = 0;
+      for (let x = 0; x < r; x++) {
+        const i = rows[x];
+        const at = a * r + x;
+        // No alive key (never for a row whose own token is alive): no distribution, output 0.
+        if (!res) {
+          this.recorder.countRow(layer, h, 0);
+          continue;
+        }
+        out.set(res.context.subarray(at * D, (at + 1) * D), (h * Lq + i) * D);
+        const maxFirst = res.maxFirst[at];
+        const refetch = res.refetched[at] === 1;
+        if (refetch) {
+          this.recorder.countRefetch({ step: b.traceStep, layer, head: h, query: call.queryPositions[i], maxProbBefore: maxFirst, maxProbAfter: res.maxAfter[at] });
+          refetched++;
+        }
+        this.heads.accumulateSum(h, res.rowAbsSum[at]);
+        this.recorder.countRow(layer, h, maxFirst);
+        if (maxFirst > maxProbability) maxProbability = maxFirst;
+        attentionFlops += qkFlops(D, nVis[x]) * (refetch ? 2 : 1) + pvFlops(D, nVis[x]);
+      }
+      this.pushTraceRow({ step: b.traceStep, layer, head: h, headDim: D, Lk, rows: r, nAlive, refetched, maxProbability, localV: null });
+    }
+    let kvHeadsAlive = 0;
+    for (let g = 0; g < Hkv; g++) kvHeadsAlive += kvAlive[g];
+    this.end(call, b, m, kvHeadsAlive, attentionFlops);
+    return out;
+  }
+
+  /** After a call's heads: the head top-k and (encoder) token top-k for the next layer, the layer step. */
+  private end(call: AttentionCoreCall, b: { traceStep: number; replayBelow: number; tokensIn: number; nAlive: number }, headsAlive: number, kvHeadsAlive: number, attentionFlops: number): void {
+    const { layer, step } = call;
+    const Lk = call.shape.keyLen;
+    const p = this.policy;
+    const generation = this.dims.mode === 'generation';
     const decide = !generation || step >= 0;
     let headTopK: TopKCall | undefined;
     if (p.headPruning.enabled && decide && layer + 1 < this.dims.layers) {
       const r = this.heads.decideAfter(layer, this.headKeep[layer + 1], this.topK);
       if (r) headTopK = { n: r.candidates, k: r.result.kept.length, roundSizes: r.result.roundSizes };
     }
-    let tokensKept = nAlive;
+    let tokensKept = b.nAlive;
     if (!generation && p.tokenPruning.enabled && layer + 1 < this.dims.layers) {
       // Encoder: the top-k after this layer decides what the next layer sees.
-      const picked = this.pruneTokens(layer + 1, Lk, nAlive, -1);
+      const picked = this.pruneTokens(layer + 1, Lk, b.nAlive, -1);
       if (picked && this.recorder.lastRow) this.recorder.lastRow.tokenTopK = picked;
       tokensKept = this.tokens.countAlive(layer + 1, Lk);
     }
-    let kvHeadsAlive = 0;
-    for (let g = 0; g < Hkv; g++) kvHeadsAlive += kvAlive[g];
-    this.finishLayer(call.queryPositions, replayBelow, { step: traceStep, layer, Lk, causal: call.causal, tokensIn, tokensKept, nAlive, headsAlive, kvHeadsAlive, headTopK, attentionFlops });
-    return out;
+    this.finishLayer(call.queryPositions, b.replayBelow, { step: b.traceStep, layer, Lk, causal: call.causal, tokensIn: b.tokensIn, tokensKept, nAlive: b.nAlive, headsAlive, kvHeadsAlive, headTopK, attentionFlops });
   }
 
   /** One trace row per head: what the head fetched and computed in this call. */
