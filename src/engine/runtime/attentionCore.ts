@@ -51,6 +51,12 @@ export interface AttentionCoreCall {
    * engine converts to and from float32 around the core; a core may use this to model precision.
    */
   precision?: 'float32' | 'float16';
+  /**
+   * The first `cachedKeys` rows of k and v come unchanged from the engine's KV cache, exactly as
+   * this layer's previous call saw them (decode steps); a core may reuse what it derived from
+   * them (e.g. quantized planes). Absent or 0: every row may be new.
+   */
+  cachedKeys?: number;
 }
 
 export interface AttentionCore {

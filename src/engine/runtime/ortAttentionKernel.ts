@@ -83,22 +83,33 @@ class KernelGraph {
     const safeMax = this.op('Where', [this.op('IsInf', [mx]), 'zero', mx]);
     const e = this.op('Exp', [this.op('Sub', [scores, safeMax])]);
     const sum = this.op('ReduceSum', [e, this.ints(`axes_last_${this.seq}`, [-1])], { keepdims: 1 });
-    const safeSum = this.op('Where', [this.op('Equal', [sum, 'zero']), 'one', sum]);
-    const probs = this.op('Mul', [e, this.op('Reciprocal', [safeSum])]);
-    return { probs, rowMax: this.op('ReduceMax', [probs], { axes: [-1], keepdims: 0 }) };
+    const empty = this.op('Equal', [sum, 'zero']);
+    const inv = this.op('Reciprocal', [this.op('Where', [empty, 'one', sum])]);
+    const probs = this.op('Mul', [e, inv]);
+    // The largest probability is exp(0) * inv = inv exactly (0 for a row with no finite score).
+    const rowMax = this.op('Squeeze', [this.op('Where', [empty, 'zero', inv]), this.ints(`axes_sq_${this.seq}`, [-1])]);
+    return { probs, rowMax };
   }
 
   /** [m, r, n] scores of the rows against keys k [m, n, D], scaled, masked, causally limited. */
-  scores(q: string, k: string, withMask: boolean): string {
+  scores(q: string, k: string, v: KernelVariant): string {
     const dots = this.op('MatMul', [q, this.op('Transpose', [k], { perm: [0, 2, 1] })]);
     let s = this.op('Mul', [dots, 'scale']);
-    if (withMask) s = this.op('Add', [s, 'mask_f64']);
-    return this.op('Where', ['visible', s, 'minus_inf']);
+    if (v.withMask) s = this.op('Add', [s, 'mask_f64']);
+    return v.causal ? this.op('Where', ['visible', s, 'minus_inf']) : s;
   }
 }
 
-/** The kernel graph for one quantization mode, with or without a mask input. */
-export function kernelModel(mode: QuantMode, withMask: boolean): onnx.ModelProto {
+/** What changes the graph: the quantization mode, an additive mask input, causal limits. */
+export interface KernelVariant {
+  mode: QuantMode;
+  withMask: boolean;
+  causal: boolean;
+}
+
+/** The kernel graph of one variant. */
+export function kernelModel(variant: KernelVariant): onnx.ModelProto {
+  const { mode, withMask, causal } = variant;
   const g = new KernelGraph();
   g.double('zero', 0);
   g.double('one', 1);
@@ -111,7 +122,7 @@ export function kernelModel(mode: QuantMode, withMask: boolean): onnx.ModelProto
   const v = f64(gather(gather('v', 'kv_of', 0), 'keys', 1));
   if (withMask) g.named('mask_f64', 'Cast', [gather(gather('mask', 'rows', 0), 'keys', 1)], { to: T.DOUBLE });
   // visible [r, n]: key position <= the row's causal limit.
-  g.named('visible', 'LessOrEqual', [g.op('Unsqueeze', ['key_pos', g.ints('axis0', [0])]), g.op('Unsqueeze', ['row_limit', g.ints('axis1', [1])])]);
+  if (causal) g.named('visible', 'LessOrEqual', [g.op('Unsqueeze', ['key_pos', g.ints('axis0', [0])]), g.op('Unsqueeze', ['row_limit', g.ints('axis1', [1])])]);
 
   let qs = q;
   let kFirst = k;
@@ -129,12 +140,12 @@ export function kernelModel(mode: QuantMode, withMask: boolean): onnx.ModelProto
       kFirst = g.dequantized(g.op('Add', [g.op('Mul', [hi, 'lsb_step']), 'msb_mid']), c.scale, c.zero);
     }
   }
-  const first = g.softmax(g.scores(qs, kFirst, withMask));
+  const first = g.softmax(g.scores(qs, kFirst, variant));
   g.named('max_first', 'Identity', [first.rowMax]);
   let probs = first.probs;
   const outputs = [valueInfo('context', 'float32', ['m', 'r', 'd']), valueInfo('max_first', 'float64', ['m', 'r'])];
   if (kFull) {
-    const after = g.softmax(g.scores(qs, kFull, withMask));
+    const after = g.softmax(g.scores(qs, kFull, variant));
     const refetch = g.named('refetched', 'Less', [first.rowMax, 'threshold']);
     g.named('max_after', 'Identity', [after.rowMax]);
     probs = g.op('Where', [g.op('Unsqueeze', [refetch, g.ints('axis2', [2])]), after.probs, first.probs]);
@@ -155,14 +166,13 @@ export function kernelModel(mode: QuantMode, withMask: boolean): onnx.ModelProto
     i64('kv_of', 'm'),
     i64('rows', 'r'),
     i64('keys', 'n'),
-    valueInfo('row_limit', 'float64', ['r']),
-    valueInfo('key_pos', 'float64', ['n']),
     scalar('scale'),
   ];
+  if (causal) inputs.push(valueInfo('row_limit', 'float64', ['r']), valueInfo('key_pos', 'float64', ['n']));
   if (withMask) inputs.push(valueInfo('mask', 'float32', ['lq', 'lk']));
   if (mode !== 'off') inputs.push(scalar('q_max'), scalar('k_max'), scalar('v_max'));
   if (mode === 'progressive') inputs.push(scalar('lsb_step'), scalar('lsb_inv_step'), scalar('msb_mid'), scalar('threshold'));
-  return model({ graphName: `spatten_kernel_${mode}${withMask ? '_mask' : ''}`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producer: 'spatten-profiler kernel' });
+  return model({ graphName: `spatten_kernel_${mode}${withMask ? '_mask' : ''}${causal ? '_causal' : ''}`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producer: 'spatten-profiler kernel' });
 }
 
 const i64Tensor = (a: Int32Array) => new Tensor('int64', BigInt64Array.from(a, (x) => BigInt(x)), [a.length]);
@@ -176,11 +186,11 @@ export class OrtAttentionKernel implements AttentionKernel {
 
   constructor(private readonly options: ort.InferenceSession.SessionOptions = {}) {}
 
-  private session(mode: QuantMode, withMask: boolean): Promise<ort.InferenceSession> {
-    const key = `${mode}/${withMask}`;
+  private session(v: KernelVariant): Promise<ort.InferenceSession> {
+    const key = `${v.mode}${v.withMask ? '/mask' : ''}${v.causal ? '/causal' : ''}`;
     let s = this.sessions.get(key);
     if (!s) {
-      s = createOrtSession(encodeModel(kernelModel(mode, withMask)), this.options).catch((e: unknown) => {
+      s = createOrtSession(encodeModel(kernelModel(v)), this.options).catch((e: unknown) => {
         throw ortFailure('attention kernel', `onnxruntime refused the ${key} attention graph`, e);
       });
       this.sessions.set(key, s);
@@ -199,10 +209,13 @@ export class OrtAttentionKernel implements AttentionKernel {
       kv_of: i64Tensor(req.kvOf),
       rows: i64Tensor(req.rows),
       keys: i64Tensor(req.keys),
-      row_limit: new Tensor('float64', req.rowLimit, [req.rowLimit.length]),
-      key_pos: new Tensor('float64', Float64Array.from(req.keys), [req.keys.length]),
       scale: f64Scalar(req.scale),
     };
+    const causal = req.rowLimit.some((x) => x !== Infinity);
+    if (causal) {
+      feeds.row_limit = new Tensor('float64', req.rowLimit, [req.rowLimit.length]);
+      feeds.key_pos = new Tensor('float64', Float64Array.from(req.keys), [req.keys.length]);
+    }
     if (req.mask) feeds.mask = new Tensor('float32', req.mask, [Lq, Lk]);
     if (quant.mode !== 'off') {
       const kBits = quant.mode === 'progressive' ? quant.keyBits + quant.keyLsbBits : quant.keyBits;
@@ -217,7 +230,7 @@ export class OrtAttentionKernel implements AttentionKernel {
       feeds.msb_mid = f64Scalar(quant.msbReading === 'mid-bin' ? (step - 1) / 2 : 0);
       feeds.threshold = f64Scalar(quant.threshold);
     }
-    const session = await this.session(quant.mode, req.mask !== null);
+    const session = await this.session({ mode: quant.mode, withMask: req.mask !== null, causal });
     const t0 = performance.now();
     let out: ort.InferenceSession.ReturnType;
     try {

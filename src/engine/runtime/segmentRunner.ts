@@ -35,8 +35,11 @@ const SEGMENT_SESSION_DEFAULTS: ort.InferenceSession.SessionOptions = {
 export interface PassState {
   /** Per layer: the KV cache (decode) or null before the prompt pass. */
   kv: (LayerKvCache | null)[];
-  /** Per layer: contexts of earlier positions, [positions][H * D] flattened ('prefix' passes). */
-  contexts: Float32Array[][];
+  /**
+   * Per layer: contexts of earlier positions, [positions][H * D] flattened ('prefix' passes); a
+   * full pass leaves its [H, L, D] context, split into rows only if a prefix pass needs them.
+   */
+  contexts: (Float32Array[] | { ctx: Float32Array; H: number; L: number; D: number })[];
   /** Runtime notes per layer (mask contradictions), deduplicated by the session. */
   notes: Set<string>;
 }
@@ -149,22 +152,22 @@ export class SegmentRunner {
     if (kind === 'decode') {
       const cache = state.kv[layer];
       if (!cache) throw new InputError(where, 'decode step before the prompt pass');
+      const cachedKeys = cache.length;
       cache.append(t.k, t.v, t.newKeys);
       const { k, v } = cache.view();
       const m = coreMask(dc, src, Lq, cache.length, D, positions, false);
-      call = this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions);
+      call = { ...this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions), cachedKeys };
     } else {
       const Lk = t.newKeys;
       const full = Int32Array.from({ length: Lq }, (_, i) => (kind === 'prefix' || i >= positions.length ? i : positions[i]));
       const m = coreMask(dc, src, Lq, Lk, D, full, true);
       if (m.note) state.notes.add(`layer ${layer}: ${m.note}`);
       if (kind === 'full') {
-        const cache = new LayerKvCache(Hkv, D, Math.max(64, Lk * 2));
-        cache.append(t.k, t.v, Lk);
-        state.kv[layer] = cache;
+        // An encoder never appends: the cache copies these rows only when a decode step does.
+        state.kv[layer] = LayerKvCache.deferred(Hkv, D, t.k, t.v, Lk);
         call = this.call(layer, step, t, Lk, t.k, t.v, m.scale, m.mask, m.causal, full);
         const ctx = await invoke(call, H * Lq * D, where);
-        state.contexts[layer] = rowsByPosition(ctx, H, Lq, D);
+        state.contexts[layer] = { ctx, H, L: Lq, D };
         src.store.set(dc.context.name, contextTensor(dc, ctx, t));
         return;
       }
@@ -176,7 +179,7 @@ export class SegmentRunner {
       const rowT: CoreTensors = { ...t, q: qRow, queryLen: 1 };
       call = this.call(layer, step, rowT, Lk, t.k, t.v, m.scale, maskRow, m.causal, Int32Array.of(last));
       const row = await invoke(call, H * D, where);
-      const rows = state.contexts[layer];
+      const rows = contextRows(state, layer);
       if (rows.length !== last) throw new InputError(where, `prefix pass at position ${last} but ${rows.length} earlier contexts are cached`);
       rows.push(row.slice());
       const ctx = new Float32Array(H * Lq * D);
@@ -185,7 +188,7 @@ export class SegmentRunner {
       return;
     }
     const ctx = await invoke(call, H * Lq * D, where);
-    state.contexts[layer].push(ctx.slice());
+    contextRows(state, layer).push(ctx.slice());
     src.store.set(dc.context.name, contextTensor(dc, ctx, t));
   }
 
@@ -213,6 +216,15 @@ export class SegmentRunner {
     }
     return ctx;
   }
+}
+
+/** The layer's per-position context rows, split out of a full pass's context on first use. */
+function contextRows(state: PassState, layer: number): Float32Array[] {
+  const c = state.contexts[layer];
+  if (Array.isArray(c)) return c;
+  const rows = rowsByPosition(c.ctx, c.H, c.L, c.D);
+  state.contexts[layer] = rows;
+  return rows;
 }
 
 /** [H, L, D] -> per position, [H * D] rows (the layout 'prefix' passes keep). */

@@ -60,7 +60,7 @@ export class SpattenAttentionCore implements AttentionCore {
   private aliveKeys = new Int32Array(0);
   private scores = new Float64Array(0);
   private protectedFlags = new Uint8Array(0);
-  private readonly operands = new QuantizedOperands();
+  private readonly operands: QuantizedOperands;
   /** [layer] positions computed by earlier calls (a decode step that re-runs the prefix recomputes them silently). */
   private computedUpTo: Int32Array;
   /** Context length (keys) of each step seen, for keptTokensAt. */
@@ -80,6 +80,7 @@ export class SpattenAttentionCore implements AttentionCore {
     this.replayTopK = new QuickSelectTopK(seededRandom(policy.topK.seed ^ 0x5bd1e995));
     this.recorder = new SpattenRecorder(dims.layers, dims.heads);
     this.computedUpTo = new Int32Array(dims.layers);
+    this.operands = new QuantizedOperands(dims.mode === 'generation');
     const q = policy.quantization;
     this.bits =
       q.mode === 'off'
@@ -127,7 +128,7 @@ export class SpattenAttentionCore implements AttentionCore {
     const p = this.policy;
 
     const out = new Float32Array(H * Lq * D);
-    const { qSrc, kScore, kFull, vSrc } = this.operands.prepare(call, p.quantization, this.aliveKeys, nAlive);
+    const { qSrc, kScore, kFull, vSrc, kvStride } = this.operands.prepare(call, p.quantization, this.aliveKeys, nAlive);
     const progressive = p.quantization.mode === 'progressive';
     const threshold = p.quantization.threshold;
     const localV = this.localVApplies(step);
@@ -140,7 +141,7 @@ export class SpattenAttentionCore implements AttentionCore {
       headsAlive++;
       const kv = Math.floor((h * Hkv) / H);
       kvAlive[kv] = 1;
-      const kBase = kv * Lk * D;
+      const kBase = kv * kvStride * D;
       let rows = 0;
       let visibleSum = 0;
       let valuesSum = 0;
@@ -524,6 +525,7 @@ export class SpattenAttentionCore implements AttentionCore {
     this.recorder = new SpattenRecorder(this.dims.layers, this.dims.heads);
     this.contextByStep.clear();
     this.computedUpTo.fill(0);
+    this.operands.reset();
   }
 }
 
