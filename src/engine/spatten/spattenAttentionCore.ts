@@ -30,6 +30,14 @@ import { SpattenRecorder } from './spattenRecorder';
 import { TokenImportance } from './tokenImportance';
 import { validateCoreCall, validateCoreDims } from './validateCoreCall';
 
+/**
+ * Decode steps (one query row) with fewer scores than this (heads x keys) stay on the TypeScript
+ * loops: a kernel run has a fixed cost of some 40 ORT node launches, more than such a step costs
+ * in TypeScript once its K/V rows are quantized (measured on models/decoder, 128 + 32 tokens:
+ * the kernel on every decode step was 1.3x slower than the loops).
+ */
+const KERNEL_MIN_DECODE_SCORES = 1 << 14;
+
 export interface SpattenCoreDims {
   layers: number;
   heads: number;
@@ -198,10 +206,11 @@ export class SpattenAttentionCore implements AttentionCore {
    * As run(), with the arithmetic of the alive heads, rows and keys in `kernel` and only the
    * decisions here. Calls the kernel cannot express fall back to run(): local V pruning (its
    * per-row top-k and measured rounds need every row's probabilities) and decode steps that
-   * re-run a prefix (rows computed again but not counted).
+   * re-run a prefix (rows computed again but not counted); small decode steps run there too.
    */
   async runWithKernel(call: AttentionCoreCall, kernel: AttentionKernel): Promise<Float32Array> {
     if (this.localVApplies(call.step)) return this.run(call);
+    if (call.shape.queryLen === 1 && call.shape.heads * call.shape.keyLen < KERNEL_MIN_DECODE_SCORES) return this.run(call);
     const replayFrom = this.dims.mode === 'generation' && call.step >= 0 ? this.computedUpTo[call.layer] : 0;
     for (let i = 0; i < call.queryPositions.length; i++) if (call.queryPositions[i] < replayFrom) return this.run(call);
     const b = this.begin(call);
