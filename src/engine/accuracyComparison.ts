@@ -20,7 +20,7 @@ import { InputError, throwIfAborted } from './errors';
 import type { EngineSession } from './runtime/engineSession';
 import type { ReferenceModel } from './runtime/referenceRun';
 import type { SpattenAttentionCore } from './spatten/spattenAttentionCore';
-import type { AttentionCore } from './runtime/attentionCore';
+import type { AttentionCore, AttentionCoreCall } from './runtime/attentionCore';
 import { compareClassifier, maxAbsDiff, top1Agreement, matchLength, type ClassifierComparison } from './spatten/accuracyMetrics';
 import { tokenLogProb } from './numerics';
 import { denseAttentionCore } from './runtime/denseAttentionCore';
@@ -123,11 +123,21 @@ export async function runDenseReference(o: DenseOptions): Promise<DenseOutputs> 
 /** The core, reporting each layer it computes ("layer i of N", with the step) to the progress sink. */
 function reportingCore(o: CompareOptions, stage: string, at: { fraction: number }): AttentionCore {
   const layers = o.core.dims.layers;
+  const progress = (call: AttentionCoreCall) => {
+    const where = call.step < 0 ? 'prompt pass' : `step ${call.step + 1}`;
+    o.onProgress(`${stage}: ${where}, layer ${call.layer + 1} of ${layers}`, at.fraction);
+  };
   return {
+    densePass: o.core.densePass,
     run: (call) => {
-      const where = call.step < 0 ? 'prompt pass' : `step ${call.step + 1}`;
-      o.onProgress(`${stage}: ${where}, layer ${call.layer + 1} of ${layers}`, at.fraction);
+      progress(call);
       return o.core.run(call);
+    },
+    kernelPath: {
+      runWithKernel: (call, kernel) => {
+        progress(call);
+        return o.core.runWithKernel(call, kernel);
+      },
     },
   };
 }

@@ -4,6 +4,8 @@
 //
 // All tensors are batch 1, row-major float32, in the canonical layouts written beside each field.
 
+import type { AttentionKernel } from '../spatten/attentionKernel';
+
 export interface AttentionCoreShape {
   /** Query heads H. */
   heads: number;
@@ -49,9 +51,50 @@ export interface AttentionCoreCall {
    * engine converts to and from float32 around the core; a core may use this to model precision.
    */
   precision?: 'float32' | 'float16';
+  /**
+   * The first `cachedKeys` rows of k and v come unchanged from the engine's KV cache, exactly as
+   * this layer's previous call saw them (decode steps); a core may reuse what it derived from
+   * them (e.g. quantized planes). Absent or 0: every row may be new.
+   */
+  cachedKeys?: number;
 }
 
 export interface AttentionCore {
   /** Returns the context [H, Lq, D] (P x V per head, before the output projection). */
   run(call: AttentionCoreCall): Float32Array;
+  /**
+   * Present when the core changes nothing (every technique off) and only observes: the engine
+   * may then run the unmodified graph in one ORT pass (runtime/wholeGraphPass.ts) and hand it
+   * each layer's probability statistics instead of calling run().
+   */
+  readonly densePass?: DensePassObserver;
+  /**
+   * Present when the core can hand its bulk arithmetic to an AttentionKernel (the onnxruntime
+   * graph of runtime/ortAttentionKernel.ts): the engine then calls runWithKernel() instead of run().
+   */
+  readonly kernelPath?: KernelPathCore;
+}
+
+export interface KernelPathCore {
+  runWithKernel(call: AttentionCoreCall, kernel: AttentionKernel): Promise<Float32Array>;
+}
+
+/** Per layer of an unmodified full pass (step -1): reductions of the graph's own probabilities. */
+export interface DenseLayerStats {
+  layer: number;
+  heads: number;
+  queryLen: number;
+  keyLen: number;
+  /** Discovery's verdict (query i sees keys <= i). */
+  causal: boolean;
+  /** [Lk] sum over heads and query rows of the probability each key received. */
+  importance: Float64Array;
+  /** [H * Lq] largest probability of each row (head-major). */
+  rowMax: Float64Array;
+  /** [H * Lq] sum over d of |context| of each row. */
+  rowAbsSum: Float64Array;
+}
+
+export interface DensePassObserver {
+  recordDenseLayer(stats: DenseLayerStats): void;
 }

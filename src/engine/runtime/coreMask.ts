@@ -35,10 +35,21 @@ function broadcast2d(t: F32Tensor, Lq: number, Lk: number, where: string, what: 
     }
   }
   const out = new Float32Array(Lq * Lk);
+  if (cols === Lk) {
+    // Whole rows: copy them (a [1, Lk] padding mask is the common case).
+    for (let i = 0; i < Lq; i++) out.set(t.data.subarray((rows === 1 ? 0 : i) * cols, (rows === 1 ? 0 : i) * cols + Lk), i * Lk);
+    return out;
+  }
   for (let i = 0; i < Lq; i++) {
     for (let j = 0; j < Lk; j++) out[i * Lk + j] = t.data[(rows === 1 ? 0 : i) * cols + (cols === 1 ? 0 : j)];
   }
   return out;
+}
+
+/** A plain loop: every() calls back per element, which costs more than the mask itself at 512 tokens. */
+function isAllZero(x: Float32Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== 0) return false;
+  return true;
 }
 
 function scalarOf(t: F32Tensor, where: string): number {
@@ -145,6 +156,6 @@ export function coreMask(core: DiscoveredCore, src: TensorSource, Lq: number, Lk
     }
     if (causal) for (let i = 0; i < Lq; i++) for (let j = positions[i] + 1; j < Lk; j++) mask[i * Lk + j] = 0;
   }
-  if (mask && mask.every((x) => x === 0)) mask = null;
+  if (mask && isAllZero(mask)) mask = null;
   return { scale, mask, causal, note };
 }

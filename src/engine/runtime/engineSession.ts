@@ -24,6 +24,9 @@ import type { SamplingOptions } from './tokenSampling';
 import { TokenSampler } from './tokenSampling';
 import { argmax, tokenLogProb } from '../numerics';
 import { primaryOutput, resultOutputs } from '../model/outputKinds';
+import { WholeGraphPass, wholeGraphRefusal } from './wholeGraphPass';
+import { OrtAttentionKernel } from './ortAttentionKernel';
+import type { AttentionKernel } from '../spatten/attentionKernel';
 
 export interface EngineModel {
   proto: onnx.IModelProto;
@@ -41,6 +44,11 @@ export interface EngineSessionOptions {
   given?: Record<string, ort.Tensor>;
   /** Sequence length of synthetic inputs for graphs without token ids (default 16). */
   sequenceLength?: number;
+  /**
+   * Where a SpAtten core's arithmetic runs: 'onnxruntime' (default: runtime/ortAttentionKernel.ts,
+   * the decisions stay in TypeScript) or 'typescript' (the core's own loops, the test oracle).
+   */
+  attentionKernel?: 'onnxruntime' | 'typescript';
 }
 
 export interface StepInfo {
@@ -103,6 +111,10 @@ const DECODE_PROBE_RELATIVE = 2e-3;
 export class EngineSession {
   private decodeRunner: SegmentRunner | null = null;
   private decode: { mode: DecodeMode; reason: string } | null = null;
+  /** The unmodified graph with importance reductions, for dense-policy full passes (null: not possible). */
+  private whole: WholeGraphPass | null | undefined;
+  /** The ORT attention kernel, built when a core first takes one. */
+  private kernel: OrtAttentionKernel | null = null;
   /** Notes from the run (mask contradictions, decode fallback), for the report's warnings. */
   readonly warnings: string[] = [];
 
@@ -171,7 +183,12 @@ export class EngineSession {
   timings(): { segmentMs: number; coreMs: number } {
     const a = this.fullRunner.timings;
     const b = this.decodeRunner?.timings ?? { segmentMs: 0, coreMs: 0 };
-    return { segmentMs: a.segmentMs + b.segmentMs, coreMs: a.coreMs + b.coreMs };
+    return { segmentMs: a.segmentMs + b.segmentMs + (this.whole?.segmentMs ?? 0), coreMs: a.coreMs + b.coreMs };
+  }
+
+  /** Wall time in the ORT attention kernel's runs (ms, measured; part of coreMs). */
+  kernelMs(): number {
+    return this.kernel?.runMs ?? 0;
   }
 
   /** Geometry of each layer's core as observed at run time (undefined before a run). */
@@ -187,6 +204,45 @@ export class EngineSession {
   async release(): Promise<void> {
     await this.fullRunner.release();
     await this.decodeRunner?.release();
+    await this.whole?.release();
+    await this.kernel?.release();
+  }
+
+  /** The kernel for a core that takes one (unless the options ask for the TypeScript loops). */
+  private kernelFor(core: AttentionCore): AttentionKernel | undefined {
+    if (!core.kernelPath || this.opts.attentionKernel === 'typescript') return undefined;
+    this.kernel ??= new OrtAttentionKernel(this.opts.sessionOptions ?? {});
+    return this.kernel;
+  }
+
+  /**
+   * The whole-graph pass when `core` only observes (a dense policy) and every core is a plain
+   * one; built on first use. A graph ORT refuses with the extra outputs keeps the segment path.
+   */
+  private async wholePass(core: AttentionCore): Promise<WholeGraphPass | null> {
+    if (!core.densePass) return null;
+    if (this.whole === undefined) {
+      this.whole = null;
+      if (wholeGraphRefusal(this.cores) === null) {
+        try {
+          this.whole = await WholeGraphPass.create(this.model.proto, this.discovered.graph, this.cores, this.opts.sessionOptions ?? {});
+        } catch (e) {
+          this.warnings.push(`the unmodified graph with importance outputs could not be built (${e instanceof Error ? e.message : String(e)}): attention runs in the engine's cores`);
+        }
+      }
+    }
+    return this.whole;
+  }
+
+  /** A full pass: one unmodified ORT run when the core only observes, else segments and cores. */
+  private async fullPassStore(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<Map<string, ort.Tensor>> {
+    const positions = this.fullPositions(inputIds);
+    const whole = await this.wholePass(core);
+    if (!whole || !core.densePass) return this.passStore(this.fullRunner, inputIds, positions, 'full', -1, core, newPassState(this.cores.length), signal);
+    throwIfAborted(signal);
+    const { outputs, stats } = await whole.run(this.feeds(inputIds, positions));
+    for (const s of stats) core.densePass.recordDenseLayer(s);
+    return outputs;
   }
 
   private feeds(ids: number[] | null, positions: number[]): Record<string, ort.Tensor> {
@@ -200,7 +256,7 @@ export class EngineSession {
   }
 
   private async passStore(runner: SegmentRunner, ids: number[] | null, positions: number[], kind: PassKind, step: number, core: AttentionCore, state: PassState, signal?: AbortSignal) {
-    const store = await runner.run(this.cores, this.feeds(ids, positions), Int32Array.from(positions), kind, step, core, state, signal);
+    const store = await runner.run(this.cores, this.feeds(ids, positions), Int32Array.from(positions), kind, step, core, state, signal, this.kernelFor(core));
     for (const n of state.notes) if (!this.warnings.includes(n)) this.warnings.push(n);
     return store;
   }
@@ -217,13 +273,13 @@ export class EngineSession {
 
   /** All tokens at once (encoder pass, or a decoder's full-sequence pass): step -1. */
   async runEncoder(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<{ logits: Float32Array; dims: number[] }> {
-    const out = await this.pass(this.fullRunner, inputIds, this.fullPositions(inputIds), 'full', -1, core, newPassState(this.cores.length), signal);
+    const out = this.logitsOf(await this.fullPassStore(inputIds, core, signal));
     return { logits: out.data, dims: out.dims };
   }
 
   /** As runEncoder, every result output by name (the primary one among them). */
   async runEncoderOutputs(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<Map<string, { logits: Float32Array; dims: number[] }>> {
-    const store = await this.passStore(this.fullRunner, inputIds, this.fullPositions(inputIds), 'full', -1, core, newPassState(this.cores.length), signal);
+    const store = await this.fullPassStore(inputIds, core, signal);
     const all = new Map<string, { logits: Float32Array; dims: number[] }>();
     for (const name of resultOutputs(this.discovered.graph)) {
       const t = store.get(name);

@@ -6,6 +6,27 @@ export class LayerKvCache {
   private v: Float32Array;
   private cap: number;
   length = 0;
+  /** Rows of a full pass not copied in yet ([Hkv, n, D] each): an encoder never needs them. */
+  private pending: { k: Float32Array; v: Float32Array; n: number } | null = null;
+
+  /** A cache holding kAll, vAll [Hkv, n, D] (kept by reference until the first append or view). */
+  static deferred(kvHeads: number, headDim: number, kAll: Float32Array, vAll: Float32Array, n: number): LayerKvCache {
+    const c = new LayerKvCache(kvHeads, headDim, 1);
+    c.pending = { k: kAll, v: vAll, n };
+    c.length = n;
+    return c;
+  }
+
+  private materialize(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    this.length = 0;
+    this.cap = Math.max(64, p.n * 2);
+    this.k = new Float32Array(this.kvHeads * this.cap * this.headDim);
+    this.v = new Float32Array(this.kvHeads * this.cap * this.headDim);
+    this.append(p.k, p.v, p.n);
+  }
 
   constructor(
     readonly kvHeads: number,
@@ -35,6 +56,7 @@ export class LayerKvCache {
 
   /** Appends rows: kNew, vNew [Hkv, n, D]. */
   append(kNew: Float32Array, vNew: Float32Array, n: number): void {
+    this.materialize();
     this.grow(this.length + n);
     const { kvHeads: H, headDim: D, cap } = this;
     for (let h = 0; h < H; h++) {
@@ -47,6 +69,7 @@ export class LayerKvCache {
 
   /** Compact copies [Hkv, length, D] of the cached K and V. */
   view(): { k: Float32Array; v: Float32Array } {
+    this.materialize();
     const { kvHeads: H, headDim: D, cap, length: L } = this;
     const k = new Float32Array(H * L * D);
     const v = new Float32Array(H * L * D);

@@ -14,6 +14,7 @@ import { InputError, throwIfAborted } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
 import { encodeReferencingSources, externalWeightsOptions, type InitializerSources } from '../onnx/initializerSources';
 import type { AttentionCore, AttentionCoreCall } from './attentionCore';
+import type { AttentionKernel } from '../spatten/attentionKernel';
 import { coreMask } from './coreMask';
 import type { CoreTensors } from './coreTensors';
 import { contextTensor, readCoreTensors } from './coreTensors';
@@ -34,8 +35,11 @@ const SEGMENT_SESSION_DEFAULTS = {
 export interface PassState {
   /** Per layer: the KV cache (decode) or null before the prompt pass. */
   kv: (LayerKvCache | null)[];
-  /** Per layer: contexts of earlier positions, [positions][H * D] flattened ('prefix' passes). */
-  contexts: Float32Array[][];
+  /**
+   * Per layer: contexts of earlier positions, [positions][H * D] flattened ('prefix' passes); a
+   * full pass leaves its [H, L, D] context, split into rows only if a prefix pass needs them.
+   */
+  contexts: (Float32Array[] | { ctx: Float32Array; H: number; L: number; D: number })[];
   /** Runtime notes per layer (mask contradictions), deduplicated by the session. */
   notes: Set<string>;
 }
@@ -105,6 +109,7 @@ export class SegmentRunner {
     core: AttentionCore,
     state: PassState,
     signal?: AbortSignal,
+    kernel?: AttentionKernel,
   ): Promise<Map<string, ort.Tensor>> {
     const store = new Map<string, ort.Tensor>(Object.entries(feeds));
     const src = { store, constants: this.plan.constants };
@@ -134,13 +139,13 @@ export class SegmentRunner {
       if (stage === cores.length) break;
       throwIfAborted(signal);
       const t0 = performance.now();
-      this.runCore(cores[stage], src, positions, kind, step, core, state);
+      await this.runCore(cores[stage], src, positions, kind, step, core, state, kernel);
       this.timings.coreMs += performance.now() - t0;
     }
     return store;
   }
 
-  private runCore(
+  private async runCore(
     dc: DiscoveredCore,
     src: { store: Map<string, ort.Tensor>; constants: SegmentPlan['constants'] },
     positions: Int32Array,
@@ -148,7 +153,9 @@ export class SegmentRunner {
     step: number,
     core: AttentionCore,
     state: PassState,
-  ): void {
+    kernel: AttentionKernel | undefined,
+  ): Promise<void> {
+    const invoke = (call: AttentionCoreCall, expected: number, where: string) => this.invoke(core, call, expected, where, kernel);
     const layer = dc.layer;
     const t = readCoreTensors(dc, src, positions);
     const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq } = t;
@@ -158,22 +165,22 @@ export class SegmentRunner {
     if (kind === 'decode') {
       const cache = state.kv[layer];
       if (!cache) throw new InputError(where, 'decode step before the prompt pass');
+      const cachedKeys = cache.length;
       cache.append(t.k, t.v, t.newKeys);
       const { k, v } = cache.view();
       const m = coreMask(dc, src, Lq, cache.length, D, positions, false);
-      call = this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions);
+      call = { ...this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions), cachedKeys };
     } else {
       const Lk = t.newKeys;
       const full = Int32Array.from({ length: Lq }, (_, i) => (kind === 'prefix' || i >= positions.length ? i : positions[i]));
       const m = coreMask(dc, src, Lq, Lk, D, full, true);
       if (m.note) state.notes.add(`layer ${layer}: ${m.note}`);
       if (kind === 'full') {
-        const cache = new LayerKvCache(Hkv, D, Math.max(64, Lk * 2));
-        cache.append(t.k, t.v, Lk);
-        state.kv[layer] = cache;
+        // An encoder never appends: the cache copies these rows only when a decode step does.
+        state.kv[layer] = LayerKvCache.deferred(Hkv, D, t.k, t.v, Lk);
         call = this.call(layer, step, t, Lk, t.k, t.v, m.scale, m.mask, m.causal, full);
-        const ctx = this.invoke(core, call, H * Lq * D, where);
-        state.contexts[layer] = rowsByPosition(ctx, H, Lq, D);
+        const ctx = await invoke(call, H * Lq * D, where);
+        state.contexts[layer] = { ctx, H, L: Lq, D };
         src.store.set(dc.context.name, contextTensor(dc, ctx, t));
         return;
       }
@@ -184,8 +191,8 @@ export class SegmentRunner {
       const maskRow = m.mask ? m.mask.slice(last * Lk, (last + 1) * Lk) : null;
       const rowT: CoreTensors = { ...t, q: qRow, queryLen: 1 };
       call = this.call(layer, step, rowT, Lk, t.k, t.v, m.scale, maskRow, m.causal, Int32Array.of(last));
-      const row = this.invoke(core, call, H * D, where);
-      const rows = state.contexts[layer];
+      const row = await invoke(call, H * D, where);
+      const rows = contextRows(state, layer);
       if (rows.length !== last) throw new InputError(where, `prefix pass at position ${last} but ${rows.length} earlier contexts are cached`);
       rows.push(row.slice());
       const ctx = new Float32Array(H * Lq * D);
@@ -193,8 +200,8 @@ export class SegmentRunner {
       src.store.set(dc.context.name, contextTensor(dc, ctx, t));
       return;
     }
-    const ctx = this.invoke(core, call, H * Lq * D, where);
-    state.contexts[layer].push(ctx.slice());
+    const ctx = await invoke(call, H * Lq * D, where);
+    contextRows(state, layer).push(ctx.slice());
     src.store.set(dc.context.name, contextTensor(dc, ctx, t));
   }
 
@@ -214,13 +221,23 @@ export class SegmentRunner {
     };
   }
 
-  private invoke(core: AttentionCore, call: AttentionCoreCall, expected: number, where: string): Float32Array {
-    const ctx = core.run(call);
+  /** The core's context for `call`: through the kernel when the core takes one, else run(). */
+  private async invoke(core: AttentionCore, call: AttentionCoreCall, expected: number, where: string, kernel: AttentionKernel | undefined): Promise<Float32Array> {
+    const ctx = kernel && core.kernelPath ? await core.kernelPath.runWithKernel(call, kernel) : core.run(call);
     if (!(ctx instanceof Float32Array) || ctx.length !== expected) {
       throw new InputError(where, `attention core returned ${ctx?.length ?? 'nothing'} values, expected [H, Lq, D] = ${expected}`);
     }
     return ctx;
   }
+}
+
+/** The layer's per-position context rows, split out of a full pass's context on first use. */
+function contextRows(state: PassState, layer: number): Float32Array[] {
+  const c = state.contexts[layer];
+  if (Array.isArray(c)) return c;
+  const rows = rowsByPosition(c.ctx, c.H, c.L, c.D);
+  state.contexts[layer] = rows;
+  return rows;
 }
 
 /** [H, L, D] -> per position, [H * D] rows (the layout 'prefix' passes keep). */

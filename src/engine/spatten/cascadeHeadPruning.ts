@@ -39,6 +39,11 @@ export class CascadeHeadPruning {
     this.importance[head] += s;
   }
 
+  /** Adds an already summed |E| of one row of the head's output. */
+  accumulateSum(head: number, s: number): void {
+    this.importance[head] += s;
+  }
+
   /**
    * After `layer`: if more heads are alive than `keepNext` (the next layer's count), keep the
    * `keepNext` most important (ties by index) and prune the others from layer + 1 on.

@@ -159,3 +159,8 @@ function describeErrors(errors: ErrorObject[]): string {
     })
     .join('; ');
 }
+
+/** True when the policy changes nothing about attention: no pruning of any kind, no quantization. */
+export function isDensePolicy(p: SpattenPolicy): boolean {
+  return !p.tokenPruning.enabled && !p.headPruning.enabled && !p.localVPruning.enabled && p.quantization.mode === 'off';
+}

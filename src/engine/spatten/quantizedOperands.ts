@@ -3,6 +3,13 @@
 // in static mode. One scale per token row of a head ([D] values): a token's stored bits never
 // depend on later tokens (a KV cache is written once), and only the rows alive at this layer are
 // quantized, since the others are never fetched or read.
+//
+// Quantized once, on append: each layer keeps its K and V planes (MSB-only reading, full reading,
+// V) by position. A decode step whose first `cachedKeys` rows come unchanged from the engine's KV
+// cache reuses the rows quantized by earlier calls and quantizes only new (or newly read) ones;
+// re-quantizing the whole cache at every step and layer was 78 % of a generation's core time.
+// A row's quantization depends on that row alone, so the planes hold exactly what quantizing the
+// whole cache again would produce.
 import type { AttentionCoreCall } from '../runtime/attentionCore';
 import type { SpattenPolicy } from './policy';
 import { quantizeDequantize, splitMsbLsb, symmetricScale } from './progressiveQuantization';
@@ -10,46 +17,88 @@ import { quantizeDequantize, splitMsbLsb, symmetricScale } from './progressiveQu
 export interface CoreOperands {
   /** [H, Lq, D] */
   qSrc: Float32Array;
-  /** [Hkv, Lk, D]: K used for the first softmax (MSB-only when progressive). */
+  /** [Hkv, kvStride, D]: K used for the first softmax (MSB-only when progressive). */
   kScore: Float32Array;
-  /** [Hkv, Lk, D]: K after an LSB refetch (full precision of the quantizer). */
+  /** [Hkv, kvStride, D]: K after an LSB refetch (full precision of the quantizer). */
   kFull: Float32Array;
-  /** [Hkv, Lk, D] */
+  /** [Hkv, kvStride, D] */
   vSrc: Float32Array;
+  /** Rows per KV head in kScore, kFull and vSrc (>= Lk): key j of KV head g is row g * kvStride + j. */
+  kvStride: number;
+}
+
+/** One layer's quantized planes, [Hkv, cap, D], and which positions hold a quantized row. */
+class LayerPlanes {
+  cap = 0;
+  kMsb = new Float32Array(0);
+  kFull = new Float32Array(0);
+  v = new Float32Array(0);
+  done = new Uint8Array(0);
+
+  /** Room for `rows` positions of `Hkv` heads, keeping the rows already quantized. */
+  ensure(Hkv: number, rows: number, D: number): void {
+    if (rows <= this.cap) return;
+    const cap = Math.max(rows, this.cap * 2, 64);
+    const grow = (old: Float32Array) => {
+      const next = new Float32Array(Hkv * cap * D);
+      for (let g = 0; g < Hkv && this.cap > 0; g++) next.set(old.subarray(g * this.cap * D, (g + 1) * this.cap * D), g * cap * D);
+      return next;
+    };
+    this.kMsb = grow(this.kMsb);
+    this.kFull = grow(this.kFull);
+    this.v = grow(this.v);
+    const done = new Uint8Array(cap);
+    done.set(this.done);
+    this.done = done;
+    this.cap = cap;
+  }
 }
 
 export class QuantizedOperands {
   private q = new Float32Array(0);
-  private kMsb = new Float32Array(0);
-  private kFull = new Float32Array(0);
-  private v = new Float32Array(0);
+  private layers: LayerPlanes[] = [];
 
-  /** Quantizes the rows of `call` the layer uses; with mode 'off' returns the call's own tensors. */
+  /** perLayer false (encoders: nothing is ever reused): one set of planes serves every layer. */
+  constructor(private readonly perLayer: boolean) {}
+
+  /** Forgets every quantized row (a new input). */
+  reset(): void {
+    this.layers = [];
+  }
+
+  /**
+   * Quantizes the rows of `call` the layer uses; with mode 'off' returns the call's own tensors.
+   * Rows below `call.cachedKeys` quantized by an earlier call of the layer are reused.
+   */
   prepare(call: AttentionCoreCall, quant: SpattenPolicy['quantization'], aliveKeys: Int32Array, nAlive: number): CoreOperands {
-    if (quant.mode === 'off') return { qSrc: call.q, kScore: call.k, kFull: call.k, vSrc: call.v };
     const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
+    if (quant.mode === 'off') return { qSrc: call.q, kScore: call.k, kFull: call.k, vSrc: call.v, kvStride: Lk };
     if (this.q.length < H * Lq * D) this.q = new Float32Array(H * Lq * D);
-    if (this.kFull.length < Hkv * Lk * D) {
-      this.kFull = new Float32Array(Hkv * Lk * D);
-      this.kMsb = new Float32Array(Hkv * Lk * D);
-      this.v = new Float32Array(Hkv * Lk * D);
-    }
     for (let r = 0; r < H * Lq; r++) {
       const off = r * D;
       quantizeDequantize(call.q, off, D, quant.queryBits, symmetricScale(call.q, off, D, quant.queryBits), this.q, off);
     }
+    const planes = (this.layers[this.perLayer ? call.layer : 0] ??= new LayerPlanes());
+    planes.ensure(Hkv, Lk, D);
+    // Rows past the cached prefix are new (or recomputed by a full pass): quantize them again.
+    planes.done.fill(0, this.perLayer ? Math.min(call.cachedKeys ?? 0, planes.cap) : 0);
+    const cap = planes.cap;
     const total = quant.keyBits + quant.keyLsbBits;
-    for (let g = 0; g < Hkv; g++) {
-      for (let a = 0; a < nAlive; a++) {
-        const off = (g * Lk + aliveKeys[a]) * D;
-        quantizeDequantize(call.v, off, D, quant.valueBits, symmetricScale(call.v, off, D, quant.valueBits), this.v, off);
+    for (let a = 0; a < nAlive; a++) {
+      const j = aliveKeys[a];
+      if (planes.done[j] === 1) continue;
+      planes.done[j] = 1;
+      for (let g = 0; g < Hkv; g++) {
+        const src = (g * Lk + j) * D;
+        const dst = (g * cap + j) * D;
+        quantizeDequantize(call.v, src, D, quant.valueBits, symmetricScale(call.v, src, D, quant.valueBits), planes.v, dst);
         if (quant.mode === 'static') {
-          quantizeDequantize(call.k, off, D, quant.keyBits, symmetricScale(call.k, off, D, quant.keyBits), this.kFull, off);
+          quantizeDequantize(call.k, src, D, quant.keyBits, symmetricScale(call.k, src, D, quant.keyBits), planes.kFull, dst);
         } else {
-          splitMsbLsb(call.k, off, D, quant.keyBits, quant.keyLsbBits, symmetricScale(call.k, off, D, total), this.kMsb, this.kFull, off, quant.msbReading);
+          splitMsbLsb(call.k, src, D, quant.keyBits, quant.keyLsbBits, symmetricScale(call.k, src, D, total), planes.kMsb, planes.kFull, dst, quant.msbReading);
         }
       }
     }
-    return { qSrc: this.q, kScore: quant.mode === 'static' ? this.kFull : this.kMsb, kFull: this.kFull, vSrc: this.v };
+    return { qSrc: this.q, kScore: quant.mode === 'static' ? planes.kFull : planes.kMsb, kFull: planes.kFull, vSrc: planes.v, kvStride: cap };
   }
 }

@@ -46,6 +46,14 @@ export class TokenImportance {
     }
   }
 
+  /** Adds whole-layer column sums: sums[j] probability and seen[j] rows for token j in [0, n). */
+  addColumnSums(sums: Float64Array, seen: Float64Array, n: number): void {
+    for (let j = 0; j < n; j++) {
+      this.sum[j] += sums[j];
+      this.seen[j] += seen[j];
+    }
+  }
+
   /** The score top-k ranks by: the sum, or the sum per query that saw the token. */
   score(j: number, scoring: ImportanceScoring): number {
     if (scoring === 'cumulative') return this.sum[j];

@@ -1,0 +1,258 @@
+// The SpAtten attention core's arithmetic as one onnxruntime graph (spatten/attentionKernel.ts
+// says what it must compute). All dims are dynamic, so one session per graph variant (the
+// quantization mode, with or without an additive mask) serves every layer, pass and input; the
+// bit widths and the threshold are inputs.
+//
+// Everything runs in float64 from the float32 operands, as the TypeScript core does: products of
+// two float32 values are exact in float64, so the two differ only in the order of a row's sums
+// (about 1e-16 relative), and a decision can only flip on a near-tie at that level.
+// Per row (head h, query i) over the alive keys j it may see:
+//   Qq, Kq, Vq  = per-row symmetric quantize/dequantize, rounded to float32 (K: MSB-only reading
+//                 and MSB + LSB reading in progressive mode)
+//   s_j         = scale * Qq.Kq_j + mask[i, j], -inf where j is past the row's causal limit
+//   p           = exp(s - max s) * (1 / sum)    (0 for a row with no finite score)
+//   refetch     = max p < threshold (progressive): p recomputed from the MSB + LSB reading
+//   context     = p x Vq (float32), rowAbsSum = sum_d |context|, importance_j = sum_{h,i} p_j
+
+import type * as ort from 'onnxruntime-node';
+import { Tensor } from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
+import { encodeModel, model, node, valueInfo, type NodeSpec } from '../onnx/graphBuilder';
+import type { AttentionKernel, KernelRequest, KernelResult } from '../spatten/attentionKernel';
+import type { SpattenPolicy } from '../spatten/policy';
+import { createOrtSession, ortFailure } from './ortEnvironment';
+
+type QuantMode = SpattenPolicy['quantization']['mode'];
+
+const T = onnx.TensorProto.DataType;
+
+/** Collects nodes and scalar constants of one graph. */
+class KernelGraph {
+  readonly nodes: onnx.INodeProto[] = [];
+  readonly initializers: onnx.ITensorProto[] = [];
+  private seq = 0;
+
+  op(op: string, inputs: string[], attrs?: NodeSpec['attrs']): string {
+    const out = `${op.toLowerCase()}_${this.seq++}`;
+    this.nodes.push(node({ op, inputs, outputs: [out], attrs }));
+    return out;
+  }
+
+  named(name: string, op: string, inputs: string[], attrs?: NodeSpec['attrs']): string {
+    this.nodes.push(node({ op, inputs, outputs: [name], attrs }));
+    return name;
+  }
+
+  double(name: string, value: number): string {
+    this.initializers.push({ name, dims: [], dataType: T.DOUBLE, doubleData: [value] });
+    return name;
+  }
+
+  ints(name: string, values: number[]): string {
+    this.initializers.push({ name, dims: [values.length], dataType: T.INT64, int64Data: values });
+    return name;
+  }
+
+  /** float64 -> float32 -> float64: the TypeScript core stores dequantized operands as float32. */
+  asStoredF32(x: string): string {
+    return this.op('Cast', [this.op('Cast', [x], { to: T.FLOAT })], { to: T.DOUBLE });
+  }
+
+  /** Row quantizer state: scale = max|x| / qmax per row (last axis), codes clamped to +-qmax. */
+  codes(x: string, qmax: string): { codes: string; scale: string; zero: string } {
+    const maxAbs = this.op('ReduceMax', [this.op('Abs', [x])], { axes: [-1], keepdims: 1 });
+    const scale = this.op('Div', [maxAbs, qmax]);
+    const rounded = this.op('Round', [this.op('Mul', [x, this.op('Reciprocal', [scale])])]);
+    const codes = this.op('Max', [this.op('Min', [rounded, qmax]), this.op('Neg', [qmax])]);
+    return { codes, scale, zero: this.op('Equal', [scale, 'zero']) };
+  }
+
+  /** Dequantized codes * scale (or code-space value) as stored, 0 for an all-zero row. */
+  dequantized(value: string, scale: string, zero: string): string {
+    return this.op('Where', [zero, 'zero', this.asStoredF32(this.op('Mul', [value, scale]))]);
+  }
+
+  quantizeDequantize(x: string, qmax: string): string {
+    const c = this.codes(x, qmax);
+    return this.dequantized(c.codes, c.scale, c.zero);
+  }
+
+  /** Softmax over the last axis as the TypeScript core computes it; also the row max [m, r]. */
+  softmax(scores: string): { probs: string; rowMax: string } {
+    const mx = this.op('ReduceMax', [scores], { axes: [-1], keepdims: 1 });
+    const safeMax = this.op('Where', [this.op('IsInf', [mx]), 'zero', mx]);
+    const e = this.op('Exp', [this.op('Sub', [scores, safeMax])]);
+    const sum = this.op('ReduceSum', [e, this.ints(`axes_last_${this.seq}`, [-1])], { keepdims: 1 });
+    const empty = this.op('Equal', [sum, 'zero']);
+    const inv = this.op('Reciprocal', [this.op('Where', [empty, 'one', sum])]);
+    const probs = this.op('Mul', [e, inv]);
+    // The largest probability is exp(0) * inv = inv exactly (0 for a row with no finite score).
+    const rowMax = this.op('Squeeze', [this.op('Where', [empty, 'zero', inv]), this.ints(`axes_sq_${this.seq}`, [-1])]);
+    return { probs, rowMax };
+  }
+
+  /** [m, r, n] scores of the rows against keys k [m, n, D], scaled, masked, causally limited. */
+  scores(q: string, k: string, v: KernelVariant): string {
+    const dots = this.op('MatMul', [q, this.op('Transpose', [k], { perm: [0, 2, 1] })]);
+    let s = this.op('Mul', [dots, 'scale']);
+    if (v.withMask) s = this.op('Add', [s, 'mask_f64']);
+    return v.causal ? this.op('Where', ['visible', s, 'minus_inf']) : s;
+  }
+}
+
+/** What changes the graph: the quantization mode, an additive mask input, causal limits. */
+export interface KernelVariant {
+  mode: QuantMode;
+  withMask: boolean;
+  causal: boolean;
+}
+
+/** The kernel graph of one variant. */
+export function kernelModel(variant: KernelVariant): onnx.ModelProto {
+  const { mode, withMask, causal } = variant;
+  const g = new KernelGraph();
+  g.double('zero', 0);
+  g.double('one', 1);
+  g.double('minus_inf', -Infinity);
+  const gather = (x: string, idx: string, axis: number) => g.op('Gather', [x, idx], { axis });
+  const f64 = (x: string) => g.op('Cast', [x], { to: T.DOUBLE });
+  // Alive heads, rows and keys: Q [m, r, D], K and V [m, n, D] (each head with its KV head).
+  const q = f64(gather(gather('q', 'heads', 0), 'rows', 1));
+  const k = f64(gather(gather('k', 'kv_of', 0), 'keys', 1));
+  const v = f64(gather(gather('v', 'kv_of', 0), 'keys', 1));
+  if (withMask) g.named('mask_f64', 'Cast', [gather(gather('mask', 'rows', 0), 'keys', 1)], { to: T.DOUBLE });
+  // visible [r, n]: key position <= the row's causal limit.
+  if (causal) g.named('visible', 'LessOrEqual', [g.op('Unsqueeze', ['key_pos', g.ints('axis0', [0])]), g.op('Unsqueeze', ['row_limit', g.ints('axis1', [1])])]);
+
+  let qs = q;
+  let kFirst = k;
+  let kFull: string | null = null;
+  let vs = v;
+  if (mode !== 'off') {
+    qs = g.quantizeDequantize(q, 'q_max');
+    vs = g.quantizeDequantize(v, 'v_max');
+    if (mode === 'static') kFirst = g.quantizeDequantize(k, 'k_max');
+    else {
+      // K at msb + lsb bits; the MSB plane reads floor(code / 2^lsb) * 2^lsb + mid.
+      const c = g.codes(k, 'k_max');
+      kFull = g.dequantized(c.codes, c.scale, c.zero);
+      const hi = g.op('Floor', [g.op('Mul', [c.codes, 'lsb_inv_step'])]);
+      kFirst = g.dequantized(g.op('Add', [g.op('Mul', [hi, 'lsb_step']), 'msb_mid']), c.scale, c.zero);
+    }
+  }
+  const first = g.softmax(g.scores(qs, kFirst, variant));
+  g.named('max_first', 'Identity', [first.rowMax]);
+  let probs = first.probs;
+  const outputs = [valueInfo('context', 'float32', ['m', 'r', 'd']), valueInfo('max_first', 'float64', ['m', 'r'])];
+  if (kFull) {
+    const after = g.softmax(g.scores(qs, kFull, variant));
+    const refetch = g.named('refetched', 'Less', [first.rowMax, 'threshold']);
+    g.named('max_after', 'Identity', [after.rowMax]);
+    probs = g.op('Where', [g.op('Unsqueeze', [refetch, g.ints('axis2', [2])]), after.probs, first.probs]);
+    outputs.push(valueInfo('refetched', 'bool', ['m', 'r']), valueInfo('max_after', 'float64', ['m', 'r']));
+  }
+  g.named('importance', 'ReduceSum', [probs, g.ints('axes01', [0, 1])], { keepdims: 0 });
+  const ctx = g.named('context', 'Cast', [g.op('MatMul', [probs, vs])], { to: T.FLOAT });
+  g.named('row_abs_sum', 'ReduceSum', [g.op('Abs', [f64(ctx)]), g.ints('axes_ctx', [-1])], { keepdims: 0 });
+  outputs.push(valueInfo('importance', 'float64', ['n']), valueInfo('row_abs_sum', 'float64', ['m', 'r']));
+
+  const i64 = (name: string, dim: string) => valueInfo(name, 'int64', [dim]);
+  const scalar = (name: string) => valueInfo(name, 'float64', []);
+  const inputs = [
+    valueInfo('q', 'float32', ['h', 'lq', 'd']),
+    valueInfo('k', 'float32', ['hkv', 'lk', 'd']),
+    valueInfo('v', 'float32', ['hkv', 'lk', 'd']),
+    i64('heads', 'm'),
+    i64('kv_of', 'm'),
+    i64('rows', 'r'),
+    i64('keys', 'n'),
+    scalar('scale'),
+  ];
+  if (causal) inputs.push(valueInfo('row_limit', 'float64', ['r']), valueInfo('key_pos', 'float64', ['n']));
+  if (withMask) inputs.push(valueInfo('mask', 'float32', ['lq', 'lk']));
+  if (mode !== 'off') inputs.push(scalar('q_max'), scalar('k_max'), scalar('v_max'));
+  if (mode === 'progressive') inputs.push(scalar('lsb_step'), scalar('lsb_inv_step'), scalar('msb_mid'), scalar('threshold'));
+  return model({ graphName: `spatten_kernel_${mode}${withMask ? '_mask' : ''}${causal ? '_causal' : ''}`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producer: 'spatten-profiler kernel' });
+}
+
+const i64Tensor = (a: Int32Array) => new Tensor('int64', BigInt64Array.from(a, (x) => BigInt(x)), [a.length]);
+const f64Scalar = (x: number) => new Tensor('float64', Float64Array.of(x), []);
+
+/** The ORT kernel: sessions built on first use of each variant, then reused. */
+export class OrtAttentionKernel implements AttentionKernel {
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  /** Wall time in kernel runs (ms, measured). */
+  runMs = 0;
+
+  constructor(private readonly options: ort.InferenceSession.SessionOptions = {}) {}
+
+  private session(v: KernelVariant): Promise<ort.InferenceSession> {
+    const key = `${v.mode}${v.withMask ? '/mask' : ''}${v.causal ? '/causal' : ''}`;
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = createOrtSession(encodeModel(kernelModel(v)), this.options).catch((e: unknown) => {
+        throw ortFailure('attention kernel', `onnxruntime refused the ${key} attention graph`, e);
+      });
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  async run(req: KernelRequest): Promise<KernelResult> {
+    const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = req.shape;
+    const quant = req.quantization;
+    const feeds: Record<string, ort.Tensor> = {
+      q: new Tensor('float32', req.q, [H, Lq, D]),
+      k: new Tensor('float32', req.k, [Hkv, Lk, D]),
+      v: new Tensor('float32', req.v, [Hkv, Lk, D]),
+      heads: i64Tensor(req.heads),
+      kv_of: i64Tensor(req.kvOf),
+      rows: i64Tensor(req.rows),
+      keys: i64Tensor(req.keys),
+      scale: f64Scalar(req.scale),
+    };
+    const causal = req.rowLimit.some((x) => x !== Infinity);
+    if (causal) {
+      feeds.row_limit = new Tensor('float64', req.rowLimit, [req.rowLimit.length]);
+      feeds.key_pos = new Tensor('float64', Float64Array.from(req.keys), [req.keys.length]);
+    }
+    if (req.mask) feeds.mask = new Tensor('float32', req.mask, [Lq, Lk]);
+    if (quant.mode !== 'off') {
+      const kBits = quant.mode === 'progressive' ? quant.keyBits + quant.keyLsbBits : quant.keyBits;
+      feeds.q_max = f64Scalar(2 ** (quant.queryBits - 1) - 1);
+      feeds.k_max = f64Scalar(2 ** (kBits - 1) - 1);
+      feeds.v_max = f64Scalar(2 ** (quant.valueBits - 1) - 1);
+    }
+    if (quant.mode === 'progressive') {
+      const step = 2 ** quant.keyLsbBits;
+      feeds.lsb_step = f64Scalar(step);
+      feeds.lsb_inv_step = f64Scalar(1 / step);
+      feeds.msb_mid = f64Scalar(quant.msbReading === 'mid-bin' ? (step - 1) / 2 : 0);
+      feeds.threshold = f64Scalar(quant.threshold);
+    }
+    const session = await this.session({ mode: quant.mode, withMask: req.mask !== null, causal });
+    const t0 = performance.now();
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await session.run(feeds);
+    } catch (e) {
+      throw ortFailure('attention kernel', 'onnxruntime failed', e);
+    }
+    this.runMs += performance.now() - t0;
+    const rows = req.heads.length * req.rows.length;
+    const refetched = out.refetched ? Uint8Array.from(out.refetched.data as Uint8Array) : new Uint8Array(rows);
+    return {
+      context: out.context.data as Float32Array,
+      maxFirst: out.max_first.data as Float64Array,
+      refetched,
+      maxAfter: out.max_after ? (out.max_after.data as Float64Array) : new Float64Array(rows),
+      rowAbsSum: out.row_abs_sum.data as Float64Array,
+      importance: out.importance.data as Float64Array,
+    };
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.sessions.values()) await (await s.catch(() => null))?.release();
+    this.sessions.clear();
+  }
+}

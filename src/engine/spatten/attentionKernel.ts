@@ -1,0 +1,54 @@
+// The seam between the SpAtten core's decisions (TypeScript: cascade state, top-k selections,
+// the Trace) and the bulk arithmetic of one attention-core call (an AttentionKernel, e.g. the
+// onnxruntime graph in runtime/ortAttentionKernel.ts). The core says which heads, query rows and
+// keys are alive and how operands are quantized; the kernel returns only per-row and per-key
+// vectors and the context, never an [H, Lq, Lk] tensor.
+//
+// The kernel must compute exactly what spattenAttentionCore.ts's TypeScript loop computes, in
+// float64 from the float32 operands: per-row symmetric quantize/dequantize of Q, K, V (each
+// dequantized value rounded to float32, as the TypeScript core stores it), scores scale * Q.K +
+// mask over the visible alive keys, softmax, the MSB-only first pass and the LSB refetch of rows
+// whose largest probability is below the threshold, importance sums, P x V and per-row |context|.
+import type { AttentionCoreShape } from '../runtime/attentionCore';
+import type { SpattenPolicy } from './policy';
+
+export interface KernelRequest {
+  shape: AttentionCoreShape;
+  /** [H, Lq, D], [Hkv, Lk, D], [Hkv, Lk, D]: the call's own operands. */
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  /** [Lq, Lk] additive mask or null. */
+  mask: Float32Array | null;
+  scale: number;
+  /** Alive heads (ascending) and the KV head each reads. */
+  heads: Int32Array;
+  kvOf: Int32Array;
+  /** Alive query rows (indices into the call's Lq rows, ascending). */
+  rows: Int32Array;
+  /** Per alive row: the last key position it may see (causal), or Infinity. */
+  rowLimit: Float64Array;
+  /** Alive keys (positions, ascending). */
+  keys: Int32Array;
+  quantization: SpattenPolicy['quantization'];
+}
+
+/** m alive heads, r alive rows, n alive keys; row vectors are [m, r] head-major. */
+export interface KernelResult {
+  /** [m, r, D] P x V of the alive rows (float32, as the TypeScript core stores it). */
+  context: Float32Array;
+  /** [m, r] largest probability of the first (MSB-only or only) softmax. */
+  maxFirst: Float64Array;
+  /** [m, r] 1 where the row fetched its LSBs and was recomputed (progressive only). */
+  refetched: Uint8Array;
+  /** [m, r] largest probability after the refetch (meaningful where refetched). */
+  maxAfter: Float64Array;
+  /** [m, r] sum over d of |context|. */
+  rowAbsSum: Float64Array;
+  /** [n] sum over alive heads and rows of the final probability of each alive key. */
+  importance: Float64Array;
+}
+
+export interface AttentionKernel {
+  run(req: KernelRequest): Promise<KernelResult>;
+}
