@@ -13,6 +13,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { memoryAfterGcMb, trendGrowth } from '../../unit/pipeline/memoryTrend';
 import type { ProfileArgs } from '../../../src/extension/commands';
+import { eventLoopBlocks } from './eventLoopProbe';
 import { activateExtension, bundledModelPath, profile, profileDone, waitFor } from './helpers';
 
 const RUNS = 30;
@@ -94,8 +95,10 @@ suite('soak in the extension host', function () {
     const heap: number[] = [];
     const rss: number[] = [];
     const t0 = Date.now();
+    let blockMs = 0;
     for (let i = 1; i <= RUNS; i++) {
-      const session = await profileDone(args);
+      const { value: session, blockMs: runBlockMs } = await eventLoopBlocks(() => profileDone(args));
+      blockMs = Math.max(blockMs, runBlockMs);
       assert.equal(api.latestReport(), session.result.report);
       await noWorkerLeft(`run ${i}`);
       if (i >= WARM_RUNS && (i - WARM_RUNS) % SAMPLE_EVERY === 0) {
@@ -108,7 +111,9 @@ suite('soak in the extension host', function () {
     const heapGrowth = trendGrowth(at, heap);
     const rssGrowth = trendGrowth(at, rss);
     console.log(`      host soak: ${RUNS} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s; heap+external ${heap.map((h) => h.toFixed(1)).join(' ')} MB (trend ${(100 * heapGrowth).toFixed(1)} %); rss ${rss.map((h) => h.toFixed(0)).join(' ')} MB (trend ${(100 * rssGrowth).toFixed(1)} %)`);
+    console.log(`      longest event-loop block during the ${RUNS} runs: ${blockMs.toFixed(1)} ms`);
     assert.equal(ortMapped('self'), false, 'onnxruntime is mapped into the extension host');
+    assert.ok(blockMs <= 50, `the extension host was blocked for ${blockMs.toFixed(1)} ms during a run`);
     assert.ok(heapGrowth <= 0.1, `host heap+external grows ${(100 * heapGrowth).toFixed(1)} % over the soak: ${heap.join(', ')}`);
     assert.ok(rssGrowth <= 0.1, `host rss grows ${(100 * rssGrowth).toFixed(1)} % over the soak: ${rss.join(', ')}`);
     assert.deepEqual(leftIn(tmp), [], 'files left in the workers\' temp folder');
@@ -139,6 +144,7 @@ suite('soak in the extension host', function () {
     }
     const reports = Math.max(1, seen.indexOf('simulate'));
     const stages: string[] = [];
+    let blockMs = 0;
     for (let i = 0; i < CANCELS; i++) {
       const cancelAt = 1 + Math.floor((i * 0.8 * reports) / CANCELS);
       let calls = 0;
@@ -148,12 +154,14 @@ suite('soak in the extension host', function () {
           void vscode.commands.executeCommand('spatten.cancelProfile');
         }
       });
-      const outcome = await profile(args).finally(() => listener.dispose());
+      const { value: outcome, blockMs: runBlockMs } = await eventLoopBlocks(() => profile(args)).finally(() => listener.dispose());
+      blockMs = Math.max(blockMs, runBlockMs);
       assert.equal(outcome.status, 'cancelled', `run ${i} (cancel at report ${cancelAt} of ${reports}) ended ${outcome.status}`);
       assert.equal(api.isProfiling(), false);
       await noWorkerLeft(`cancel ${i}`);
     }
-    console.log(`      ${CANCELS} cancels at: ${stages.join('; ')}`);
+    console.log(`      ${CANCELS} cancels at: ${stages.join('; ')}; longest event-loop block ${blockMs.toFixed(1)} ms`);
+    assert.ok(blockMs <= 50, `the extension host was blocked for ${blockMs.toFixed(1)} ms during a cancelled run`);
     assert.equal(ortMapped('self'), false, 'onnxruntime is mapped into the extension host');
     assert.deepEqual(leftIn(tmp), [], 'files left in the workers\' temp folder');
     assert.deepEqual(leftIn(home), [], 'files left in the workers\' home (onnxruntime telemetry writes ~/.cache/Microsoft)');
