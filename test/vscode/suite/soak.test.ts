@@ -96,9 +96,14 @@ suite('soak in the extension host', function () {
     const rss: number[] = [];
     const t0 = Date.now();
     let blockMs = 0;
+    let stage = '';
+    const stages = api.onDidProgress((p) => (stage = p.stage));
     for (let i = 1; i <= RUNS; i++) {
-      const { value: session, blockMs: runBlockMs } = await eventLoopBlocks(() => profileDone(args));
-      blockMs = Math.max(blockMs, runBlockMs);
+      stage = 'start';
+      const run = await eventLoopBlocks(() => profileDone(args), () => `run ${i}, ${stage}`);
+      const session = run.value;
+      blockMs = Math.max(blockMs, run.blockMs);
+      for (const g of run.gaps.filter((x) => x.cpuMs > 20)) console.log(`        ${g.ms} ms gap, ${g.cpuMs} ms CPU (${g.during})`);
       assert.equal(api.latestReport(), session.result.report);
       await noWorkerLeft(`run ${i}`);
       if (i >= WARM_RUNS && (i - WARM_RUNS) % SAMPLE_EVERY === 0) {
@@ -108,6 +113,7 @@ suite('soak in the extension host', function () {
         rss.push(m.rss);
       }
     }
+    stages.dispose();
     const heapGrowth = trendGrowth(at, heap);
     const rssGrowth = trendGrowth(at, rss);
     console.log(`      host soak: ${RUNS} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s; heap+external ${heap.map((h) => h.toFixed(1)).join(' ')} MB (trend ${(100 * heapGrowth).toFixed(1)} %); rss ${rss.map((h) => h.toFixed(0)).join(' ')} MB (trend ${(100 * rssGrowth).toFixed(1)} %)`);
