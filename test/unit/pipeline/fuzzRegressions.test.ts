@@ -22,7 +22,7 @@ function assertRefused(args: string[], reason: RegExp): void {
 
 interface TokenizerJson {
   model: { vocab: Record<string, unknown> };
-  post_processor: { single: { SpecialToken?: { id: unknown } }[] };
+  post_processor: { single: unknown[] } | Record<string, unknown>;
 }
 
 /** Runs `check` on the BERT fixture with its tokenizer.json copied to a fresh folder and `edit`ed; removes the folder after. */
@@ -50,7 +50,18 @@ for (const id of [[2, 0.5], 2.5, -1, 2 ** 31 - 1]) {
 
 for (const id of [null, {}]) {
   test(`fuzz s2-c1290/s2-c1745: a post_processor SpecialToken id of ${JSON.stringify(id)} is refused`, () => {
-    withEditedBertTokenizer((t) => (t.post_processor.single[0].SpecialToken!.id = id), (model) =>
-      assertRefused(['profile', model, '--text', 'the little girl was playing', '--max-tokens', '16', '--json', '-'], /tokenizer\.json: token 0 of the input is .*not a string/));
+    withEditedBertTokenizer((t) => ((t.post_processor.single as { SpecialToken: { id: unknown } }[])[0].SpecialToken.id = id), (model) =>
+      assertRefused(['profile', model, '--text', 'the little girl was playing', '--max-tokens', '16', '--json', '-'], /tokenizer\.json: post_processor "single" item 0 is .*not \{"SpecialToken": \{"id": "<token>"\}\}/));
   });
 }
+
+test('fuzz s1-c429: a post_processor template item that is not an object is refused, naming the item', () => {
+  withEditedBertTokenizer((t) => ((t.post_processor.single as unknown[])[1] = '[object Object]'), (model) =>
+    assertRefused(['profile', model, '--text', 'the little girl was playing', '--max-tokens', '16', '--json', '-'], /tokenizer\.json: post_processor "single" item 1 is "\[object Object\]", not/));
+});
+
+test('a post-processor the tokenizers library fails on at encode time (BertProcessing cls null) is refused as the file\'s fault', () => {
+  // Beyond the template checks: any error the library throws on the input is the file's.
+  withEditedBertTokenizer((t) => (t.post_processor = { type: 'BertProcessing', cls: null, sep: ['[SEP]', 3] }), (model) =>
+    assertRefused(['profile', model, '--text', 'the little girl was playing', '--max-tokens', '16', '--json', '-'], /tokenizer\.json: the tokenizer failed on the input \(.*\); the file's normalizer, pre_tokenizer, post_processor or decoder is malformed/));
+});
