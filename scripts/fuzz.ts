@@ -1,7 +1,7 @@
 // `npm run fuzz [-- --cases N --seed S --jobs J --timeout-ms T]`: mutates models (bytes and
 // structure), tokenizers, input text, policy and hardware JSON and workload CSVs (see
 // scripts/fuzz/), runs the CLI on each case in a child process with a timeout (--timeout-ms of
-// CPU time, 4x that of wall-clock time; see scripts/fuzz/runFuzzCase.ts) and a heap cap,
+// CPU time, or that long twice over without CPU progress; see scripts/fuzz/runFuzzCase.ts) and a heap cap,
 // and saves every failing case (files, command, stderr) under .test-cache/fuzz/failures/.
 // Case i of seed S is the same on every machine: rerun one with --from i --cases 1.
 // Prints one line per 100 cases and a summary; exits 1 if any case failed.

@@ -1,10 +1,15 @@
 // Runs one fuzz case as a user runs the CLI: out/cli.js in a child process with a timeout and a
-// V8 heap cap, and judges the outcome. The timeout is on the case's CPU time (read from /proc on
-// Linux), so a loaded machine that starves the case of a core does not pass for a hang (a case
-// that needed 1 s of CPU once took 32 s of wall clock at load 15); a case blocked without using
-// CPU (a read that never returns) is caught by a wall-clock limit WALL_FACTOR times longer. Exit 0 (done), 2 (usage) and 3 (bad input) are the CLI's
+// V8 heap cap, and judges the outcome. Exit 0 (done), 2 (usage) and 3 (bad input) are the CLI's
 // answers; anything else (another code, a signal, a timeout), a stack trace or "internal error" on
 // stderr is a failure.
+//
+// The timeout reads the case's CPU time from /proc (Linux), so a loaded machine that starves the
+// case of a core does not pass for a hang: at load 15 a case that needed 1 s of CPU took 32 s of
+// wall clock, at load 35 one took 121 s for 1.6 s of CPU. A case that works too long hits the CPU
+// limit; a case blocked without working (a read that never returns) is caught when its CPU time
+// stops advancing for STALL_FACTOR times the limit (the scheduler never starves a runnable
+// process for that long); WALL_FACTOR times the limit of wall clock is the last resort (a case
+// that wakes now and then but never finishes). Without /proc the limit is wall clock.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -28,8 +33,10 @@ export interface RunLimits {
   maxOldSpaceMb: number;
 }
 
-/** The wall-clock limit, in multiples of the CPU-time limit: only a case blocked without working reaches it. */
-export const WALL_FACTOR = 4;
+/** No CPU progress for this many times the CPU-time limit: the case is blocked. */
+export const STALL_FACTOR = 2;
+/** The wall-clock backstop, in multiples of the CPU-time limit. */
+export const WALL_FACTOR = 20;
 const CPU_POLL_MS = 250;
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s. */
 const CLOCK_TICKS_PER_S = 100;
@@ -68,14 +75,22 @@ export function runCliCase(repoRoot: string, args: string[], limits: RunLimits):
     let stderr = '';
     let timedOut = false;
     let cpuMs: number | undefined;
+    let progressAt = t0;
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       if (stderr.length < STDERR_KEEP) stderr += chunk.slice(0, STDERR_KEEP - stderr.length);
     });
     const timer = setInterval(() => {
-      cpuMs = child.pid === undefined ? undefined : processCpuMs(child.pid) ?? cpuMs;
-      const wallMs = Date.now() - t0;
-      const over = cpuMs === undefined ? wallMs > limits.timeoutMs : cpuMs > limits.timeoutMs || wallMs > WALL_FACTOR * limits.timeoutMs;
+      const now = Date.now();
+      const read = child.pid === undefined ? undefined : processCpuMs(child.pid);
+      // Only growth counts: once its threads end (killed, exiting) /proc shows the main thread's share.
+      if (read !== undefined && (cpuMs === undefined || read > cpuMs)) {
+        progressAt = now;
+        cpuMs = read;
+      }
+      const over = cpuMs === undefined
+        ? now - t0 > limits.timeoutMs
+        : cpuMs > limits.timeoutMs || now - progressAt > STALL_FACTOR * limits.timeoutMs || now - t0 > WALL_FACTOR * limits.timeoutMs;
       if (over && !timedOut) {
         timedOut = true;
         child.kill('SIGKILL');

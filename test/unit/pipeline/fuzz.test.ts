@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { judge, processCpuMs } from '../../../scripts/fuzz/runFuzzCase';
+import { judge, processCpuMs, runCliCase } from '../../../scripts/fuzz/runFuzzCase';
 import { REPO_ROOT } from '../model/stories260kModel';
 
 const CASES = Number(process.env.SPATTEN_FUZZ_CASES ?? 300);
@@ -37,6 +37,17 @@ test('the timeout reads a case\'s CPU time from /proc (a starved case is not a h
   // /proc counts in 10 ms ticks and is read a moment later.
   assert.ok(Math.abs(fromProc - ownMs) < 50 + 0.1 * ownMs, `/proc says ${fromProc} ms, node says ${ownMs.toFixed(0)} ms`);
   assert.equal(processCpuMs(2 ** 22 + 1), undefined, 'no such process');
+});
+
+test('a case over its limits is killed and judged a timeout, with the CPU time it used', { skip: process.platform !== 'linux' }, async () => {
+  assert.ok(existsSync(path.join(REPO_ROOT, 'out', 'cli.js')), 'run the build first (npm test does)');
+  // A real profile needs far more than 100 ms of CPU (node's start alone takes that); on a loaded
+  // machine the stall rule (200 ms without CPU progress) may end it first, which is as good here.
+  const model = path.join(REPO_ROOT, 'out', 'models', 'default', 'model.onnx');
+  const o = await runCliCase(REPO_ROOT, ['profile', model, '--text', 'Once upon a time', '--generate', '8', '--json', '-'], { timeoutMs: 100, maxOldSpaceMb: 512 });
+  assert.equal(o.timedOut, true, JSON.stringify(o));
+  assert.ok(o.cpuMs !== undefined && o.cpuMs > 0 && o.ms < 5_000, `${o.cpuMs} ms of CPU in ${o.ms} ms`);
+  assert.match(o.failure ?? '', /timeout after \d+ ms \(\d+ ms of CPU\)/);
 });
 
 test(`a seeded ${CASES}-case fuzz run finds no failure`, { timeout: 30 * 60_000 }, () => {
