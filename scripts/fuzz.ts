@@ -1,6 +1,7 @@
 // `npm run fuzz [-- --cases N --seed S --jobs J --timeout-ms T]`: mutates models (bytes and
 // structure), tokenizers, input text, policy and hardware JSON and workload CSVs (see
-// scripts/fuzz/), runs the CLI on each case in a child process with a timeout and a heap cap,
+// scripts/fuzz/), runs the CLI on each case in a child process with a timeout (--timeout-ms of
+// CPU time, or that long twice over without CPU progress; see scripts/fuzz/runFuzzCase.ts) and a heap cap,
 // and saves every failing case (files, command, stderr) under .test-cache/fuzz/failures/.
 // Case i of seed S is the same on every machine: rerun one with --from i --cases 1.
 // Prints one line per 100 cases and a summary; exits 1 if any case failed.
@@ -27,7 +28,7 @@ function saveFailure(seed: number, index: number, caseDir: string, c: FuzzCase, 
   rmSync(dir, { recursive: true, force: true });
   cpSync(caseDir, dir, { recursive: true });
   const args = c.args.map((a) => a.split(caseDir).join(dir));
-  writeFileSync(path.join(dir, 'repro.json'), JSON.stringify({ seed, case: index, kind: c.kind, label: c.label, failure: o.failure, command: ['node', 'out/cli.js', ...args], code: o.code, signal: o.signal, ms: o.ms, stderr: o.stderr }, null, 2));
+  writeFileSync(path.join(dir, 'repro.json'), JSON.stringify({ seed, case: index, kind: c.kind, label: c.label, failure: o.failure, command: ['node', 'out/cli.js', ...args], code: o.code, signal: o.signal, ms: o.ms, cpuMs: o.cpuMs, stderr: o.stderr }, null, 2));
   return dir;
 }
 

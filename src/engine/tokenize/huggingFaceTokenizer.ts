@@ -10,7 +10,7 @@ import type * as HfTokenizers from '@huggingface/tokenizers' with { 'resolution-
 const { Tokenizer } = require('@huggingface/tokenizers') as typeof HfTokenizers;
 type Tokenizer = HfTokenizers.Tokenizer;
 import { InputError } from '../errors';
-import { checkTokenizerIds } from './tokenizerJsonIds';
+import { checkPostProcessorTemplates, checkTokenizerIds } from './tokenizerJsonIds';
 import { SurfaceRules, alignTokenOffsets, tokenSurfaceBytes } from './tokenOffsets';
 import { TextTokenizer, TokenizedText } from './textTokenizer';
 
@@ -75,6 +75,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     }
     const config = isObject(tokenizerConfig) ? tokenizerConfig : {};
     checkTokenizerIds(tokenizerJson, where);
+    checkPostProcessorTemplates(tokenizerJson, where);
     try {
       this.tok = new Tokenizer(tokenizerJson, config);
     } catch (e) {
@@ -101,8 +102,20 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     this.eosId = idOf([config.eos_token, config.sep_token]);
   }
 
+  /**
+   * Runs the library on the input. It trusts the tokenizer.json it was built from; whatever still
+   * breaks inside it is a fault of that file, reported as one (never an internal error).
+   */
+  private library<T>(what: string, run: () => T): T {
+    try {
+      return run();
+    } catch (e) {
+      throw new InputError(this.where, `the tokenizer failed ${what} (${e instanceof Error ? e.message : String(e)}); the file's normalizer, pre_tokenizer, post_processor or decoder is malformed`);
+    }
+  }
+
   encode(text: string): TokenizedText {
-    const enc = this.tok.encode(text);
+    const enc = this.library('on the input', () => this.tok.encode(text));
     // The tokenizers library takes a vocabulary's ids and a post-processor's special tokens as
     // they are written: fuzz case s2-c177 (an id of [2, 0.5]) failed in the model's input tensor,
     // s2-c1290 and s2-c1745 (a SpecialToken id of null or {}) in the offset alignment.
@@ -118,7 +131,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   decode(ids: number[]): string {
     // The library refuses an empty list; an empty sequence decodes to ''.
     if (ids.length === 0) return '';
-    return this.tok.decode(ids, { skip_special_tokens: true });
+    return this.library('decoding the generated tokens', () => this.tok.decode(ids, { skip_special_tokens: true }));
   }
 
   tokenText(id: number): string {

@@ -5,48 +5,20 @@
 // SPATTEN_SOAK_RUNS changes the count.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { CancelledError } from '../../../src/engine/errors';
 import { runProfile } from '../../../src/engine/profile';
 import type { ProfileRequest } from '../../../src/engine/profileRequest';
 import { ortSessionCounts } from '../../../src/engine/runtime/ortEnvironment';
 import { convertStories260K } from '../model/stories260kModel';
+import { memoryAfterGcMb, trendGrowth } from './memoryTrend';
 
 const RUNS = Number(process.env.SPATTEN_SOAK_RUNS ?? 100);
 // Runs before sampling: the native allocator and onnxruntime's arenas settle first.
 const WARM_RUNS = Math.min(20, RUNS);
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** Memory after full GCs, with a turn of the event loop between them so finalizers (ORT tensors' native buffers) run. */
-async function memoryMb(): Promise<{ heap: number; rss: number }> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const m = process.memoryUsage();
-  return { heap: (m.heapUsed + m.external + m.arrayBuffers) / 2 ** 20, rss: m.rss / 2 ** 20 };
-}
-
 async function request(): Promise<ProfileRequest> {
   const { onnxPath } = await convertStories260K();
   return { modelPath: onnxPath, texts: ['Once upon a time there was a big bear who liked honey.'], policy: 'paper-gpt2-small', hardware: 'spatten-1x', generateTokens: 2, maxTokens: 64 };
-}
-
-/** Least-squares growth over the samples' span, as a fraction of their mean (a leak grows linearly). */
-function trendGrowth(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
-  }
-  return sxx > 0 ? ((sxy / sxx) * (xs[n - 1] - xs[0])) / my : 0;
 }
 
 test(`${RUNS} consecutive profiles: memory flat within 10 %, no ORT session left open`, { timeout: 60 * 60_000 }, async () => {
@@ -60,7 +32,7 @@ test(`${RUNS} consecutive profiles: memory flat within 10 %, no ORT session left
   for (let i = 1; i <= RUNS; i++) {
     await runProfile(r);
     if (i >= WARM_RUNS && (i - WARM_RUNS) % 10 === 0) {
-      const m = await memoryMb();
+      const m = await memoryAfterGcMb();
       at.push(i);
       heap.push(m.heap);
       rss.push(m.rss);

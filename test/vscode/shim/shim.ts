@@ -28,7 +28,10 @@ function parseCommandLine(argv: string[]): CommandLine {
 /** Workbench chatter of an offline code-server that says nothing about the suite. */
 const NOISE = /open-vsx\.org|authentication provider|Creating a socket|connection token|reconnection-grace-time|AccountPolicyGate|AgentHost|\[Service Worker\]|Updating additional builtin|Creation of workbench contribution|^\s+at /;
 
-const SUITE_TIMEOUT_MS = Number(process.env.SPATTEN_SUITE_TIMEOUT_MS ?? 10 * 60_000);
+// The suite includes the 30-profile soak and 10 cancels (~1 min idle, ~3 min at load 15).
+const SUITE_TIMEOUT_MS = Number(process.env.SPATTEN_SUITE_TIMEOUT_MS ?? 20 * 60_000);
+/** The workbench's first load (playwright's default is 30 s, which a loaded 2-core machine exceeds). */
+const WORKBENCH_LOAD_TIMEOUT_MS = 180_000;
 
 async function main(): Promise<number> {
   const cli = parseCommandLine(process.argv.slice(2));
@@ -67,8 +70,7 @@ async function main(): Promise<number> {
       ['extensionTestsPath', server.remoteUri(cli.testsPath)],
     ]);
     console.error(`[shim] VS Code (code-server) on port ${server.port}; suite ${path.relative(REPO_ROOT, cli.testsPath)}`);
-    // The workbench's first load; a loaded machine may need longer than playwright's 30 s (SPATTEN_GOTO_TIMEOUT_MS).
-    await page.goto(url, { timeout: Number(process.env.SPATTEN_GOTO_TIMEOUT_MS ?? 30_000) });
+    await page.goto(url, { timeout: WORKBENCH_LOAD_TIMEOUT_MS });
     const timeout = new Promise<number>((resolve) => setTimeout(() => {
       console.error(`[shim] the suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
       resolve(124);

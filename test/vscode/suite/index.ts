@@ -23,6 +23,8 @@ export async function run(): Promise<void> {
     await import('./badInput.test.js');
     await import('./cancel.test.js');
     await import('./worker.test.js');
+    await import('./soak.test.js');
+    await import('./determinismFiles.test.js');
     await import('./modelEditor.test.js');
   }
   const counts = { passed: 0, failed: 0 };

@@ -8,51 +8,10 @@ import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { ProfileReport } from '../../../src/engine/report/profileReport';
 import { reproducibleReportJson } from '../../unit/report/reproducibleReport';
+import { eventLoopBlocks } from './eventLoopProbe';
 import { activateExtension, bundledModelPath, extensionPath, profile, profileDone, waitFor } from './helpers';
 
 const loadedOrt = () => Object.keys(require.cache).filter((k) => k.includes(`${'onnxruntime'}-node`));
-
-/** A gap over 20 ms between the probe's ticks: when (ms after the start), how long, how busy, during what. */
-interface Gap {
-  atMs: number;
-  ms: number;
-  cpuMs: number;
-  during: string;
-}
-
-/**
- * Runs `run` under a 5 ms setInterval drift probe. A gap between ticks (minus the interval) is
- * either the event loop being busy or the host waiting for a core on a loaded machine; the CPU
- * time the host process used during the gap tells them apart, so a gap's block is the smaller of
- * the two. Returns the longest block, the longest raw gap, and every gap over 20 ms labelled by
- * `during()`.
- */
-async function eventLoopBlocks<T>(run: () => Promise<T>, during: () => string = () => ''): Promise<{ value: T; blockMs: number; gapMs: number; gaps: Gap[] }> {
-  const interval = 5;
-  const t0 = performance.now();
-  let last = t0;
-  let lastCpu = process.cpuUsage();
-  let blockMs = 0;
-  let gapMs = 0;
-  const gaps: Gap[] = [];
-  const probe = setInterval(() => {
-    const now = performance.now();
-    const cpu = process.cpuUsage(lastCpu);
-    const gap = now - last - interval;
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    gapMs = Math.max(gapMs, gap);
-    blockMs = Math.max(blockMs, Math.min(gap, cpuMs));
-    if (gap > 20) gaps.push({ atMs: Math.round(now - t0), ms: Math.round(gap), cpuMs: Math.round(cpuMs), during: during() });
-    last = now;
-    lastCpu = process.cpuUsage();
-  }, interval);
-  try {
-    const value = await run();
-    return { value, blockMs, gapMs, gaps };
-  } finally {
-    clearInterval(probe);
-  }
-}
 
 async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
