@@ -44,7 +44,7 @@ export const MAX_TOKENS_CEILING = 4096;
 /** Most tokens generated after the prompt. */
 export const MAX_GENERATE_TOKENS = 1024;
 
-function coreDims(d: DiscoveredTransformer, mode: 'encoder' | 'generation', protectedPositions: number[]): SpattenCoreDims {
+export function coreDims(d: DiscoveredTransformer, mode: 'encoder' | 'generation', protectedPositions: number[]): SpattenCoreDims {
   const s = d.summary;
   const ffn = layerFfnSize(d);
   return {
@@ -59,6 +59,16 @@ function coreDims(d: DiscoveredTransformer, mode: 'encoder' | 'generation', prot
     protectedPositions,
     modelName: s.fileName,
   };
+}
+
+/** The graph takes token ids (else it runs on seeded synthetic inputs: vision, OCR, ...). */
+export function hasTokenInput(d: DiscoveredTransformer): boolean {
+  return [...d.graph.graphInputs].some((n) => /input_ids$/.test(n));
+}
+
+/** How a model runs: scored/generated token by token (a causal LM with token logits) or one pass. */
+export function runMode(d: DiscoveredTransformer): 'encoder' | 'generation' {
+  return d.summary.causal && hasTokenInput(d) && hasTokenLogits(d.graph) ? 'generation' : 'encoder';
 }
 
 /** Passes stage changes and the last update at most every `ms` (per-layer detail can be thousands of calls). */
@@ -110,8 +120,8 @@ export async function runProfile(req: ProfileRequest, progressSink: ProgressSink
   // pruned layer by layer as in an encoder; there is no text, so no tokenizer and no generation.
   // Only logits of a vocabulary can be scored and generated from: a causal model ending in
   // embeddings runs one pass like an encoder.
-  const synthetic = ![...discovered.graph.graphInputs].some((n) => /input_ids$/.test(n));
-  const mode: 'encoder' | 'generation' = discovered.summary.causal && !synthetic && hasTokenLogits(discovered.graph) ? 'generation' : 'encoder';
+  const synthetic = !hasTokenInput(discovered);
+  const mode = runMode(discovered);
   const choice = choosePolicy(req.policy, mode);
   const policy = resolvePolicy(choice.policy);
   if (!synthetic && req.texts.length === 0) throw new InputError('input', 'no input text (the model takes token ids)');
