@@ -6,12 +6,11 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../engine/errors';
-import { readInputFile } from '../engine/inputFiles';
-import { readTextFile, INPUT_FILE_KINDS } from '../engine/files/boundedRead';
+import { readTuneInputs } from '../engine/tune/tuneInputs';
 import { DEFAULT_MAX_TOKENS, MAX_TOKENS_CEILING } from '../engine/profile';
 import { POLICY_PRESET_NAMES, type PolicyPresetName } from '../engine/spatten/policy';
 import { parseBudget, TUNE_METRICS, TUNE_OBJECTIVES, type TuneMetric, type TuneObjective } from '../engine/tune/tuneLoss';
-import { passagesOf, runTune, type TuneResult, type TunedPoint } from '../engine/tune/runTune';
+import { runTune, type TuneResult, type TunedPoint } from '../engine/tune/runTune';
 import { defaultPoolSize } from '../engine/tune/trialPool';
 import { tuneHtml } from '../engine/tune/tuneHtml';
 import { formatValue } from '../engine/report/formatQuantity';
@@ -53,13 +52,9 @@ function countIn(min: number, max: number): (v: string) => number {
 }
 
 /** The inputs to split: a batch file's lines, or a text file cut into passages at line ends. */
-async function tuneInputs(o: TuneFlags): Promise<{ texts: string[]; labels?: (number | string)[] }> {
+function tuneInputs(o: TuneFlags): Promise<{ texts: string[]; labels?: (number | string)[] }> {
   if ((o.textFile === undefined) === (o.batchFile === undefined)) throw new InputError('input', 'give exactly one of --text-file, --batch-file');
-  if (o.batchFile !== undefined) return readInputFile(o.batchFile, 'lines');
-  const text = await readTextFile(o.textFile as string, INPUT_FILE_KINDS.inputs);
-  const texts = passagesOf(text);
-  if (texts.length < 2) throw new InputError(o.textFile as string, 'is too short to split into calibration and held-out passages (at least 2 passages of 512 characters)');
-  return { texts };
+  return o.batchFile !== undefined ? readTuneInputs(o.batchFile, 'lines') : readTuneInputs(o.textFile as string, 'passages');
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;

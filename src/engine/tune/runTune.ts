@@ -98,25 +98,6 @@ export function splitInputs(n: number, heldOutFraction: number, seed: number): {
   return { calibration: order.slice(held), heldOut: order.slice(0, held) };
 }
 
-/** A text file cut into passages at line ends, each at least `minChars` long (the last may be shorter). */
-export function passagesOf(text: string, minChars = 512): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    cur = cur ? `${cur}\n${line}` : line;
-    if (cur.length >= minChars) {
-      out.push(cur);
-      cur = '';
-    }
-  }
-  if (cur) {
-    if (out.length > 0 && cur.length < minChars / 2) out[out.length - 1] += `\n${cur}`;
-    else out.push(cur);
-  }
-  return out;
-}
-
 export async function runTune(req: TuneRequest): Promise<TuneResult> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();

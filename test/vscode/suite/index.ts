@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
     await import('./cancel.test.js');
     await import('./worker.test.js');
     await import('./modelEditor.test.js');
+    await import('./tune.test.js');
   }
   const counts = { passed: 0, failed: 0 };
   const failures = await new Promise<number>((resolve) => {
