@@ -56,7 +56,7 @@ const METRIC_ITEMS: { label: TuneMetric; detail: string; budget: string }[] = [
 ];
 
 async function pickArgs(ctx: TuneContext): Promise<TuneArgs | undefined> {
-  const model = await pickModel(ctx.extensionUri);
+  const model = await pickModel(ctx.extensionUri, 'SpAtten: Tune Policy (1/4)');
   if (!model) return undefined;
   const sample = bundledSample(ctx.extensionUri, model);
   const isBundled = bundledModels(ctx.extensionUri).some((b) => b.model.fsPath === model.fsPath);
@@ -84,7 +84,8 @@ async function pickArgs(ctx: TuneContext): Promise<TuneArgs | undefined> {
     },
   });
   if (budget === undefined) return undefined;
-  return { modelPath: model.fsPath, inputFile: input.uri.fsPath, passages: input.uri.path.endsWith('.txt'), budget, metric: metric.label };
+  const trials = vscode.workspace.getConfiguration('spatten').get<number>('tune.trials', 50);
+  return { modelPath: model.fsPath, inputFile: input.uri.fsPath, passages: input.uri.path.endsWith('.txt'), budget, metric: metric.label, trials };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
