@@ -86,14 +86,15 @@ export function formatTuneSummary(r: TuneResult): string {
   const lines: string[] = [];
   const budget = r.budget.relative ? `${r.budget.value * 100}% of dense perplexity = ${formatLoss(r, r.budget.absolute)}` : formatLoss(r, r.budget.absolute);
   lines.push(`${r.model.fileName}: ${r.model.layers} layers x ${r.model.heads} heads, ${r.model.mode}; hardware ${r.hardware}; metric ${r.metric}, budget ${budget}; objective ${r.objective}; seed ${r.seed}`);
-  lines.push(`${r.trials.length} trials (${r.trials.filter((t) => t.full).length} measured on all ${r.split.calibration.length} calibration inputs, the rest stopped earlier in successive halving over ${r.split.rungs.join(' / ')} inputs), held-out ${r.split.heldOut.length} inputs; ${r.search.workers} workers, ${r.search.inputEvaluations} input runs, ${r.search.wallSeconds.toFixed(1)} s wall`);
+  lines.push(`${r.trials.length} trials (${r.trials.filter((t) => t.full).length} measured on all ${r.split.calibration.length} calibration inputs, the rest stopped earlier in successive halving over ${r.split.rungs.join(' / ')} inputs), held-out ${r.split.heldOut.length} inputs; ${r.search.workers} workers, ${r.search.inputEvaluations} input runs; ${r.search.wallSeconds.toFixed(1)} s wall, ${(r.search.workerCpuSeconds + r.search.coordinatorCpuSeconds).toFixed(1)} s CPU (measured)`);
   lines.push('');
   const metricName = r.metric === 'accuracy' ? 'accuracy [Wilson 95%]' : r.metric === 'perplexity' ? 'perplexity' : r.metric;
-  const rows = [...pointRows(r, r.baseline), ...(r.chosen ? pointRows(r, r.chosen) : [])];
+  const rows = [...pointRows(r, r.baseline), ...(r.chosen ? pointRows(r, r.chosen) : []), ...(r.matched ? pointRows(r, r.matched) : [])];
   lines.push(formatTable(['policy', 'split', 'inputs', `${r.metric} loss`, 'loss 95% CI (bootstrap)', metricName, 'DRAM reduction', 'speedup', 'energy saving'], rows).trimEnd());
   lines.push('(loss and accuracy: measured, dense vs SpAtten on the same inputs; DRAM reduction, speedup, energy saving: modelled, dense fp32 / SpAtten summed over the inputs, pipelined timing)');
   lines.push(`${r.baseline.label}: ${r.baseline.description}`);
   if (r.chosen) lines.push(`tuned:  ${r.chosen.description}`);
+  if (r.matched) lines.push(`${r.matched.label}: ${r.matched.description}`);
   lines.push('');
   const front = r.trials.filter((t) => t.onFront).sort((a, b) => a.relativeCost - b.relativeCost);
   lines.push(`Pareto front (calibration, ${r.objective} as a fraction of dense vs ${r.metric} loss):`);

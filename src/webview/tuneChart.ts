@@ -96,7 +96,7 @@ function render(r: TuneResult): void {
 function sideBySide(r: TuneResult): HTMLElement {
   const head = ['policy', 'split', 'inputs', `${r.metric} loss [95% CI]`, 'DRAM reduction', 'speedup', 'energy saving'];
   const rows: HTMLElement[] = [];
-  for (const p of [r.baseline, ...(r.chosen ? [r.chosen] : [])]) {
+  for (const p of [r.baseline, ...(r.chosen ? [r.chosen] : []), ...(r.matched ? [r.matched] : [])]) {
     for (const split of ['calibration', 'heldOut'] as const) {
       const f = p[split];
       rows.push(

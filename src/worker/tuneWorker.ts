@@ -27,7 +27,10 @@ process.on('message', (m: TuneWorkerRequest) => {
     runner
       .then((r) => r.evaluate(m.policy, m.indices))
       .then(
-        (outcomes) => post({ method: 'tune/outcomes', job: m.job, outcomes }),
+        (outcomes) => {
+          const cpu = process.cpuUsage();
+          post({ method: 'tune/outcomes', job: m.job, outcomes, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+        },
         (e: unknown) => post({ method: 'tune/failed', job: m.job, error: serializeError(e) }),
       );
   }

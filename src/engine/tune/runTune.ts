@@ -11,6 +11,7 @@ import { resolvePolicy, type PolicyPresetName } from '../spatten/policy';
 import { autoPreset } from '../spatten/autoPolicy';
 import { candidatePolicy, denseCandidate, describeCandidate, nearestCandidate, type SpaceShape } from './policySpace';
 import { runSearch, type Trial } from './tuneSearch';
+import { cheapestWithinBudget } from './pareto';
 import { startTrialPool } from './trialPool';
 import { absoluteBudget, estimateLoss, totalCost, type Budget, type CostFigures, type LossEstimate, type TuneMetric, type TuneObjective } from './tuneLoss';
 import type { TrialSetup } from './trialRunner';
@@ -75,8 +76,13 @@ export interface TuneResult {
   trials: TuneTrialRow[];
   /** Absent when no calibration-measured trial met the budget. */
   chosen?: TunedPoint;
+  /**
+   * The cheapest calibration-measured trial whose loss is at most the preset's own (SpAtten's
+   * savings at the paper's accuracy or better), when it is neither the chosen one nor the preset.
+   */
+  matched?: TunedPoint;
   baseline: TunedPoint;
-  search: { inputEvaluations: number; workers: number; wallSeconds: number; coordinatorCpuSeconds: number };
+  search: { inputEvaluations: number; workers: number; wallSeconds: number; coordinatorCpuSeconds: number; workerCpuSeconds: number };
   warnings: string[];
 }
 
@@ -133,14 +139,22 @@ export async function runTune(req: TuneRequest): Promise<TuneResult> {
     // Held-out: the chosen policy and the paper preset itself (by name), same inputs.
     const chosenTrial = search.chosen;
     const baselineTrial = search.trials.find((t) => t.label === baselineName) as Trial;
+    // The cheapest point at the preset's own calibration loss or better: SpAtten's savings at equal accuracy.
+    const full = search.trials.filter((t) => t.full);
+    const m = cheapestWithinBudget(full.map((t) => ({ cost: t.relativeCost, loss: t.loss.loss })), baselineTrial.loss.loss);
+    const matchedTrial = m >= 0 && full[m].id !== chosenTrial?.id && full[m].id !== baselineTrial.id ? full[m] : undefined;
     const heldJobs = [{ policy: baselineName as string | Record<string, unknown>, indices: heldOut }];
     if (chosenTrial) heldJobs.push({ policy: policyOf(chosenTrial), indices: heldOut });
+    if (matchedTrial) heldJobs.push({ policy: policyOf(matchedTrial), indices: heldOut });
     const held = await pool.evaluate(heldJobs);
     const heldFigures = (k: number) => figures(estimateLoss(req.metric, held[k], { seed: mixSeed(req.seed, 0xbeef, k) }), totalCost(held[k]));
     const calFigures = (t: Trial) => figures(t.loss, t.cost);
     const baseline: TunedPoint = { label: baselineName, trial: baselineTrial.id, policy: baselineName, description: describeCandidate(baselineTrial.candidate, shape), calibration: calFigures(baselineTrial), heldOut: heldFigures(0) };
     const chosen: TunedPoint | undefined = chosenTrial
       ? { label: 'tuned', trial: chosenTrial.id, policy: policyOf(chosenTrial), description: describeCandidate(chosenTrial.candidate, shape), calibration: calFigures(chosenTrial), heldOut: heldFigures(1) }
+      : undefined;
+    const matched: TunedPoint | undefined = matchedTrial
+      ? { label: `tuned at ${baselineName} accuracy`, trial: matchedTrial.id, policy: policyOf(matchedTrial), description: describeCandidate(matchedTrial.candidate, shape), calibration: calFigures(matchedTrial), heldOut: heldFigures(heldJobs.length - 1) }
       : undefined;
     if (chosen) (chosen.policy as { name: string }).name = `tuned (${info.fileName}, ${req.metric} budget ${search.budget}, seed ${req.seed})`;
     const cpu = process.cpuUsage(cpu0);
@@ -158,8 +172,9 @@ export async function runTune(req: TuneRequest): Promise<TuneResult> {
       split: { calibration, heldOut, rung0: search.rung0Inputs, rungs: search.rungSizes },
       trials: search.trials.map((t) => ({ ...t, description: describeCandidate(t.candidate, shape), policy: policyOf(t) })),
       ...(chosen ? { chosen } : {}),
+      ...(matched ? { matched } : {}),
       baseline,
-      search: { inputEvaluations: search.inputEvaluations + heldOut.length * heldJobs.length, workers: pool.size, wallSeconds: (performance.now() - t0) / 1000, coordinatorCpuSeconds: (cpu.user + cpu.system) / 1e6 },
+      search: { inputEvaluations: search.inputEvaluations + heldOut.length * heldJobs.length, workers: pool.size, wallSeconds: (performance.now() - t0) / 1000, coordinatorCpuSeconds: (cpu.user + cpu.system) / 1e6, workerCpuSeconds: pool.cpuSeconds() },
       warnings,
     };
   } finally {

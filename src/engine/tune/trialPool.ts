@@ -20,7 +20,8 @@ export type TuneWorkerRequest =
 
 export type TuneWorkerReply =
   | { method: 'tune/ready'; info: TrialModelInfo }
-  | { method: 'tune/outcomes'; job: number; outcomes: InputOutcome[] }
+  /** cpuSeconds: the worker process's CPU time so far (user + system), measured. */
+  | { method: 'tune/outcomes'; job: number; outcomes: InputOutcome[]; cpuSeconds: number }
   | { method: 'tune/failed'; job: number; error: SerializedError };
 
 export interface PoolJob {
@@ -32,6 +33,8 @@ export interface TrialPool {
   readonly info: TrialModelInfo;
   readonly size: number;
   evaluate(jobs: PoolJob[]): Promise<InputOutcome[][]>;
+  /** CPU seconds the workers have used so far (as of their last answers), measured by each process. */
+  cpuSeconds(): number;
   close(): void;
 }
 
@@ -60,6 +63,7 @@ interface Task {
 
 interface Worker {
   child: ChildProcess;
+  cpuSeconds: number;
   busy: Task | null;
   stderr: string;
 }
@@ -90,7 +94,7 @@ export async function startTrialPool(setup: TrialSetup, options: { size?: number
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
-    const w: Worker = { child, busy: null, stderr: '' };
+    const w: Worker = { child, cpuSeconds: 0, busy: null, stderr: '' };
     child.stderr?.on('data', (d: Buffer) => (w.stderr = (w.stderr + d.toString()).slice(-4096)));
     child.on('exit', (code, signal) => {
       if (failure) return;
@@ -159,6 +163,7 @@ export async function startTrialPool(setup: TrialSetup, options: { size?: number
           if (!task) return;
           if (m.method === 'tune/failed') return finish(deserializeError(m.error));
           if (m.method !== 'tune/outcomes') return;
+          w.cpuSeconds = m.cpuSeconds;
           m.outcomes.forEach((o, i) => (results[task.job][task.from + i] = o));
           open--;
           if (open === 0) return finish();
@@ -170,5 +175,5 @@ export async function startTrialPool(setup: TrialSetup, options: { size?: number
       });
     });
 
-  return { info, size, evaluate, close };
+  return { info, size, evaluate, cpuSeconds: () => workers.reduce((s, w) => s + w.cpuSeconds, 0), close };
 }

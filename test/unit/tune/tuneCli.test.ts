@@ -51,9 +51,10 @@ test('tune on a GPT-2 fixture: trials, front, chosen policy round-trips through 
   const full = a.trials.filter((t) => t.full);
   const front = new Set(paretoFront(full.map((t) => ({ cost: t.relativeCost, loss: t.loss.loss }))).map((i) => full[i].id));
   for (const t of a.trials) assert.equal(t.onFront, front.has(t.id));
-  // Dense is a trial: perplexity unchanged (engine = reference within float error), full cost.
+  // Dense is a trial: perplexity unchanged (engine = reference within float error; the random
+  // fixture's perplexity is ~1e8, so relative), full cost.
   const dense = a.trials.find((t) => t.label === 'dense');
-  assert.ok(dense && Math.abs(dense.loss.loss) < 1e-3 && Math.abs(dense.relativeCost - 1) < 1e-9, JSON.stringify(dense?.loss));
+  assert.ok(dense && Math.abs(dense.loss.loss) / dense.loss.dense < 1e-5 && Math.abs(dense.relativeCost - 1) < 1e-9, JSON.stringify(dense?.loss));
   assert.ok(a.chosen, 'dense meets any budget');
   assert.ok(a.chosen.calibration.loss.loss <= a.budget.absolute);
   assert.ok(a.chosen.heldOut.loss.interval.low <= a.chosen.heldOut.loss.loss && a.chosen.heldOut.loss.loss <= a.chosen.heldOut.loss.interval.high);
