@@ -13,11 +13,12 @@ import { parseBudget, TUNE_METRICS, TUNE_OBJECTIVES, type TuneMetric, type TuneO
 import { runTune, type TuneResult, type TunedPoint } from '../engine/tune/runTune';
 import { defaultPoolSize } from '../engine/tune/trialPool';
 import { tuneHtml } from '../engine/tune/tuneHtml';
+import { formatLoss as formatLossOf } from '../engine/tune/lossFormat';
 import { formatValue } from '../engine/report/formatQuantity';
 import { hardwareArgument } from './profileInputs';
 import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
 import { checkOutputs, writeOutput } from './outputs';
-import { parseCount } from './profileCommand';
+import { countIn, parseCount } from './profileCommand';
 
 interface TuneFlags {
   textFile?: string;
@@ -43,14 +44,6 @@ function fraction(v: string): number {
   return x;
 }
 
-function countIn(min: number, max: number): (v: string) => number {
-  return (v) => {
-    const n = parseCount(v);
-    if (n < min || n > max) throw new InvalidArgumentError(`must be a whole number in ${min}..${max}`);
-    return n;
-  };
-}
-
 /** The inputs to split: a batch file's lines, or a text file cut into passages at line ends. */
 function tuneInputs(o: TuneFlags): Promise<{ texts: string[]; labels?: (number | string)[] }> {
   if ((o.textFile === undefined) === (o.batchFile === undefined)) throw new InputError('input', 'give exactly one of --text-file, --batch-file');
@@ -59,11 +52,7 @@ function tuneInputs(o: TuneFlags): Promise<{ texts: string[]; labels?: (number |
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
-/** The loss as the user states the budget: percentage points for accuracy/agreement, perplexity or nats otherwise. */
-export function formatLoss(r: Pick<TuneResult, 'metric'>, x: number): string {
-  if (r.metric === 'accuracy' || r.metric === 'agreement') return pct(x);
-  return r.metric === 'kl' ? `${x.toPrecision(3)} nats` : `${x >= 0 ? '+' : ''}${x.toFixed(3)} ppl`;
-}
+const formatLoss = (r: Pick<TuneResult, 'metric'>, x: number) => formatLossOf(r.metric, x);
 
 function pointRows(r: TuneResult, p: TunedPoint): string[][] {
   return (['calibration', 'heldOut'] as const).map((split) => {
@@ -86,7 +75,8 @@ export function formatTuneSummary(r: TuneResult): string {
   const lines: string[] = [];
   const budget = r.budget.relative ? `${r.budget.value * 100}% of dense perplexity = ${formatLoss(r, r.budget.absolute)}` : formatLoss(r, r.budget.absolute);
   lines.push(`${r.model.fileName}: ${r.model.layers} layers x ${r.model.heads} heads, ${r.model.mode}; hardware ${r.hardware}; metric ${r.metric}, budget ${budget}; objective ${r.objective}; seed ${r.seed}`);
-  lines.push(`${r.trials.length} trials (${r.trials.filter((t) => t.full).length} measured on all ${r.split.calibration.length} calibration inputs, the rest stopped earlier in successive halving over ${r.split.rungs.join(' / ')} inputs), held-out ${r.split.heldOut.length} inputs; ${r.search.workers} workers, ${r.search.inputEvaluations} input runs; ${r.search.wallSeconds.toFixed(1)} s wall, ${(r.search.workerCpuSeconds + r.search.coordinatorCpuSeconds).toFixed(1)} s CPU (measured)`);
+  const halving = r.split.rungs.length > 1 ? `${r.trials.filter((t) => t.full).length} measured on all ${r.split.calibration.length} calibration inputs, the rest stopped earlier in successive halving over ${r.split.rungs.join(' / ')} inputs` : `each measured on all ${r.split.calibration.length} calibration inputs`;
+  lines.push(`${r.trials.length} trials (${halving}), held-out ${r.split.heldOut.length} inputs; ${r.search.workers} workers, ${r.search.inputEvaluations} input runs; ${r.search.wallSeconds.toFixed(1)} s wall, ${(r.search.workerCpuSeconds + r.search.coordinatorCpuSeconds).toFixed(1)} s CPU (measured)`);
   lines.push('');
   const metricName = r.metric === 'accuracy' ? 'accuracy [Wilson 95%]' : r.metric === 'perplexity' ? 'perplexity' : r.metric;
   const rows = [...pointRows(r, r.baseline), ...(r.chosen ? pointRows(r, r.chosen) : []), ...(r.matched ? pointRows(r, r.matched) : [])];
@@ -149,7 +139,9 @@ export function registerTuneCommand(program: Command, io: CommandIo = defaultIo)
       const json = JSON.stringify(result, null, 1) + '\n';
       if (o.json === '-') writeOutput('-', json, io.stdout);
       else io.stdout.write(formatTuneSummary(result));
-      for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
+      // Per-input notes (truncation) can be one per input: the first few, then a count.
+      for (const w of result.warnings.slice(0, 3)) io.stderr.write(`warning: ${w}\n`);
+      if (result.warnings.length > 3) io.stderr.write(`warning: ... and ${result.warnings.length - 3} more (all in the --json result's "warnings")\n`);
       if (o.json && o.json !== '-') writeOutput(o.json, json, io.stdout);
       if (o.html) writeOutput(o.html, tuneHtml(result), io.stdout);
       if (o.policyOut) {

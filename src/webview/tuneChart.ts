@@ -7,6 +7,7 @@
 // The data comes from a <script type="application/json" id="tune-data"> element (the TuneResult).
 import type * as ChartJs from 'chart.js' with { 'resolution-mode': 'import' };
 import type { TuneResult, TuneTrialRow } from '../engine/tune/runTune';
+import { formatLoss } from '../engine/tune/lossFormat';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const chartJs = require('chart.js') as typeof ChartJs;
 const { Chart, LinearScale, LineController, LineElement, PointElement, ScatterController, Legend, Tooltip } = chartJs;
@@ -25,8 +26,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-const lossText = (r: TuneResult, x: number) =>
-  r.metric === 'accuracy' || r.metric === 'agreement' ? `${(x * 100).toFixed(2)} %` : r.metric === 'kl' ? `${x.toPrecision(3)} nats` : `${x >= 0 ? '+' : ''}${x.toFixed(3)} ppl`;
+const lossText = (r: TuneResult, x: number) => formatLoss(r.metric, x);
 
 function render(r: TuneResult): void {
   const root = document.getElementById('tune-root') as HTMLElement;
