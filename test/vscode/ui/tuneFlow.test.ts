@@ -44,7 +44,8 @@ describe('VS Code UI: tune policy', () => {
     server = await startCodeServer({ runtime, tmpDir, settings: { 'workbench.colorTheme': 'Dark 2026', 'editor.minimap.enabled': false, 'spatten.tune.trials': 4 } });
     context = await launchChromium(runtime, tmpDir);
     page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(server.workbenchUrl(TEST_WORKSPACE, [['extensionDevelopmentPath', server.remoteUri(EXTENSION_ROOT)]]));
+    // The workbench can take over playwright's 30 s default to load on a loaded machine.
+    await page.goto(server.workbenchUrl(TEST_WORKSPACE, [['extensionDevelopmentPath', server.remoteUri(EXTENSION_ROOT)]]), { timeout: 180_000 });
     await waitForWorkbench(page);
   });
 
