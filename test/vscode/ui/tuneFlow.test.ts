@@ -70,10 +70,29 @@ describe('VS Code UI: tune policy', () => {
     const box = page.locator('.quick-input-widget .quick-input-box input');
     assert.equal(await box.inputValue(), '1%', 'the budget prompt offers the metric default');
     await page.keyboard.press('Enter');
-    // The progress notification names the model being tuned.
-    await page.locator('.notifications-toasts', { hasText: 'tuning model.onnx' }).first().waitFor({ timeout: 60_000 });
-    const frame = webview(page);
-    await frame.locator('#tune-chart').waitFor({ timeout: 600_000 });
+    // The progress notification names the model being tuned; then the tune view opens. Any error
+    // notification instead fails the test with its text.
+    const toasts = page.locator('.notification-list-item-message');
+    let sawProgress = false;
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      const texts = await toasts.allInnerTexts().catch(() => [] as string[]);
+      if (!sawProgress && texts.some((t) => t.includes('tuning model.onnx'))) {
+        sawProgress = true;
+        await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tune-progress-dark.png') });
+      }
+      const failed = texts.find((t) => /^SpAtten: /.test(t) && !t.includes('tuning'));
+      if (failed) throw new Error(`error notification: ${failed}`);
+      const view = await tuneFrame(page).catch(() => undefined);
+      if (view && (await view.locator('#tune-chart').count()) > 0) break;
+      if (Date.now() > deadline) {
+        await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tune-timeout.png') });
+        throw new Error(`no tune view after 600 s (notifications: ${texts.join(' | ')})`);
+      }
+      await sleep(250);
+    }
+    assert.ok(sawProgress, 'the progress notification was shown');
+    const frame = await tuneFrame(page);
     await frame.locator('#tune-side-by-side').waitFor();
     const table = await frame.locator('#tune-side-by-side').innerText();
     assert.match(table, /paper-bert/);
