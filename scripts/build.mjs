@@ -5,6 +5,8 @@
 //   out/engineModules.js  engine code the host runs itself on demand (model summary, exports)
 //   out/cli.js        the headless CLI `spatten-profile` (node, cjs; onnxruntime-node external)
 //   out/webview.js    the report webview (browser, iife; also inlined into exported HTML)
+//   out/tuneWorker.js a `tune` trial worker (child process; the engine and onnxruntime-node)
+//   out/tuneChart.js  the `tune` Pareto page (browser, iife; inlined into tune --html and the tune view)
 // onnxruntime-node is external because it loads a native addon and its shared library from its own
 // package folder; the VSIX ships it in node_modules (see README, "Packaging").
 import * as esbuild from 'esbuild';
@@ -23,6 +25,8 @@ if (existsSync('src/worker/profileWorker.ts')) builds.push({ ...node, entryPoint
 if (existsSync('src/extension/engineModules.ts')) builds.push({ ...node, entryPoints: { engineModules: 'src/extension/engineModules.ts' }, outdir: 'out' });
 if (existsSync('src/cli/main.ts')) builds.push({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'out', banner: { js: '#!/usr/bin/env node' } });
 if (existsSync('src/webview/main.ts')) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'out' });
+if (existsSync('src/worker/tuneWorker.ts')) builds.push({ ...node, entryPoints: { tuneWorker: 'src/worker/tuneWorker.ts' }, outdir: 'out' });
+if (existsSync('src/webview/tuneChart.ts')) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { tuneChart: 'src/webview/tuneChart.ts' }, outdir: 'out' });
 if (existsSync('test/vscode/suite/index.ts')) builds.push({ ...node, entryPoints: { 'test/suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out', external: ['vscode', 'onnxruntime-node', 'mocha'] });
 
 if (watch) {

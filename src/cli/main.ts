@@ -12,6 +12,7 @@ import { registerConvertCommand } from './convertCommand';
 import { registerDeriveFp16Command } from './deriveFp16Command';
 import { registerSimulateCommand } from './simulateCommand';
 import { registerAblateCommand } from './ablateCommand';
+import { registerTuneCommand } from './tuneCommand';
 import { TOOL_VERSION } from '../engine/version';
 import { exitQuietlyOnClosedPipe, flushAndExit } from './flushAndExit';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSweepCommand(program);
   registerSimulateCommand(program);
   registerAblateCommand(program);
+  registerTuneCommand(program);
   registerConvertCommand(program);
   registerDeriveFp16Command(program);
   return program;

@@ -23,7 +23,7 @@ export function parseCount(v: string): number {
 }
 
 /** A whole-number option parser with its limits in the message. */
-function countIn(min: number, max: number): (v: string) => number {
+export function countIn(min: number, max: number): (v: string) => number {
   return (v) => {
     const n = parseCount(v);
     if (n < min || n > max) throw new InvalidArgumentError(`must be a whole number in ${min}..${max}`);

@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { CancelledError, InputError, throwIfAborted } from './errors';
 import { loadOnnxModel } from './onnx/onnxModelLoader';
-import { discoverTransformer } from './model/transformerDiscovery';
+import { discoverTransformer, type DiscoveredTransformer } from './model/transformerDiscovery';
 import { loadTokenizerForModel } from './tokenize/tokenizerForModel';
 import { resolvePolicy } from './spatten/policy';
 import { choosePolicy, substituteAuto } from './spatten/autoPolicy';
@@ -52,8 +52,18 @@ export const MAX_TOKENS_CEILING = 4096;
 /** Most tokens generated after the prompt. */
 export const MAX_GENERATE_TOKENS = 1024;
 
-function coreDims(dims: ModelDims, modelName: string, mode: 'encoder' | 'generation', protectedPositions: number[]): SpattenCoreDims {
+export function coreDims(dims: ModelDims, modelName: string, mode: 'encoder' | 'generation', protectedPositions: number[]): SpattenCoreDims {
   return { ...dims, mode, protectedPositions, modelName };
+}
+
+/** The graph takes token ids (else it runs on seeded synthetic inputs: vision, OCR, ...). */
+export function hasTokenInput(d: DiscoveredTransformer): boolean {
+  return [...d.graph.graphInputs].some((n) => /input_ids$/.test(n));
+}
+
+/** How a model runs: scored/generated token by token (a causal LM with token logits) or one pass. */
+export function runMode(d: DiscoveredTransformer): 'encoder' | 'generation' {
+  return d.summary.causal && hasTokenInput(d) && hasTokenLogits(d.graph) ? 'generation' : 'encoder';
 }
 
 /** Passes stage changes and the last update at most every `ms` (per-layer detail can be thousands of calls). */
@@ -117,8 +127,8 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
   // pruned layer by layer as in an encoder; there is no text, so no tokenizer and no generation.
   // Only logits of a vocabulary can be scored and generated from: a causal model ending in
   // embeddings runs one pass like an encoder.
-  const synthetic = ![...discovered.graph.graphInputs].some((n) => /input_ids$/.test(n));
-  const mode: 'encoder' | 'generation' = discovered.summary.causal && !synthetic && hasTokenLogits(discovered.graph) ? 'generation' : 'encoder';
+  const synthetic = !hasTokenInput(discovered);
+  const mode = runMode(discovered);
   const choice = choosePolicy(req.policy, mode);
   const policy = resolvePolicy(choice.policy);
   if (!synthetic && req.texts.length === 0) throw new InputError('input', 'no input text (the model takes token ids)');

@@ -3,3 +3,6 @@
 // parses only the glue; loaded by loadEngineModules() on first use.
 export { describeModel } from '../engine/modelDescription';
 export { writeExport } from '../engine/report/writeExport';
+export { runTune } from '../engine/tune/runTune';
+export { parseBudget } from '../engine/tune/tuneLoss';
+export { readTuneInputs } from '../engine/tune/tuneInputs';

@@ -16,6 +16,8 @@ import { ProfileStore } from './profileStore';
 import { liveWorkerCount } from './profileWorkerHost';
 import { REPORT_VIEW_TYPE, ReportPanel, ReportPanelSerializer } from './reportPanel';
 import { TokenHoverProvider } from './tokenHover';
+import { TunePanel } from './tunePanel';
+import { openTunedTrial, tunePolicy, useTunedPolicy } from './tuneCommand';
 
 /** What activate() returns: a read-only view for the extension's own tests and other extensions. */
 export interface SpattenExtensionApi {
@@ -30,6 +32,8 @@ export interface SpattenExtensionApi {
   activationMs(): SpanMs;
   /** Profile workers started and not yet exited. */
   liveProfileWorkers(): number;
+  /** The tune result the tune view shows, if open. */
+  tuneViewOpen(): boolean;
 }
 
 function manifestEnum(context: vscode.ExtensionContext, key: string): string[] {
@@ -55,6 +59,18 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
   };
   const panel = new ReportPanel(context.extensionUri, log, reportActions(core));
   controller.setListener(panel);
+  const tuneContext = { extensionUri: context.extensionUri, log, panel: undefined as unknown as TunePanel };
+  tuneContext.panel = new TunePanel(context.extensionUri, log, {
+    openTrial: (trial) => void openTunedTrial(tuneContext, trial),
+    usePolicy: (trial) => void useTunedPolicy(tuneContext, trial),
+  });
+  context.subscriptions.push(
+    tuneContext.panel,
+    vscode.commands.registerCommand('spatten.tunePolicy', (arg?: unknown) => tunePolicy(tuneContext, arg)),
+    // Internal (the tune view's point clicks and button, tests).
+    vscode.commands.registerCommand('spatten.openTunedTrial', (trial: unknown) => openTunedTrial(tuneContext, trial)),
+    vscode.commands.registerCommand('spatten.useTunedPolicy', (trial?: unknown) => useTunedPolicy(tuneContext, trial)),
+  );
   context.subscriptions.push(
     log, store, controller, decorations, panel,
     ...registerCommands({ ...core, panel }),
@@ -75,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
     reportPanelOpen: () => panel.isOpen,
     activationMs: () => activation,
     liveProfileWorkers: liveWorkerCount,
+    tuneViewOpen: () => tuneContext.panel.isOpen,
   };
 }
 

@@ -33,7 +33,7 @@ function activeModel(): vscode.Uri | undefined {
   return uri && uri.path.toLowerCase().endsWith('.onnx') ? uri : undefined;
 }
 
-export async function pickModel(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function pickModel(extensionUri: vscode.Uri, title = 'SpAtten: Profile Model (1/4)'): Promise<vscode.Uri | undefined> {
   const items: Item<vscode.Uri | 'browse'>[] = [];
   const active = activeModel();
   if (active) items.push({ label: '$(file-binary) Active model', description: vscode.workspace.asRelativePath(active), value: active });
@@ -44,7 +44,7 @@ export async function pickModel(extensionUri: vscode.Uri): Promise<vscode.Uri | 
     items.push({ label: `$(file) ${uri.path.replace(/^.*\//, '')}`, description: vscode.workspace.asRelativePath(uri), value: uri });
   }
   items.push({ label: '$(folder-opened) Browse…', value: 'browse' });
-  const choice = await pick(items, 'SpAtten: Profile Model (1/4)', 'Model to profile');
+  const choice = await pick(items, title, 'Model to profile');
   if (choice !== 'browse') return choice;
   const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, title: 'Model to profile' });
   return files?.[0];

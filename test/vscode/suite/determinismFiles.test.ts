@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import { RUN_DEPENDENT_KEYS } from '../../../src/engine/report/reproducibleReport';
+import { RUN_DEPENDENT_KEYS } from '../../unit/report/reproducibleReport';
 import { bundledModelPath, extensionPath, profileDone, scratchDir } from './helpers';
 
 /** The file's top-level entries (key and text, a trailing comma dropped), run-dependent ones left out. */

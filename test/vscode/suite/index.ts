@@ -26,6 +26,7 @@ export async function run(): Promise<void> {
     await import('./soak.test.js');
     await import('./determinismFiles.test.js');
     await import('./modelEditor.test.js');
+    await import('./tune.test.js');
   }
   const counts = { passed: 0, failed: 0 };
   const failures = await new Promise<number>((resolve) => {

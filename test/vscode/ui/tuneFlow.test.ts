@@ -1,0 +1,133 @@
+// "SpAtten: Tune Policy" as a user runs it in a real VS Code (code-server + headless chromium):
+// F1, the four picks (model, inputs, metric, the budget prompt), the progress notification, the
+// tune view with the Pareto chart; a click on a chart point profiles that trial's policy (the
+// report view opens); "Use this policy" writes the policy file and the spatten.policy.file
+// setting. Screenshot: test-artifacts/vscode-tune-dark.png.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, locateRuntime, REPO_ROOT, startCodeServer, TEST_WORKSPACE, type CodeServer } from '../shim/codeServer';
+import { pickItem, quickInputTitle, runCommand, sleep, waitForQuickInput, waitForWorkbench, webview } from './workbench';
+
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const EXTENSION_ROOT = process.env.SPATTEN_EXTENSION_DEV_PATH ?? REPO_ROOT;
+/** A few labelled emails of the encoder's test set, in the workspace so the input pick lists them. */
+const INPUTS = path.join(TEST_WORKSPACE, 'tune-ui-emails.jsonl');
+const SETTINGS = path.join(TEST_WORKSPACE, '.vscode', 'settings.json');
+const POLICY = path.join(TEST_WORKSPACE, '.vscode', 'spatten-policy-model.json');
+
+/** The webview frame holding the tune view (the report view may be open beside it). */
+async function tuneFrame(page: Page) {
+  for (let i = 0; i < 4; i++) {
+    const frame = webview(page, i);
+    if ((await frame.locator('#tune-root').count().catch(() => 0)) > 0) return frame;
+  }
+  throw new Error('no tune view');
+}
+
+describe('VS Code UI: tune policy', () => {
+  const { runtime, missing } = locateRuntime();
+  let tmpDir = '';
+  let server: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  const settingsBefore = existsSync(SETTINGS) ? readFileSync(SETTINGS, 'utf8') : undefined;
+
+  before(async () => {
+    if (!runtime) throw new Error(`missing: ${missing.join('; ')}`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(INPUTS, readFileSync(path.join(EXTENSION_ROOT, 'models', 'encoder', 'test.jsonl'), 'utf8').split('\n').slice(0, 10).join('\n') + '\n');
+    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'spatten-vscode-tune-'));
+    server = await startCodeServer({ runtime, tmpDir, settings: { 'workbench.colorTheme': 'Dark 2026', 'editor.minimap.enabled': false, 'spatten.tune.trials': 4 } });
+    context = await launchChromium(runtime, tmpDir);
+    page = context.pages()[0] ?? (await context.newPage());
+    // The workbench can take over playwright's 30 s default to load on a loaded machine.
+    await page.goto(server.workbenchUrl(TEST_WORKSPACE, [['extensionDevelopmentPath', server.remoteUri(EXTENSION_ROOT)]]), { timeout: 180_000 });
+    await waitForWorkbench(page);
+  });
+
+  after(async () => {
+    await context?.close().catch(() => undefined);
+    await server?.stop();
+    if (tmpDir && !process.env.SPATTEN_KEEP_TMP) rmSync(tmpDir, { recursive: true, force: true });
+    rmSync(INPUTS, { force: true });
+    rmSync(POLICY, { force: true });
+    if (settingsBefore === undefined) rmSync(SETTINGS, { force: true });
+    else writeFileSync(SETTINGS, settingsBefore);
+  });
+
+  it('F1 "SpAtten: Tune Policy": picks, budget prompt, progress, Pareto chart', async () => {
+    await runCommand(page, 'SpAtten: Tune Policy', async () => (await quickInputTitle(page)).includes('Tune Policy (1/4)'));
+    await pickItem(page, 'spam classifier');
+    await waitForQuickInput(page, '(2/4)');
+    await pickItem(page, 'tune-ui-emails.jsonl');
+    await waitForQuickInput(page, '(3/4)');
+    await pickItem(page, 'accuracy');
+    await waitForQuickInput(page, '(4/4)');
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    assert.equal(await box.inputValue(), '1%', 'the budget prompt offers the metric default');
+    await page.keyboard.press('Enter');
+    // The progress notification names the model being tuned; then the tune view opens. Any error
+    // notification instead fails the test with its text.
+    const toasts = page.locator('.notification-list-item-message');
+    let sawProgress = false;
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      const texts = await toasts.allInnerTexts().catch(() => [] as string[]);
+      if (!sawProgress && texts.some((t) => t.includes('tuning model.onnx'))) {
+        sawProgress = true;
+        await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tune-progress-dark.png') });
+      }
+      const failed = texts.find((t) => /^SpAtten: /.test(t) && !t.includes('tuning'));
+      if (failed) throw new Error(`error notification: ${failed}`);
+      const view = await tuneFrame(page).catch(() => undefined);
+      if (view && (await view.locator('#tune-chart').count()) > 0) break;
+      if (Date.now() > deadline) {
+        await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tune-timeout.png') });
+        throw new Error(`no tune view after 600 s (notifications: ${texts.join(' | ')})`);
+      }
+      await sleep(250);
+    }
+    assert.ok(sawProgress, 'the progress notification was shown');
+    const frame = await tuneFrame(page);
+    await frame.locator('#tune-side-by-side').waitFor();
+    const table = await frame.locator('#tune-side-by-side').innerText();
+    assert.match(table, /paper-bert/);
+    assert.match(table, /tuned/);
+    await sleep(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-tune-dark.png') });
+  });
+
+  it('clicking a chart point shows its policy and opens its profile', async () => {
+    const frame = await tuneFrame(page);
+    const canvas = frame.locator('#tune-chart');
+    // The first point of the Pareto-front dataset, in canvas pixels (chart.js lays points out in CSS pixels).
+    const at = await canvas.evaluate(() => {
+      const chart = (window as unknown as { tuneChart: { getDatasetMeta(i: number): { data: { x: number; y: number }[] } } }).tuneChart;
+      const p = chart.getDatasetMeta(0).data[0];
+      return { x: Math.round(p.x), y: Math.round(p.y) };
+    });
+    await canvas.click({ position: at });
+    await frame.locator('#tune-selected', { hasText: 'trial #' }).waitFor({ timeout: 10_000 });
+    // The report view of that trial's profile opens (a second webview).
+    await page.locator('.tab', { hasText: 'SpAtten Report' }).first().waitFor({ timeout: 300_000 });
+  });
+
+  it('"Use this policy" writes the policy file and the setting', async () => {
+    await page.locator('.tab', { hasText: 'SpAtten Tune' }).first().click();
+    await sleep(500);
+    const frame = await tuneFrame(page);
+    await frame.locator('#tune-use').click();
+    const deadline = Date.now() + 30_000;
+    while (!(existsSync(POLICY) && existsSync(SETTINGS) && readFileSync(SETTINGS, 'utf8').includes('spatten.policy.file'))) {
+      if (Date.now() > deadline) throw new Error('no policy file / setting written');
+      await sleep(250);
+    }
+    const policy = JSON.parse(readFileSync(POLICY, 'utf8')) as { name: string; extends: string };
+    assert.match(policy.name, /^tuned/);
+    assert.match(readFileSync(SETTINGS, 'utf8'), /spatten-policy-model\.json/);
+  });
+});
