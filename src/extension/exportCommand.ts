@@ -7,6 +7,7 @@ import type { ExportFormat } from '../engine/profileRequest';
 import type { ProfileStore } from './profileStore';
 import { reportError } from './userErrors';
 import { loadEngineModules } from './loadEngineModules';
+import { modelLabel } from '../engine/model/modelName';
 
 interface FormatInfo {
   label: string;
@@ -46,7 +47,7 @@ export async function exportReport(store: ProfileStore, log: vscode.LogOutputCha
   }
   let filePath = args.filePath;
   if (!filePath) {
-    const base = session.result.report.model.fileName.replace(/\.onnx$/i, '');
+    const base = modelLabel(session.result.report.model).replace(/\.onnx$/i, '');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const suffix = format === 'workload-csv' ? '-workload' : format === 'perfetto' ? '-perfetto' : '';
     const target = await vscode.window.showSaveDialog({

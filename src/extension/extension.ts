@@ -41,7 +41,7 @@ function manifestEnum(context: vscode.ExtensionContext, key: string): string[] {
 export function activate(context: vscode.ExtensionContext): SpattenExtensionApi {
   const activateStart = mark();
   const log = vscode.window.createOutputChannel('SpAtten Profiler', { log: true });
-  const store = new ProfileStore();
+  const store = new ProfileStore(context.workspaceState);
   const controller = new ProfileController(store, log, vscode.Uri.joinPath(context.extensionUri, 'out', 'profileWorker.js').fsPath);
   const decorations = new ImportanceDecorations(store);
   const core = {

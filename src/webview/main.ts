@@ -29,6 +29,7 @@ import { renderRefetch } from './refetchView';
 import { renderSummary } from './summaryCards';
 import { renderTimeline } from './timelineView';
 import { renderTokens, type TokenView } from './tokenView';
+import { modelLabel } from '../engine/model/modelName';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHostMessage): void;
@@ -95,7 +96,7 @@ function header(report: ProfileReport): HTMLElement {
   return h(
     'header',
     { class: 'report-header' },
-    h('div', { class: 'title' }, h('h1', {}, 'SpAtten profile ', h('span', { class: 'file-name' }, report.model.fileName)), h('div', { class: 'subtitle' }, subtitle)),
+    h('div', { class: 'title' }, h('h1', {}, 'SpAtten profile ', h('span', { class: 'file-name', title: report.model.fileName }, modelLabel(report.model))), h('div', { class: 'subtitle' }, subtitle)),
     actions,
   );
 }

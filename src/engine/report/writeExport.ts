@@ -18,6 +18,7 @@ import { toChromeTrace } from './chromeTrace';
 import { headCsv, layerCsv } from './csvExport';
 import { exportHtml, loadWebviewAssets } from './htmlExport';
 import { checkOutputFile } from '../files/outputPath';
+import { modelLabel } from '../model/modelName';
 
 /** The folder holding the built webview.js: beside the running bundle, or out/ when run from source (tests, tsx). */
 export function bundleDir(): string {
@@ -47,7 +48,7 @@ export async function renderExport(result: ProfileResult, format: Exclude<Export
     case 'perfetto': {
       const hw = resolveHardwareConfig(report.hardware.settings);
       const sim = simulate(trace, hw, { timing: 'pipelined', denseBits: 32, timeline: true });
-      return JSON.stringify(toChromeTrace(sim.timeline!, `SpAtten ${hw.name}: ${report.model.fileName}`));
+      return JSON.stringify(toChromeTrace(sim.timeline!, `SpAtten ${hw.name}: ${modelLabel(report.model)}`));
     }
   }
 }
