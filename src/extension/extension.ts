@@ -16,6 +16,7 @@ import { ProfileStore } from './profileStore';
 import { liveWorkerCount } from './profileWorkerHost';
 import { REPORT_VIEW_TYPE, ReportPanel, ReportPanelSerializer } from './reportPanel';
 import { TokenHoverProvider } from './tokenHover';
+import { sweepKeepFraction } from './sweepCommand';
 
 /** What activate() returns: a read-only view for the extension's own tests and other extensions. */
 export interface SpattenExtensionApi {
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
   context.subscriptions.push(
     log, store, controller, decorations, panel,
     ...registerCommands({ ...core, panel }),
+    vscode.commands.registerCommand('spatten.sweepKeepFraction', (arg?: unknown) => sweepKeepFraction(core, arg)),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, new ReportPanelSerializer(panel)),
     vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(log), {
       supportsMultipleEditorsPerDocument: true,

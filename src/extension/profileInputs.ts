@@ -33,7 +33,8 @@ function activeModel(): vscode.Uri | undefined {
   return uri && uri.path.toLowerCase().endsWith('.onnx') ? uri : undefined;
 }
 
-export async function pickModel(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+/** `step`: the quick pick's title, e.g. "SpAtten: Profile Model (1/4)" (the sweep has its own). */
+export async function pickModel(extensionUri: vscode.Uri, step = 'SpAtten: Profile Model (1/4)'): Promise<vscode.Uri | undefined> {
   const items: Item<vscode.Uri | 'browse'>[] = [];
   const active = activeModel();
   if (active) items.push({ label: '$(file-binary) Active model', description: vscode.workspace.asRelativePath(active), value: active });
@@ -44,13 +45,13 @@ export async function pickModel(extensionUri: vscode.Uri): Promise<vscode.Uri | 
     items.push({ label: `$(file) ${uri.path.replace(/^.*\//, '')}`, description: vscode.workspace.asRelativePath(uri), value: uri });
   }
   items.push({ label: '$(folder-opened) Browse…', value: 'browse' });
-  const choice = await pick(items, 'SpAtten: Profile Model (1/4)', 'Model to profile');
+  const choice = await pick(items, step, 'Model to profile');
   if (choice !== 'browse') return choice;
   const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX model': ['onnx'] }, title: 'Model to profile' });
   return files?.[0];
 }
 
-export async function pickInput(extensionUri: vscode.Uri, model?: vscode.Uri): Promise<ChosenInput | undefined> {
+export async function pickInput(extensionUri: vscode.Uri, model?: vscode.Uri, step = 'SpAtten: Profile Model (2/4)'): Promise<ChosenInput | undefined> {
   const sample = bundledSample(extensionUri, model);
   const editor = vscode.window.activeTextEditor;
   const items: Item<'selection' | 'document' | 'file' | 'sample'>[] = [];
@@ -58,7 +59,7 @@ export async function pickInput(extensionUri: vscode.Uri, model?: vscode.Uri): P
   if (editor) items.push({ label: '$(file-text) Active document', description: vscode.workspace.asRelativePath(editor.document.uri), value: 'document' });
   items.push({ label: '$(file) Inputs file…', description: '.txt (one input) or .jsonl (one per line)', value: 'file' });
   items.push({ label: '$(book) Bundled sample', description: vscode.workspace.asRelativePath(sample), value: 'sample' });
-  const choice = await pick(items, 'SpAtten: Profile Model (2/4)', 'Text to profile');
+  const choice = await pick(items, step, 'Text to profile');
   switch (choice) {
     case undefined: return undefined;
     case 'selection':

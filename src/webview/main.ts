@@ -27,6 +27,7 @@ import {
 } from './protocol';
 import { renderRefetch } from './refetchView';
 import { renderSummary } from './summaryCards';
+import { renderSweep } from './sweepView';
 import { renderTimeline } from './timelineView';
 import { renderTokens, type TokenView } from './tokenView';
 import { modelLabel } from '../engine/model/modelName';
@@ -46,6 +47,7 @@ const VIEW_TITLES: Record<ViewId, string> = {
   latency: 'Latency',
   timeline: 'Timeline',
   accuracy: 'Accuracy',
+  sweep: 'Sweep',
 };
 
 const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
@@ -102,7 +104,7 @@ function header(report: ProfileReport): HTMLElement {
 }
 
 function viewsOf(report: ProfileReport): ViewId[] {
-  return VIEW_IDS.filter((v) => v !== 'timeline' || (report.timeline !== undefined && report.timeline.unit.length > 0));
+  return VIEW_IDS.filter((v) => (v !== 'timeline' || (report.timeline !== undefined && report.timeline.unit.length > 0)) && (v !== 'sweep' || (report.sweep?.length ?? 0) > 0));
 }
 
 function renderView(view: ViewId, report: ProfileReport): HTMLElement {
@@ -132,6 +134,8 @@ function renderView(view: ViewId, report: ProfileReport): HTMLElement {
       return renderTimeline(report.timeline!);
     case 'accuracy':
       return renderAccuracy(report);
+    case 'sweep':
+      return renderSweep(report);
   }
 }
 
@@ -184,7 +188,8 @@ function status(): HTMLElement {
 function handle(m: HostToWebviewMessage): void {
   switch (m.type) {
     case 'report':
-      state = { view: state.view, report: m.report };
+      // A sweep's report opens on its sweep (what the user ran the sweep for).
+      state = { view: m.report.sweep && m.report.sweep.length > 0 ? 'sweep' : state.view, report: m.report };
       saveState();
       render(m.report);
       break;

@@ -32,9 +32,10 @@ export type WebviewToHostMessage =
   | { type: 'profileAgain' };
 
 /** Ids of the views (tabs), also used as `data-view` on panels and in the saved state. */
-export type ViewId = 'summary' | 'tokens' | 'heads' | 'refetch' | 'latency' | 'timeline' | 'accuracy';
+export type ViewId = 'summary' | 'tokens' | 'heads' | 'refetch' | 'latency' | 'timeline' | 'accuracy' | 'sweep';
 
-export const VIEW_IDS: readonly ViewId[] = ['summary', 'tokens', 'heads', 'refetch', 'latency', 'timeline', 'accuracy'];
+/** The sweep view is shown only for a report that carries a keep-fraction sweep. */
+export const VIEW_IDS: readonly ViewId[] = ['summary', 'tokens', 'heads', 'refetch', 'latency', 'timeline', 'accuracy', 'sweep'];
 
 /** What the webview persists with vscode.setState (and what a WebviewPanelSerializer receives). */
 export interface WebviewState {
