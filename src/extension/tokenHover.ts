@@ -1,9 +1,10 @@
-// Hover over a word of a profiled document: a small table of its tokens (text, cumulative
-// importance to 3 significant figures and where it comes from, rank, where cascade pruning removed
-// it) and a link that opens the report at the token. Columns are left-aligned and padded with
-// no-break spaces: VS Code's hover tables have no cell padding, and right-aligned numbers next to
-// left-aligned text ran together. Token text comes from the model's vocabulary: it is escaped, and
-// the markdown is trusted only for the one command it links to.
+// Hover over a word of a profiled document: for each of its tokens a small two-column table
+// (importance to 3 significant figures and where it comes from, rank, where cascade pruning removed
+// it: layer and pass) and a link that opens the report at the token. Key/value rows keep the hover
+// narrow, so it stays inside the editor's group instead of covering the report beside it. VS Code's
+// hover tables have no cell padding and its markdown trims cell whitespace, so each key ends in a
+// colon and no-break spaces held by a zero-width space. Token text comes from the model's
+// vocabulary: it is escaped, and the markdown is trusted only for the one command it links to.
 import * as vscode from 'vscode';
 import { formatNumber } from '../engine/report/formatQuantity';
 import { factsIn } from './documentTokens';
@@ -12,8 +13,8 @@ import type { TokenImportance } from './tokenImportance';
 
 export const SHOW_TOKEN_COMMAND = 'spatten.showTokenInReport';
 
-/** Gap after each cell's text (no-break spaces survive markdown; plain spaces are trimmed). */
-const GAP = '\u00a0\u00a0\u00a0';
+/** Gap after a key: no-break spaces, kept by a zero-width space (markdown trims trailing whitespace). */
+const GAP = '\u00a0\u00a0\u00a0\u200b';
 
 /** Escapes text for markdown, including table pipes. */
 function escapeMarkdownText(text: string): string {
@@ -37,23 +38,30 @@ export function importanceText(t: TokenImportance): string {
   return Number.isFinite(t.importance) ? formatNumber(t.importance) : 'n/a';
 }
 
-const cell = (text: string): string => ` ${text}${GAP} `;
+const row = (key: string, value: string): string => `| **${key}:**${GAP} | ${value} |\n`;
+
+/** The token as shown in the hover: visible whitespace, in code font (backticks and pipes replaced). */
+function tokenCode(text: string): string {
+  return `\`${visibleToken(text).replace(/`/g, 'ˋ').replace(/\|/g, '∣')}\``;
+}
 
 export function hoverMarkdown(facts: readonly TokenImportance[]): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [SHOW_TOKEN_COMMAND] };
   md.supportHtml = false;
-  md.appendMarkdown('**SpAtten token importance** (measured)\n\n');
-  md.appendMarkdown(`|${cell('Token')}|${cell('Importance (Σ attention prob)')}|${cell('Rank')}|${cell('Pruned after')}|\n|:--|:--|:--|:--|\n`);
+  md.appendMarkdown(`**SpAtten token importance** (measured)\n\n`);
   for (const t of facts) {
-    const rank = t.rank >= 0 ? `#${t.rank + 1} of ${t.ranked}` : 'n/a';
-    md.appendMarkdown(`|${cell(`\`${visibleToken(t.text).replace(/`/g, 'ˋ').replace(/\|/g, '∣')}\``)}|${cell(importanceText(t))}|${cell(rank)}|${cell(escapeMarkdownText(prunedAtText(t)))}|\n`);
+    md.appendMarkdown(`| Token${GAP} | ${tokenCode(t.text)} |\n|:--|:--|\n`);
+    md.appendMarkdown(row('Importance', `${importanceText(t)} (Σ attention prob)`));
+    md.appendMarkdown(row('Rank', t.rank >= 0 ? `#${t.rank + 1} of ${t.ranked}` : 'n/a'));
+    md.appendMarkdown(row('Pruned after', escapeMarkdownText(prunedAtText(t))));
+    md.appendMarkdown('\n');
   }
-  md.appendMarkdown('\nImportance and rank at the layer that pruned the token (or the last layer).');
+  md.appendMarkdown('Importance and rank at the layer that pruned the token (or the last layer).');
   const first = facts[0];
   if (first) {
     const args = encodeURIComponent(JSON.stringify([first.index]));
-    md.appendMarkdown(` [Open in SpAtten report](command:${SHOW_TOKEN_COMMAND}?${args} "Show this token in the report")`);
+    md.appendMarkdown(`\n\n[Open in SpAtten report](command:${SHOW_TOKEN_COMMAND}?${args} "Show this token in the report")`);
   }
   return md;
 }
