@@ -57,7 +57,8 @@ export function hoverMarkdown(facts: readonly TokenImportance[]): vscode.Markdow
     md.appendMarkdown(row('Pruned after', escapeMarkdownText(prunedAtText(t))));
     md.appendMarkdown('\n');
   }
-  md.appendMarkdown('Importance and rank at the layer that pruned the token (or the last layer).');
+  // Short lines: the hover's width follows its longest line.
+  md.appendMarkdown('At the pruning layer, or the last layer.');
   const first = facts[0];
   if (first) {
     const args = encodeURIComponent(JSON.stringify([first.index]));

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ProfileReport } from '../../src/engine/report/profileReport';
 import { makeSampleReport } from '../unit/report/sampleReport';
-import { ARTIFACTS, openReport, openSession, showView, waitForCharts, type Opened, type Session } from './harness';
+import { ARTIFACTS, openReport, openSession, showView, sweepRowsShown, waitForCharts, type Opened, type Session } from './harness';
 
 const VIEWS = ['summary', 'tokens', 'heads', 'refetch', 'latency', 'timeline', 'accuracy', 'sweep'];
 let s: Session;
@@ -180,14 +180,8 @@ test('accuracy view: metrics and top labels', async () => {
 
 test('sweep view: speedup and DRAM reduction on their own axes, the metric with its interval, the table', async () => {
   const p = o.page;
-  await showView(p, 'sweep');
-  // No named helpers inside $$eval: tsx would wrap them in __name, which the page does not have.
-  const rows = await p.$$eval('tr[data-keep]', (els) => els.map((e) => [
-    Number((e as HTMLElement).dataset.keep),
-    ...['speedup', 'dramReduction', 'metric'].map((f) => Number(e.querySelector<HTMLElement>(`[data-field="${f}"] .num`)!.dataset.value)),
-    [...e.querySelectorAll<HTMLElement>('[data-field="interval"] .num')].map((n) => Number(n.dataset.value)),
-  ]));
-  assert.deepEqual(rows, [...report.sweep!].sort((a, b) => b.keep - a.keep).map((r) => [r.keep, r.speedup, r.dramReduction, r.metric, [r.metricLow, r.metricHigh]]));
+  const { shown, expected } = await sweepRowsShown(p, report);
+  assert.deepEqual(shown, expected);
   // The chart's axes as configured (the box records each dataset's y axis and the axes' sides).
   const axes = JSON.parse(await p.$eval('[data-chart="cost"]', (e) => (e as HTMLElement).dataset.axes ?? 'null'));
   assert.deepEqual(axes, { datasets: [['speedup (×, left axis)', 'y'], ['DRAM reduction (×, right axis)', 'y1']], sides: { y: 'left', y1: 'right' } });

@@ -15,7 +15,7 @@ import type { ProfileReport } from '../../src/engine/report/profileReport';
 import { readInputFile } from '../../src/engine/inputFiles';
 import { runProfile } from '../../src/engine/profile';
 import { runSweep } from '../../src/engine/sweep';
-import { ARTIFACTS, REPO, openReport, openSession, showView, waitForCharts, type Opened, type Session } from './harness';
+import { ARTIFACTS, REPO, openReport, openSession, showView, sweepRowsShown, waitForCharts, type Opened, type Session } from './harness';
 
 const VIEWS = ['summary', 'tokens', 'heads', 'refetch', 'latency', 'timeline', 'accuracy'];
 const THEMES = ['light', 'dark', 'high-contrast'] as const;
@@ -113,13 +113,8 @@ async function assertVerdict(p: Page, report: ProfileReport): Promise<void> {
 
 test('the sweep view of the encoder shows its rows, its two cost axes and its 95% intervals', async () => {
   const p = e.page;
-  await showView(p, 'sweep');
-  const rows = await p.$$eval('tr[data-keep]', (els) => els.map((x) => [
-    Number((x as HTMLElement).dataset.keep),
-    ...['speedup', 'dramReduction', 'metric'].map((f) => Number(x.querySelector<HTMLElement>(`[data-field="${f}"] .num`)!.dataset.value)),
-    [...x.querySelectorAll<HTMLElement>('[data-field="interval"] .num')].map((n) => Number(n.dataset.value)),
-  ]));
-  assert.deepEqual(rows, [...encoder.sweep!].sort((a, b) => b.keep - a.keep).map((r) => [r.keep, r.speedup, r.dramReduction, r.metric, r.metricLow === undefined ? [] : [r.metricLow, r.metricHigh]]));
+  const { shown, expected } = await sweepRowsShown(p, encoder);
+  assert.deepEqual(shown, expected);
   const withInterval = encoder.sweep!.some((r) => r.metricLow !== undefined);
   assert.equal(await p.$eval('[data-interval]', (x) => (x as HTMLElement).dataset.interval), withInterval ? 'yes' : 'no');
   if (withInterval) assert.match(await p.$eval('[data-interval]', (x) => x.textContent ?? ''), new RegExp(`over ${ENCODER_INPUTS} inputs`));

@@ -70,7 +70,7 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
   it('F1 "SpAtten: Profile Model" with the picks opens the report webview', async () => {
     // Open story.txt from the explorer so it is the active document.
     await openFromExplorer(page, 'story.txt');
-    await page.locator('.editor-group-container .view-line', { hasText: 'Lily' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.editor-group-container .view-line', { hasText: 'Lily' }).first().waitFor({ timeout: 60_000 });
 
     await runCommand(page, 'SpAtten: Profile Model', async () => (await quickInputTitle(page)).includes('Profile Model (1/4)'));
     await pickItem(page, DECODER_PICK);
