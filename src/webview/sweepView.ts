@@ -26,7 +26,6 @@ function table(rows: SweepRow[], metricName: string, metricUnit: string): HTMLEl
         h('td', { class: 'r', 'data-field': 'interval' }, r.metricLow !== undefined && r.metricHigh !== undefined
           ? h('span', {}, '[', num(r.metricLow, metricUnit, 'measured', undefined, true), ', ', num(r.metricHigh, metricUnit, 'measured', undefined, true), ']')
           : '—'),
-        h('td', { class: 'policy-cell' }, r.policy),
       ),
     );
   }
@@ -34,7 +33,7 @@ function table(rows: SweepRow[], metricName: string, metricUnit: string): HTMLEl
   return h(
     'table',
     { class: 'data', 'data-table': 'sweep' },
-    h('thead', {}, h('tr', {}, th('Keep', '%', 'configured'), th('K/L', '%', 'measured'), th('V/L', '%', 'measured'), th('Speedup', '×', 'modelled'), th('DRAM reduction', '×', 'modelled'), th(humanize(metricName), unit || undefined, 'measured'), th('95% interval', unit || undefined), th('Policy'))),
+    h('thead', {}, h('tr', {}, th('Keep', '%', 'configured'), th('K/L', '%', 'measured'), th('V/L', '%', 'measured'), th('Speedup', '×', 'modelled'), th('DRAM reduction', '×', 'modelled'), th(humanize(metricName), unit || undefined, 'measured'), th('95% interval', unit || undefined))),
     body,
   );
 }
@@ -118,6 +117,6 @@ export function renderSweep(report: ProfileReport): HTMLElement {
     { class: 'view-sweep' },
     section('Cost against the keep fraction', costChart(rows), note('Each point is a full profile at a uniform per-layer token keep fraction (keep 1 = token pruning off); head pruning, V pruning and quantization stay as the base policy sets them. Speedup and DRAM reduction are against the dense run on the same hardware model (modelled).')),
     section(`${humanize(metricName)} against the keep fraction`, accuracyChart(rows, metricName, metricUnit, withInterval), captionEl),
-    section('Sweep points', h('div', { class: 'table-scroll' }, table(rows, metricName, metricUnit))),
+    section('Sweep points', h('div', { class: 'table-scroll' }, table(rows, metricName, metricUnit)), note(`Policy of each point: ${rows[0]?.policy.replace(/ @ keep [\d.]+$/, '') ?? 'the base policy'} with the token schedule replaced by the keep fraction ("… @ keep k").`)),
   );
 }

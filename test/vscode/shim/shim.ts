@@ -67,7 +67,8 @@ async function main(): Promise<number> {
       ['extensionTestsPath', server.remoteUri(cli.testsPath)],
     ]);
     console.error(`[shim] VS Code (code-server) on port ${server.port}; suite ${path.relative(REPO_ROOT, cli.testsPath)}`);
-    await page.goto(url);
+    // A loaded shared machine can take over 30 s (playwright's default) to serve the workbench.
+    await page.goto(url, { timeout: 180_000 });
     const timeout = new Promise<number>((resolve) => setTimeout(() => {
       console.error(`[shim] the suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
       resolve(124);
