@@ -16,6 +16,7 @@ import { readInputFile, type InputBatch } from '../engine/inputFiles';
 import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
 import { formatNumber, formatValue } from '../engine/report/formatQuantity';
 import { checkOutputs, writeOutput } from './outputs';
+import { modelLabel } from '../engine/model/modelName';
 
 export function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
@@ -114,7 +115,7 @@ export function formatProfileSummary(r: ProfileReport): string {
   const n = r.input.tokens.length;
   const prompt = r.input.promptTokens ?? n;
   const tokens = prompt < n ? `${prompt} input + ${n - prompt} generated tokens` : `${prompt} input tokens`;
-  const head = `${m.fileName}: ${m.family}, ${m.layers} layers x ${m.heads} heads (${m.kvHeads} KV), head dim ${m.headDim}, ${r.mode}, ${tokens}; policy ${policy}, hardware ${r.hardware.name}\n`;
+  const head = `${modelLabel(m)} (${m.fileName}): ${m.family}, ${m.layers} layers x ${m.heads} heads (${m.kvHeads} KV), head dim ${m.headDim}, ${r.mode}, ${tokens}; policy ${policy}, hardware ${r.hardware.name}\n`;
   const table = formatTable(
     ['layer', 'tokens in->kept', 'heads', 'refetched', 'cycles', 'dense cycles', 'speedup', 'bound', 'DRAM', 'dense DRAM (fp32)', 'energy'],
     rows,

@@ -2,7 +2,8 @@
 // table that lets a user pick a token keep fraction for their model.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { MAX_SWEEP_POINTS, runSweep, sweepKeeps } from '../engine/sweep';
+import { runSweep } from '../engine/sweep';
+import { MAX_SWEEP_POINTS, sweepKeeps } from '../engine/sweepKeeps';
 import { reportHtml } from '../engine/report/writeExport';
 import { createProgressReporter } from './progressReporter';
 import { addProfileInputOptions, requestInputs, type ProfileFlags } from './profileCommand';

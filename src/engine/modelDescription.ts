@@ -5,12 +5,20 @@ import { InputError } from './errors';
 import { loadOnnxModel } from './onnx/onnxModelLoader';
 import { profileLimits } from './profile';
 import { discoverTransformer } from './model/transformerDiscovery';
+import { modelDisplayName } from './model/modelName';
 import type { ModelSummary } from './report/profileReport';
 
 export interface ModelDescription extends ModelSummary {
   /** Graph inputs and outputs as "name: type[dims]". */
   inputs: string[];
   outputs: string[];
+  /** The same, structured (the summary editor's tables). */
+  inputTensors: TensorDescription[];
+  outputTensors: TensorDescription[];
+  /** The model file plus its external data, bytes. */
+  sizeBytes: number;
+  /** The ONNX producer, e.g. "pytorch 2.1". */
+  producer: string;
   /** Whether the graph takes token ids (else it runs on given or synthetic tensors: vision, OCR, audio). */
   takesTokens: boolean;
   /** Graph inputs other than token-derived ones and the KV cache: what a user may give as a .npy or a shape. */
@@ -19,12 +27,23 @@ export interface ModelDescription extends ModelSummary {
   problem?: string;
 }
 
+export interface TensorDescription {
+  name: string;
+  elemType: string;
+  /** Each dimension: a number, a symbolic name (batch_size), or '?'. */
+  dims: string[];
+}
+
 type ValueInfo = { name?: string | null; type?: { tensorType?: { elemType?: number | null; shape?: { dim?: { dimValue?: unknown; dimParam?: string | null }[] | null } | null } | null } | null };
 
 const ELEM_NAMES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 16: 'bfloat16' };
 
 function dimsOfValue(v: ValueInfo): string[] {
   return (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? String(d.dimValue) : '?'));
+}
+
+function tensorOf(v: ValueInfo): TensorDescription {
+  return { name: v.name ?? '?', elemType: ELEM_NAMES[v.type?.tensorType?.elemType ?? 0] ?? 'tensor', dims: dimsOfValue(v) };
 }
 
 function describeValue(v: ValueInfo): string {
@@ -42,19 +61,25 @@ export async function describeModel(modelPath: string): Promise<ModelDescription
   const runtimeInputs = (graph?.input ?? []).filter((v) => !initializers.has(v.name));
   const inputs = runtimeInputs.map(describeValue);
   const outputs = (graph?.output ?? []).map(describeValue);
+  const inputTensors = runtimeInputs.map(tensorOf);
+  const outputTensors = (graph?.output ?? []).map(tensorOf);
+  const producer = [loaded.proto.producerName, loaded.proto.producerVersion].filter((x) => x).join(' ');
+  const sizeBytes = loaded.fileBytes + loaded.externalBytes;
   const takesTokens = runtimeInputs.some((v) => /input_ids$/.test(v.name ?? ''));
   const tensorInputs = runtimeInputs
     .filter((v) => !TOKEN_OR_CACHE_INPUT.test(v.name ?? ''))
     .map((v) => ({ name: v.name ?? '', elemType: ELEM_NAMES[v.type?.tensorType?.elemType ?? 0] ?? 'tensor', dims: dimsOfValue(v) }));
+  const name = modelDisplayName(loaded.fileName, loaded.dir, loaded.proto);
   try {
     const d = discoverTransformer(loaded.proto, loaded.fileName);
-    return { ...d.summary, inputs, outputs, takesTokens, tensorInputs };
+    return { ...d.summary, name, inputs, outputs, inputTensors, outputTensors, sizeBytes, producer, takesTokens, tensorInputs };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     let parameters = 0;
     for (const t of graph?.initializer ?? []) parameters += (t.dims ?? []).reduce<number>((a, d) => a * Number(d), 1);
     return {
       fileName: loaded.fileName,
+      name,
       family: 'generic',
       layers: 0,
       heads: 0,
@@ -67,6 +92,10 @@ export async function describeModel(modelPath: string): Promise<ModelDescription
       attentionCores: [],
       inputs,
       outputs,
+      inputTensors,
+      outputTensors,
+      sizeBytes,
+      producer,
       takesTokens,
       tensorInputs,
       problem: e.message,

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { CancelledError, InputError, throwIfAborted } from './errors';
 import { loadOnnxModel } from './onnx/onnxModelLoader';
 import { discoverTransformer, type DiscoveredTransformer } from './model/transformerDiscovery';
+import { modelDisplayName } from './model/modelName';
 import { loadTokenizerForModel } from './tokenize/tokenizerForModel';
 import { resolvePolicy } from './spatten/policy';
 import { choosePolicy, substituteAuto } from './spatten/autoPolicy';
@@ -120,6 +121,7 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
 
   const loaded = await loadOnnxModel(req.modelPath, { maxExternalBytes: profileLimits.maxExternalBytes, inlineLimitBytes: Infinity });
   const discovered = discoverTransformer(loaded.proto, loaded.fileName);
+  discovered.summary.name = modelDisplayName(loaded.fileName, loaded.dir, loaded.proto);
   lap('load', t0);
   throwIfAborted(signal);
 

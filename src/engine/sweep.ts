@@ -2,16 +2,19 @@
 // so a user can pick a policy for their model. Each point takes the base policy and replaces its
 // token schedule by a uniform per-layer keep fraction (keep 1 = token pruning off); everything else
 // (head / V pruning, quantization) stays as the base policy sets it.
-import type { ProfileRequest, ProgressSink } from './profileRequest';
+import type { ProfileRequest, ProfileResult, ProgressSink } from './profileRequest';
 import type { ProfileReport, SweepRow } from './report/profileReport';
 import { runProfile } from './profile';
 import { InputError } from './errors';
 import { headlineAccuracy } from './report/accuracySection';
+import { sweepKeeps } from './sweepKeeps';
 
 export interface SweepResult {
   rows: SweepRow[];
   /** The full report of each point, same order as rows. */
   reports: ProfileReport[];
+  /** The last point's whole result (its report carries the sweep): what a front end shows and exports. */
+  last: ProfileResult;
 }
 
 function pointPolicy(base: ProfileRequest['policy'], keep: number, layers: number): Record<string, unknown> {
@@ -28,24 +31,16 @@ function pointPolicy(base: ProfileRequest['policy'], keep: number, layers: numbe
 }
 
 /** The metric a sweep row carries: perplexity delta for language models, label agreement for classifiers, ... */
-function metricOf(r: ProfileReport): Pick<SweepRow, 'metricName' | 'metric' | 'metricLow' | 'metricHigh'> {
+function metricOf(r: ProfileReport, inputs: number): Pick<SweepRow, 'metricName' | 'metric' | 'metricUnit' | 'metricInputs' | 'metricLow' | 'metricHigh'> {
   const h = headlineAccuracy(r.accuracy.metrics);
   const ci = h?.value.interval;
-  return { metricName: h?.name ?? 'top-1 agreement', metric: h?.value.value ?? NaN, ...(ci ? { metricLow: ci[0], metricHigh: ci[1] } : {}) };
-}
-
-/** Most points in one sweep: each is a full profile (dense and pruned runs). */
-export const MAX_SWEEP_POINTS = 64;
-
-/** The keep fractions to run: each in (0, 1], duplicates dropped (first one kept), at most MAX_SWEEP_POINTS. */
-export function sweepKeeps(keeps: readonly number[]): number[] {
-  if (keeps.length === 0) throw new InputError('--keep', 'no keep fractions');
-  for (const k of keeps) if (!(k > 0 && k <= 1)) throw new InputError('--keep', `keep fraction ${k} must be in (0, 1]`);
-  const distinct = [...new Set(keeps)];
-  if (distinct.length > MAX_SWEEP_POINTS) {
-    throw new InputError('--keep', `${distinct.length} distinct keep fractions, over the limit of ${MAX_SWEEP_POINTS} (each one is a full profile)`);
-  }
-  return distinct;
+  return {
+    metricName: h?.name ?? 'top-1 agreement',
+    metric: h?.value.value ?? NaN,
+    ...(h ? { metricUnit: h.value.unit } : {}),
+    metricInputs: Math.max(1, inputs),
+    ...(ci ? { metricLow: ci[0], metricHigh: ci[1] } : {}),
+  };
 }
 
 export async function runSweep(base: ProfileRequest, requested: number[], onProgress: ProgressSink = () => undefined): Promise<SweepResult> {
@@ -54,6 +49,7 @@ export async function runSweep(base: ProfileRequest, requested: number[], onProg
   const rows: SweepRow[] = [];
   const reports: ProfileReport[] = [];
   let layers = 0;
+  let last: ProfileResult | undefined;
   for (let i = 0; i < keeps.length; i++) {
     const keep = keeps[i];
     const sub: ProgressSink = (p) => onProgress({ ...p, detail: `keep ${keep}: ${p.detail ?? p.stage}`, fraction: (i + (p.fraction ?? 0)) / keeps.length });
@@ -62,7 +58,8 @@ export async function runSweep(base: ProfileRequest, requested: number[], onProg
       layers = (await describeModel(base.modelPath)).layers;
       if (layers === 0) throw new InputError(base.modelPath, 'no attention layers found');
     }
-    const { report } = await runProfile({ ...base, policy: pointPolicy(base.policy, keep, layers) }, sub);
+    last = await runProfile({ ...base, policy: pointPolicy(base.policy, keep, layers) }, sub);
+    const report = last.report;
     reports.push(report);
     rows.push({
       keep,
@@ -71,9 +68,10 @@ export async function runSweep(base: ProfileRequest, requested: number[], onProg
       valuesFetchedFraction: report.summary.valuesFetched.value,
       speedup: report.summary.speedup.value,
       dramReduction: report.summary.dramReduction.value,
-      ...metricOf(report),
+      ...metricOf(report, base.texts.length),
     });
   }
   for (const r of reports) r.sweep = rows;
-  return { rows, reports };
+  // sweepKeeps refuses an empty list, so the loop ran at least once.
+  return { rows, reports, last: last! };
 }

@@ -51,13 +51,13 @@ export interface CommandContext {
 }
 
 /** Everything but the panel (which itself needs the report actions built from this). */
-type CoreContext = Omit<CommandContext, 'panel'>;
+export type CoreContext = Omit<CommandContext, 'panel'>;
 
 function buildSpec(modelPath: string, input: ChosenInput, settings: ProfileSettings): ProfileSpec {
   return { modelPath, texts: input.texts, ...(input.labels ? { labels: input.labels } : {}), ...(input.graphInputs ? { inputs: input.graphInputs } : {}), policy: settings.policy, hardware: settings.hardware, generateTokens: settings.generateTokens, maxTokens: settings.maxTokens };
 }
 
-async function programmaticInput(ctx: CommandContext, args: ProfileArgs): Promise<ChosenInput> {
+export async function programmaticInput(ctx: CoreContext, args: ProfileArgs): Promise<ChosenInput> {
   if (args.inputs && !args.texts && args.text === undefined && !args.inputFile && !args.documentUri) return { texts: [], graphInputs: args.inputs };
   if (args.texts) return { texts: args.texts };
   if (args.text !== undefined) return { texts: [args.text] };
@@ -72,12 +72,12 @@ async function programmaticInput(ctx: CommandContext, args: ProfileArgs): Promis
 }
 
 /** A text for models that take tokens; otherwise a .npy or a shape per tensor input. */
-async function pickModelInput(ctx: CommandContext, model: vscode.Uri): Promise<ChosenInput | undefined> {
+export async function pickModelInput(ctx: CoreContext, model: vscode.Uri, step = 'SpAtten: Profile Model (2/4)'): Promise<ChosenInput | undefined> {
   // Through out/engineModules.js: an import() here would be inlined into the activation bundle, engine and all.
   const { describeModel } = loadEngineModules();
   const description = await describeModel(model.fsPath);
-  if (description.takesTokens || description.tensorInputs.length === 0) return pickInput(ctx.extensionUri, model);
-  const graphInputs = await pickGraphInputs(description, '2/4');
+  if (description.takesTokens || description.tensorInputs.length === 0) return pickInput(ctx.extensionUri, model, step);
+  const graphInputs = await pickGraphInputs(description, step.replace(/^.*\((\d+\/\d+)\)$/, '$1'));
   return graphInputs ? { texts: [], graphInputs } : undefined;
 }
 

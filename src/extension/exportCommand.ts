@@ -7,6 +7,7 @@ import { EXPORT_FORMATS, EXPORT_FORMAT_IDS, isExportFormat, type ExportFormat } 
 import type { ProfileStore } from './profileStore';
 import { reportError } from './userErrors';
 import { loadEngineModules } from './loadEngineModules';
+import { modelLabel } from '../engine/model/modelName';
 
 export interface ExportArgs {
   format?: ExportFormat;
@@ -32,7 +33,7 @@ export async function exportReport(store: ProfileStore, log: vscode.LogOutputCha
   const info = EXPORT_FORMATS[format];
   let filePath = args.filePath;
   if (!filePath) {
-    const base = session.result.report.model.fileName.replace(/\.onnx$/i, '');
+    const base = modelLabel(session.result.report.model).replace(/\.onnx$/i, '');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
       title: `Export ${info.label}`,

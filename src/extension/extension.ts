@@ -18,6 +18,7 @@ import { REPORT_VIEW_TYPE, ReportPanel, ReportPanelSerializer } from './reportPa
 import { TokenHoverProvider } from './tokenHover';
 import { TunePanel } from './tunePanel';
 import { openTunedTrial, tunePolicy, useTunedPolicy } from './tuneCommand';
+import { sweepKeepFraction } from './sweepCommand';
 
 /** What activate() returns: a read-only view for the extension's own tests and other extensions. */
 export interface SpattenExtensionApi {
@@ -45,7 +46,7 @@ function manifestEnum(context: vscode.ExtensionContext, key: string): string[] {
 export function activate(context: vscode.ExtensionContext): SpattenExtensionApi {
   const activateStart = mark();
   const log = vscode.window.createOutputChannel('SpAtten Profiler', { log: true });
-  const store = new ProfileStore();
+  const store = new ProfileStore(context.workspaceState);
   const controller = new ProfileController(store, log, vscode.Uri.joinPath(context.extensionUri, 'out', 'profileWorker.js').fsPath);
   const decorations = new ImportanceDecorations(store);
   const core = {
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): SpattenExtensionApi 
   context.subscriptions.push(
     log, store, controller, decorations, panel,
     ...registerCommands({ ...core, panel }),
+    vscode.commands.registerCommand('spatten.sweepKeepFraction', (arg?: unknown) => sweepKeepFraction(core, arg)),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, new ReportPanelSerializer(panel)),
     vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(log), {
       supportsMultipleEditorsPerDocument: true,

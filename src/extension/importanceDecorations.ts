@@ -1,13 +1,19 @@
 // Heatmap of token importance over a profiled document: a background whose strength follows the
-// token's cumulative importance (relative to the most important token), and pruned tokens faded.
-// Toggled by a command; a document's decorations go when its text changes or it closes (the
-// store forgets the anchor and fires onDidChange, which redraws).
+// token's cumulative importance (relative to the most important token), and a dashed underline on
+// tokens cascade pruning removed (the report's "pruned" mark). The colours are theme colours the
+// extension contributes (package.json `colors`: spatten.importance1-5, spatten.prunedTokenBorder)
+// with light, dark and high-contrast defaults chosen for contrast: the text keeps the editor's
+// own foreground (no fading, no italics), the backgrounds stay light enough for 4.5:1 on each
+// theme, and high contrast draws outlines instead of fills. Users can override them in
+// workbench.colorCustomizations. Toggled by a command; a document's decorations go when its text
+// changes or it closes (the store fires onDidChange, which redraws) and come back after a window
+// reload (the store restores the anchored tokens).
 import * as vscode from 'vscode';
+import { factRange } from './documentTokens';
 import type { ProfileStore } from './profileStore';
-import { anchoredTokens, tokenImportance } from './tokenImportance';
 
-/** Heat levels: a handful of decoration types instead of one per token. */
-const HEAT_LEVELS = 8;
+/** Heat levels: spatten.importance1 (least) .. spatten.importance<HEAT_LEVELS> (most important). */
+export const HEAT_LEVELS = 5;
 
 export class ImportanceDecorations implements vscode.Disposable {
   private enabled = true;
@@ -20,16 +26,25 @@ export class ImportanceDecorations implements vscode.Disposable {
   constructor(private readonly store: ProfileStore) {
     this.heat = Array.from({ length: HEAT_LEVELS }, (_, level) =>
       vscode.window.createTextEditorDecorationType({
-        // Orange heat, alpha 0.12..0.6: readable on light and dark themes.
-        backgroundColor: `rgba(255, 140, 0, ${(0.12 + (0.48 * level) / (HEAT_LEVELS - 1)).toFixed(3)})`,
+        backgroundColor: new vscode.ThemeColor(`spatten.importance${level + 1}`),
+        // Only high contrast gives these a colour (its fills are transparent).
+        outlineColor: new vscode.ThemeColor(`spatten.importance${level + 1}.outline`),
+        outlineStyle: 'solid',
+        outlineWidth: '1px',
         borderRadius: '2px',
       }),
     );
-    this.pruned = vscode.window.createTextEditorDecorationType({ opacity: '0.45', fontStyle: 'italic' });
+    this.pruned = vscode.window.createTextEditorDecorationType({
+      borderColor: new vscode.ThemeColor('spatten.prunedTokenBorder'),
+      borderStyle: 'none none dashed none',
+      borderWidth: '0 0 2px 0',
+    });
     this.disposables.push(
       store.onDidChange(() => this.refresh()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refresh()),
     );
+    // Restored anchors (after a reload) decorate the editors already open.
+    this.refresh();
   }
 
   get isEnabled(): boolean {
@@ -53,22 +68,18 @@ export class ImportanceDecorations implements vscode.Disposable {
   }
 
   private decorate(editor: vscode.TextEditor): void {
-    const session = this.enabled ? this.store.forDocument(editor.document) : undefined;
+    const anchored = this.enabled ? this.store.forDocument(editor.document) : undefined;
     const byLevel: vscode.Range[][] = this.heat.map(() => []);
-    const pruned: vscode.DecorationOptions[] = [];
-    if (session) {
-      const report = session.result.report;
-      const tokens = anchoredTokens(session, editor.document);
-      const facts = tokens.map((t) => tokenImportance(report, t.index));
-      const max = facts.reduce((m, f) => (f && Number.isFinite(f.importance) ? Math.max(m, f.importance) : m), 0);
-      tokens.forEach((t, i) => {
-        const f = facts[i];
-        if (!f) return;
-        // Pruned tokens keep the heat of the layer that pruned them, with their text faded.
-        if (f.prunedAtLayer >= 0) pruned.push({ range: t.range });
+    const pruned: vscode.Range[] = [];
+    if (anchored) {
+      const max = anchored.facts.reduce((m, f) => (Number.isFinite(f.importance) ? Math.max(m, f.importance) : m), 0);
+      for (const f of anchored.facts) {
+        const range = factRange(anchored, f, editor.document);
+        // Pruned tokens keep the heat of the layer that pruned them, underlined.
+        if (f.prunedAtLayer >= 0) pruned.push(range);
         const share = max > 0 && Number.isFinite(f.importance) ? f.importance / max : 0;
-        byLevel[Math.min(HEAT_LEVELS - 1, Math.floor(share * HEAT_LEVELS))]!.push(t.range);
-      });
+        byLevel[Math.min(HEAT_LEVELS - 1, Math.floor(share * HEAT_LEVELS))]!.push(range);
+      }
     }
     this.heat.forEach((type, level) => editor.setDecorations(type, byLevel[level]!));
     editor.setDecorations(this.pruned, pruned);

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ProfileProgress } from '../engine/profileRequest';
 import type { ProfileStore } from './profileStore';
-import { runProfileInWorker } from './profileWorkerHost';
+import { runProfileInWorker, runSweepInWorker } from './profileWorkerHost';
 import type { DocumentAnchor, ProfileOutcome, ProfileSession, ProfileSpec } from './profileSession';
 import { isCancellation, reportError } from './userErrors';
 
@@ -64,7 +64,11 @@ export class ProfileController implements vscode.Disposable {
     return true;
   }
 
-  async run(spec: ProfileSpec, origin?: TextOrigin): Promise<ProfileOutcome> {
+  /**
+   * Profiles `spec`; with `sweepKeeps`, runs one profile per keep fraction instead (engine/sweep.ts)
+   * and the session is the last point's, its report carrying the sweep rows.
+   */
+  async run(spec: ProfileSpec, origin?: TextOrigin, sweepKeeps?: readonly number[]): Promise<ProfileOutcome> {
     if (!vscode.workspace.isTrusted) {
       const reason = 'SpAtten runs no model in an untrusted workspace. Trust the workspace to profile.';
       void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((c) => {
@@ -81,7 +85,7 @@ export class ProfileController implements vscode.Disposable {
     this.running = abort;
     const started = Date.now();
     const version = origin?.document.version;
-    this.log.info(`profile ${spec.modelPath}: ${spec.texts.length} input(s), policy ${describe(spec.policy)}, hardware ${describe(spec.hardware)}, generate ${spec.generateTokens ?? 0}, maxTokens ${spec.maxTokens ?? 'default'}`);
+    this.log.info(`${sweepKeeps ? `sweep keep ${sweepKeeps.join(', ')} of` : 'profile'} ${spec.modelPath}: ${spec.texts.length} input(s), policy ${describe(spec.policy)}, hardware ${describe(spec.hardware)}, generate ${spec.generateTokens ?? 0}, maxTokens ${spec.maxTokens ?? 'default'}`);
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'SpAtten', cancellable: true },
@@ -89,7 +93,7 @@ export class ProfileController implements vscode.Disposable {
           token.onCancellationRequested(() => abort.abort());
           progress.report({ message: 'load' });
           let reported = 0;
-          return runProfileInWorker(spec, {
+          const options = {
             workerPath: this.workerPath,
             signal: abort.signal,
             onProgress: (p: ProfileProgress) => {
@@ -100,7 +104,8 @@ export class ProfileController implements vscode.Disposable {
               this.progressEmitter.fire(p);
               this.listener?.onProgress(p);
             },
-          });
+          };
+          return sweepKeeps ? runSweepInWorker(spec, [...sweepKeeps], options) : runProfileInWorker(spec, options);
         },
       );
       const session: ProfileSession = { spec, result, anchor: this.anchor(origin, version, result.report.input.text) };

@@ -33,6 +33,7 @@ function activeModel(): vscode.Uri | undefined {
   return uri && uri.path.toLowerCase().endsWith('.onnx') ? uri : undefined;
 }
 
+/** `title`: the quick pick's title, e.g. "SpAtten: Profile Model (1/4)" (sweep and tune have their own). */
 export async function pickModel(extensionUri: vscode.Uri, title = 'SpAtten: Profile Model (1/4)'): Promise<vscode.Uri | undefined> {
   const items: Item<vscode.Uri | 'browse'>[] = [];
   const active = activeModel();
@@ -50,7 +51,7 @@ export async function pickModel(extensionUri: vscode.Uri, title = 'SpAtten: Prof
   return files?.[0];
 }
 
-export async function pickInput(extensionUri: vscode.Uri, model?: vscode.Uri): Promise<ChosenInput | undefined> {
+export async function pickInput(extensionUri: vscode.Uri, model?: vscode.Uri, step = 'SpAtten: Profile Model (2/4)'): Promise<ChosenInput | undefined> {
   const sample = bundledSample(extensionUri, model);
   const editor = vscode.window.activeTextEditor;
   const items: Item<'selection' | 'document' | 'file' | 'sample'>[] = [];
@@ -58,7 +59,7 @@ export async function pickInput(extensionUri: vscode.Uri, model?: vscode.Uri): P
   if (editor) items.push({ label: '$(file-text) Active document', description: vscode.workspace.asRelativePath(editor.document.uri), value: 'document' });
   items.push({ label: '$(file) Inputs file…', description: '.txt (one input) or .jsonl (one per line)', value: 'file' });
   items.push({ label: '$(book) Bundled sample', description: vscode.workspace.asRelativePath(sample), value: 'sample' });
-  const choice = await pick(items, 'SpAtten: Profile Model (2/4)', 'Text to profile');
+  const choice = await pick(items, step, 'Text to profile');
   switch (choice) {
     case undefined: return undefined;
     case 'selection':

@@ -1,4 +1,4 @@
-// Runs one profile in a fresh child process (out/profileWorker.js, see there why not a worker
+// Runs one profile (or one keep-fraction sweep) in a fresh child process (out/profileWorker.js, see there why not a worker
 // thread) and turns what it does into a promise: its progress notifications go to onProgress, its
 // result resolves, the engine's own errors (InputError, ...) reject as themselves, and a worker
 // that dies without answering (out of memory, a native crash, an exit) rejects with an
@@ -15,6 +15,8 @@ import {
   ipcMessage,
   isIpcMessage,
   RunProfileCommand,
+  RunSweepCommand,
+  type IpcMessage,
   type WorkerProfileRequest,
 } from '../worker/workerProtocol';
 
@@ -76,12 +78,24 @@ function crashMessage(code: number | null, signal: NodeJS.Signals | null, stderr
   return `the profile engine stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) before it finished`;
 }
 
+/** Plain data only: VS Code hands settings objects out as read-only proxies, which structured
+ * clone refuses ("#<Object> could not be cloned"). A request is JSON by nature (texts, labels,
+ * preset names or JSON policy/hardware objects), so a JSON round trip loses nothing. */
+function plain(request: WorkerProfileRequest): WorkerProfileRequest {
+  return JSON.parse(JSON.stringify(request)) as WorkerProfileRequest;
+}
+
 export function runProfileInWorker(request: WorkerProfileRequest, options: WorkerRunOptions): Promise<ProfileResult> {
+  return runInWorker(ipcMessage(RunProfileCommand, { request: plain(request) }), options);
+}
+
+/** A keep-fraction sweep (engine/sweep.ts) in one worker: resolves with the last point's result, whose report carries the sweep. */
+export function runSweepInWorker(request: WorkerProfileRequest, keeps: number[], options: WorkerRunOptions): Promise<ProfileResult> {
+  return runInWorker(ipcMessage(RunSweepCommand, { request: plain(request), keeps: [...keeps] }), options);
+}
+
+function runInWorker(command: IpcMessage, options: WorkerRunOptions): Promise<ProfileResult> {
   if (options.signal?.aborted) return Promise.reject(new CancelledError());
-  // Plain data only: VS Code hands settings objects out as read-only proxies, which structured
-  // clone refuses ("#<Object> could not be cloned"). A request is JSON by nature (texts, labels,
-  // preset names or JSON policy/hardware objects), so a JSON round trip loses nothing.
-  const plainRequest = JSON.parse(JSON.stringify(request)) as WorkerProfileRequest;
   const heapMb = heapLimit(options);
   return new Promise<ProfileResult>((resolve, reject) => {
     const worker = startWorker(options.workerPath, heapMb);
@@ -114,7 +128,7 @@ export function runProfileInWorker(request: WorkerProfileRequest, options: Worke
       settle(() => reject(new EngineCrashError(crashMessage(code, signal, stderr, heapMb), stderr.trim() || undefined)));
     });
     try {
-      worker.send(ipcMessage(RunProfileCommand, { request: plainRequest }));
+      worker.send(command);
     } catch (error) {
       // Never leave a started worker waiting for a request that will not come.
       settle(() => reject(error));

@@ -11,6 +11,7 @@ import type { ProfileListener } from './profileController';
 import { stageText } from './profileController';
 import type { ProfileSession } from './profileSession';
 import { reportHtml, reportResourceRoots } from './webviewHtml';
+import { modelLabel } from '../engine/model/modelName';
 
 export const REPORT_VIEW_TYPE = 'spatten.report';
 
@@ -160,7 +161,7 @@ export class ReportPanel implements ProfileListener, vscode.Disposable {
 }
 
 function panelTitle(report: ProfileReport): string {
-  return `SpAtten: ${report.model.fileName}`;
+  return `SpAtten: ${modelLabel(report.model)}`;
 }
 
 export class ReportPanelSerializer implements vscode.WebviewPanelSerializer<WebviewState> {

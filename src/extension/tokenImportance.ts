@@ -1,8 +1,7 @@
-// Per-token facts a hover or a decoration shows, read from a ProfileReport, and the mapping of
-// report tokens onto an anchored document.
-import * as vscode from 'vscode';
+// Per-token facts a hover or a decoration shows, read once from a ProfileReport when a run is
+// anchored in a document (documentTokens.ts keeps them, and persists them so they survive a
+// window reload without the report).
 import type { ProfileReport } from '../engine/report/profileReport';
-import type { ProfileSession } from './profileSession';
 
 export interface TokenImportance {
   /** Index of the token in report.input.tokens. */
@@ -16,8 +15,33 @@ export interface TokenImportance {
   ranked: number;
   /** Layer where cascade token pruning removed it, or -1 when it was kept to the end. */
   prunedAtLayer: number;
+  /** The pass that pruned it in a generation run: -1 = the prompt pass, k = decode step k; absent when unknown. */
+  prunedAtStep?: number;
   layers: number;
   protected: boolean;
+}
+
+/** Whether a layer processed position `t` in one pass (undefined: positions not recorded). */
+function processed(report: ProfileReport, stepIndex: number, layer: number, t: number): boolean | undefined {
+  const alive = report.tokens.steps?.[stepIndex]?.layers[layer]?.alive;
+  return alive ? alive.includes(t) : undefined;
+}
+
+/**
+ * The pass that pruned token `t` after `layer`: the first pass in which that layer processed it and
+ * the next layer did not. Needs the per-pass positions, which the report carries only while it is
+ * small; undefined when they are absent, outside generation, or for the last layer.
+ */
+export function prunedStep(report: ProfileReport, t: number, layer: number): number | undefined {
+  const steps = report.tokens.steps ?? [];
+  if (report.mode !== 'generation' || layer < 0) return undefined;
+  for (let s = 0; s < steps.length; s++) {
+    const here = processed(report, s, layer, t);
+    const next = processed(report, s, layer + 1, t);
+    if (here === undefined || next === undefined) return undefined;
+    if (here && !next) return steps[s]!.step;
+  }
+  return undefined;
 }
 
 export function tokenImportance(report: ProfileReport, index: number): TokenImportance | undefined {
@@ -27,6 +51,7 @@ export function tokenImportance(report: ProfileReport, index: number): TokenImpo
   const prunedAtLayer = report.tokens.prunedAtLayer[index] ?? -1;
   const layer = prunedAtLayer >= 0 ? Math.min(prunedAtLayer, importanceByLayer.length - 1) : importanceByLayer.length - 1;
   const rankRow = report.tokens.rank[layer] ?? [];
+  const step = prunedAtLayer >= 0 ? prunedStep(report, index, prunedAtLayer) : undefined;
   return {
     index,
     text: token.text,
@@ -34,33 +59,8 @@ export function tokenImportance(report: ProfileReport, index: number): TokenImpo
     rank: rankRow[index] ?? -1,
     ranked: rankRow.length,
     prunedAtLayer,
+    ...(step !== undefined ? { prunedAtStep: step } : {}),
     layers: importanceByLayer.length,
     protected: token.protected,
   };
-}
-
-export interface AnchoredToken {
-  index: number;
-  range: vscode.Range;
-}
-
-/** Report tokens that have a place in the anchored document (special tokens have none). */
-export function anchoredTokens(session: ProfileSession, document: vscode.TextDocument): AnchoredToken[] {
-  const anchor = session.anchor;
-  if (!anchor) return [];
-  const out: AnchoredToken[] = [];
-  const textLength = session.result.report.input.text.length;
-  session.result.report.input.tokens.forEach((t, index) => {
-    if (t.start < 0 || t.end <= t.start || t.end > textLength) return;
-    out.push({ index, range: new vscode.Range(document.positionAt(anchor.offset + t.start), document.positionAt(anchor.offset + t.end)) });
-  });
-  return out;
-}
-
-/** Tokens overlapping a range (a hovered word may span several tokens, a token several words). */
-export function tokensIn(tokens: readonly AnchoredToken[], range: vscode.Range): AnchoredToken[] {
-  return tokens.filter((t) => {
-    const overlap = t.range.intersection(range);
-    return overlap !== undefined && !overlap.isEmpty;
-  });
 }

@@ -1,12 +1,11 @@
 // Accuracy view: what pruning did to the output. Dense vs pruned top labels/tokens, the measured
-// metrics, the generated tokens of both runs (generation), and the keep-fraction sweep.
+// metrics and the generated tokens of both runs (generation).
 // Hooks: metric cards data-accuracy-metric=<key>; top rows data-rank, cells data-field=dense|pruned
-// with data-value=probability; generated rows data-step [data-mismatch]; sweep rows data-keep.
+// with data-value=probability; generated rows data-step [data-mismatch]. The sweep has its own view (sweepView.ts).
 
-import type { ProfileReport, SweepRow } from '../engine/report/profileReport';
-import { baseOptions, chartBox } from './charts';
+import type { ProfileReport } from '../engine/report/profileReport';
 import { h, note, num, quantity, section, th } from './dom';
-import { formatNumber, humanize } from '../engine/report/formatQuantity';
+import { humanize } from '../engine/report/formatQuantity';
 
 function topTable(report: ProfileReport): HTMLElement {
   const a = report.accuracy;
@@ -78,63 +77,6 @@ function generatedTable(report: ProfileReport): HTMLElement | null {
   );
 }
 
-function sweepSection(sweep: SweepRow[]): HTMLElement {
-  const rows = [...sweep].sort((a, b) => b.keep - a.keep);
-  const metricName = rows[0]?.metricName ?? 'metric';
-  const body = h('tbody');
-  for (const r of rows) {
-    body.append(
-      h(
-        'tr',
-        { 'data-keep': String(r.keep), 'data-policy': r.policy },
-        h('td', { class: 'r' }, num(r.keep, 'fraction', 'configured')),
-        h('td', {}, r.policy),
-        h('td', { class: 'r', 'data-field': 'keysFetchedFraction' }, num(r.keysFetchedFraction, 'fraction', 'measured')),
-        h('td', { class: 'r', 'data-field': 'valuesFetchedFraction' }, num(r.valuesFetchedFraction, 'fraction', 'measured')),
-        h('td', { class: 'r', 'data-field': 'speedup' }, num(r.speedup, 'x', 'modelled')),
-        h('td', { class: 'r', 'data-field': 'dramReduction' }, num(r.dramReduction, 'x', 'modelled')),
-        h('td', { class: 'r', 'data-field': 'metric' }, num(r.metric, '', 'measured'), r.metricLow !== undefined && r.metricHigh !== undefined ? h('span', { class: 'muted' }, ` [${formatNumber(r.metricLow)}, ${formatNumber(r.metricHigh)}]`) : null),
-      ),
-    );
-  }
-  const table = h(
-    'table',
-    { class: 'data', 'data-table': 'sweep' },
-    h('thead', {}, h('tr', {}, th('Keep', '%', 'configured'), th('Policy'), th('K/L', '%', 'measured'), th('V/L', '%', 'measured'), th('Speedup', '×', 'modelled'), th('DRAM reduction', '×', 'modelled'), th(humanize(metricName), undefined, 'measured'))),
-    body,
-  );
-  const chart = chartBox(`Sweep: ${metricName} and speedup against the keep fraction`, (c) => {
-    const base = baseOptions(c, 'keep fraction', metricName);
-    return {
-      type: 'line',
-      data: {
-        labels: rows.map((r) => formatNumber(r.keep)),
-        datasets: [
-          { label: metricName, data: rows.map((r) => r.metric), borderColor: c.series[0], backgroundColor: c.series[0], yAxisID: 'y', tension: 0 },
-          ...(rows.some((r) => r.metricLow !== undefined)
-            ? [
-                { label: `${metricName} (low)`, data: rows.map((r) => r.metricLow ?? r.metric), borderColor: c.series[0], borderDash: [3, 3], pointRadius: 0, borderWidth: 1, yAxisID: 'y' },
-                { label: `${metricName} (high)`, data: rows.map((r) => r.metricHigh ?? r.metric), borderColor: c.series[0], borderDash: [3, 3], pointRadius: 0, borderWidth: 1, yAxisID: 'y' },
-              ]
-            : []),
-          { label: 'speedup (×)', data: rows.map((r) => r.speedup), borderColor: c.series[2], backgroundColor: c.series[2], yAxisID: 'y1', tension: 0 },
-          { label: 'DRAM reduction (×)', data: rows.map((r) => r.dramReduction), borderColor: c.series[4], backgroundColor: c.series[4], yAxisID: 'y1', tension: 0 },
-        ],
-      },
-      options: {
-        ...base,
-        scales: {
-          x: base.scales?.x ?? {},
-          y: base.scales?.y ?? {},
-          y1: { ...base.scales?.y, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: '× vs dense', color: c.fg } },
-        },
-        plugins: { ...base.plugins, legend: { ...base.plugins?.legend, labels: { ...base.plugins?.legend?.labels, filter: (i) => !/\((low|high)\)$/.test(i.text) } } },
-      },
-    };
-  });
-  return section('Keep-fraction sweep', chart, h('div', { class: 'table-scroll' }, table), note('Dashed lines bound the metric where the sweep reports an interval.'));
-}
-
 export function renderAccuracy(report: ProfileReport): HTMLElement {
   const a = report.accuracy;
   const metrics = h('div', { class: 'metric-grid small' });
@@ -149,7 +91,8 @@ export function renderAccuracy(report: ProfileReport): HTMLElement {
   if (outputs) root.append(outputs);
   const gen = generatedTable(report);
   if (gen) root.append(gen);
-  if (report.sweep && report.sweep.length > 0) root.append(sweepSection(report.sweep));
-  else root.append(note('No keep-fraction sweep in this report (run a sweep to see the accuracy/speedup curve).'));
+  root.append(note(report.sweep && report.sweep.length > 0
+    ? 'The keep-fraction sweep of this report is in the Sweep view.'
+    : 'No keep-fraction sweep in this report: "SpAtten: Sweep Keep Fraction" (or spatten-profile sweep) profiles the model once per keep fraction.'));
   return root;
 }

@@ -11,7 +11,7 @@ import type * as ChartJs from 'chart.js' with { 'resolution-mode': 'import' };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const chartJs = require('chart.js') as typeof ChartJs;
 const { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } = chartJs;
-type ChartConfiguration = ChartJs.ChartConfiguration;
+export type ChartConfiguration = ChartJs.ChartConfiguration;
 type Plugin = ChartJs.Plugin;
 export type ChartInstance = ChartJs.Chart;
 import { h } from './dom';

@@ -22,3 +22,22 @@ export function rovingGrid(table: HTMLElement, cellSelector: string, rowAttr: st
     next.focus();
   });
 }
+
+/**
+ * Where a key moves the focus in a rows x cols grid (the token view: layers x tokens): arrows by
+ * one, Home/End to the row's ends, PageUp/PageDown to the first/last row; undefined for other keys.
+ * The caller clamps.
+ */
+export function gridMove(key: string, row: number, col: number, rows: number, cols: number): [number, number] | undefined {
+  const moves: Record<string, [number, number]> = {
+    ArrowLeft: [row, col - 1],
+    ArrowRight: [row, col + 1],
+    ArrowUp: [row - 1, col],
+    ArrowDown: [row + 1, col],
+    Home: [row, 0],
+    End: [row, cols - 1],
+    PageUp: [0, col],
+    PageDown: [rows - 1, col],
+  };
+  return moves[key];
+}

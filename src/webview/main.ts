@@ -21,8 +21,10 @@ import { isHostToWebviewMessage, isWebviewToHostMessage, type HostToWebviewMessa
 import { REPORT_VIEWS, isViewId, viewsOf, type ViewId } from './reportViews';
 import { renderRefetch } from './refetchView';
 import { renderSummary } from './summaryCards';
+import { renderSweep } from './sweepView';
 import { renderTimeline } from './timelineView';
 import { renderTokens, type TokenView } from './tokenView';
+import { modelLabel } from '../engine/model/modelName';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHostMessage): void;
@@ -73,7 +75,7 @@ function header(report: ProfileReport): HTMLElement {
   return h(
     'header',
     { class: 'report-header' },
-    h('div', { class: 'title' }, h('h1', {}, 'SpAtten profile ', h('span', { class: 'file-name' }, report.model.fileName)), h('div', { class: 'subtitle' }, subtitle)),
+    h('div', { class: 'title' }, h('h1', {}, 'SpAtten profile ', h('span', { class: 'file-name', title: report.model.fileName }, modelLabel(report.model))), h('div', { class: 'subtitle' }, subtitle)),
     actions,
   );
 }
@@ -100,6 +102,7 @@ const RENDERERS: { readonly [V in ViewId]: (report: ProfileReport) => HTMLElemen
   latency: renderLatency,
   timeline: (report) => renderTimeline(report.timeline!),
   accuracy: renderAccuracy,
+  sweep: renderSweep,
 };
 
 function showView(view: ViewId): void {
@@ -151,7 +154,8 @@ function status(): HTMLElement {
 function handle(m: HostToWebviewMessage): void {
   switch (m.type) {
     case 'report':
-      state = { view: state.view, report: m.report };
+      // A sweep's report opens on its sweep (what the user ran the sweep for).
+      state = { view: m.report.sweep && m.report.sweep.length > 0 ? 'sweep' : state.view, report: m.report };
       saveState();
       render(m.report);
       break;

@@ -21,6 +21,8 @@ const views = {
   latency: { title: 'Latency' },
   timeline: { title: 'Timeline', shownFor: (report) => report.timeline !== undefined && report.timeline.unit.length > 0 },
   accuracy: { title: 'Accuracy' },
+  // Shown only for a report that carries a keep-fraction sweep.
+  sweep: { title: 'Sweep', shownFor: (report) => (report.sweep?.length ?? 0) > 0 },
 } satisfies Record<string, ReportViewInfo>;
 
 /** Ids of the views (tabs), also used as `data-view` on panels, in the saved state and the URL hash. */

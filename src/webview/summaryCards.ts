@@ -6,6 +6,7 @@ import type { ProfileReport, Quantity } from '../engine/report/profileReport';
 import { h, note, provBadge, quantity, section, th, numWithBadge } from './dom';
 import { humanize } from '../engine/report/formatQuantity';
 import { renderVerdict } from './verdictView';
+import { modelLabel } from '../engine/model/modelName';
 
 /**
  * Labels (and order) of the summary keys the engine is expected to fill; any other key is shown
@@ -146,6 +147,7 @@ export function renderSummary(report: ProfileReport): HTMLElement {
 
   const m = report.model;
   const modelRows: [string, unknown][] = [
+    ['model', modelLabel(m)],
     ['file', m.fileName],
     ['family', m.family],
     ['layers', m.layers],

@@ -13,11 +13,14 @@
 // class "generated" and the first one "gen-start" (the prompt/generated boundary).
 
 import type { ProfileReport } from '../engine/report/profileReport';
-import { bucket, h, note, num, provBadge, rampLegend, th } from './dom';
+import { h, note } from './dom';
 import { formatNumber } from '../engine/report/formatQuantity';
 import { renderTokenOverview } from './tokenOverview';
 import { passLabel, passModel, passShort, type PassChoice, type PassModel } from './passState';
-import { tokenDisplay } from './tokenText';
+import { tokenRowCells } from './tokenCells';
+import { tokenDetail } from './tokenDetail';
+import { gridMove } from './gridKeys';
+import { tokenLegend } from './tokenLegend';
 
 export interface TokenViewCallbacks {
   /** Selection changed (persist it). */
@@ -35,26 +38,11 @@ export interface TokenView {
 /** Cells rendered eagerly; beyond this rows fill in as they approach the viewport. */
 const EAGER_CELLS = 12000;
 
-/** Fills a token cell with its decoded text: visible whitespace in fainter spans. */
-function fillText(cell: HTMLElement, text: string): string {
-  const d = tokenDisplay(text);
-  for (const p of d.parts) {
-    if (p.ws) {
-      const w = document.createElement('span');
-      w.className = 'ws';
-      w.textContent = p.text;
-      cell.append(w);
-    } else cell.append(p.text);
-  }
-  return d.kind;
-}
-
 export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, initial?: { token?: number; layer?: number }): TokenView {
   const toks = report.input.tokens;
   const N = toks.length;
   const pruned = report.tokens.prunedAtLayer;
   const imp = report.tokens.cumulativeImportance;
-  const rank = report.tokens.rank;
   const L = imp.length;
   let selToken = initial?.token !== undefined && initial.token < N ? initial.token : -1;
   let curLayer = initial?.layer !== undefined && initial.layer < L ? initial.layer : 0;
@@ -73,32 +61,7 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
     filled[l] = true;
     const box = rows[l].querySelector('.layer-tokens') as HTMLElement;
     box.style.minHeight = '';
-    const row = imp[l];
-    const states = toks.map((_, t) => model.state(l, t));
-    let max = 0;
-    for (let t = 0; t < N; t++) {
-      const alive = states[t] === 'alive' || states[t] === 'here';
-      if (alive && !toks[t].protected && row[t] > max) max = row[t];
-    }
-    const frag = document.createDocumentFragment();
-    for (let t = 0; t < N; t++) {
-      const st = states[t];
-      const gone = st === 'before' || st === 'future';
-      let cls = gone ? `tok ${st === 'future' ? 'future' : 'pruned'}` : `tok imp-${toks[t].protected ? 9 : bucket(row[t], max)}${st === 'here' ? ' pruned-here' : ''}${toks[t].protected ? ' protected' : ''}`;
-      if (t >= P) cls += t === P ? ' generated gen-start' : ' generated';
-      const cell = document.createElement('span');
-      cell.setAttribute('role', 'gridcell');
-      cell.dataset.layer = String(l);
-      cell.dataset.token = String(t);
-      cell.dataset.value = String(row[t]);
-      cell.dataset.rank = String(rank[l][t]);
-      if (st !== 'alive') cell.dataset.pruned = st;
-      cell.tabIndex = l === curLayer && t === curToken ? 0 : -1;
-      if (fillText(cell, toks[t].text) === 'special') cls += ' special';
-      cell.className = t === selToken ? `${cls} selected` : cls;
-      frag.append(cell);
-    }
-    box.append(frag);
+    box.append(tokenRowCells(report, l, model, { selected: selToken, focusLayer: curLayer, focusToken: curToken }));
   }
 
   const lazy = new IntersectionObserver(
@@ -183,44 +146,7 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
   }
 
   function renderDetail(t: number): void {
-    const tok = toks[t];
-    const p = pruned[t];
-    const body = h('tbody');
-    let maxImp = 0;
-    for (let l = 0; l < L; l++) maxImp = Math.max(maxImp, imp[l][t]);
-    for (let l = 0; l < L; l++) {
-      const gone = p >= 0 && p < l;
-      const bar = h('span', { class: 'bar' });
-      bar.style.width = `${maxImp > 0 ? (100 * imp[l][t]) / maxImp : 0}%`;
-      body.append(
-        h(
-          'tr',
-          { 'data-detail-layer': l, class: gone ? 'gone' : undefined },
-          h('th', { scope: 'row' }, String(l)),
-          h('td', { class: 'r' }, num(imp[l][t], '', 'measured', 'cumulative attention probability received')),
-          h('td', { class: 'barcell' }, bar),
-          h('td', { class: 'r', 'data-rank': rank[l][t] }, `#${rank[l][t] + 1}`),
-          h('td', {}, gone ? 'pruned' : p === l ? 'pruned here' : 'kept'),
-        ),
-      );
-    }
-    detail.replaceChildren(
-      h('h3', {}, 'Token ', h('code', { class: 'tok-text' }, tok.text), ` #${t}`),
-      h(
-        'p',
-        { class: 'muted' },
-        `id ${tok.id}`,
-        tok.start >= 0 ? ` · chars ${tok.start}–${tok.end}` : ' · special token',
-        tok.protected ? ' · protected' : '',
-        p >= 0 ? ` · pruned after layer ${p}` : ' · kept to the end',
-      ),
-      h(
-        'table',
-        { class: 'data compact', 'data-token-detail': t },
-        h('thead', {}, h('tr', {}, th('Layer'), th('Σ prob', undefined, 'measured'), th(''), th('Rank'), th('State'))),
-        body,
-      ),
-    );
+    detail.replaceChildren(...tokenDetail(report, t));
   }
 
   grid.addEventListener('click', (ev) => {
@@ -238,17 +164,7 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
     if (!c) return;
     const l = Number(c.dataset.layer);
     const t = Number(c.dataset.token);
-    const moves: Record<string, [number, number]> = {
-      ArrowLeft: [l, t - 1],
-      ArrowRight: [l, t + 1],
-      ArrowUp: [l - 1, t],
-      ArrowDown: [l + 1, t],
-      Home: [l, 0],
-      End: [l, N - 1],
-      PageUp: [0, t],
-      PageDown: [L - 1, t],
-    };
-    const m = moves[ev.key];
+    const m = gridMove(ev.key, l, t, L, N);
     if (m) {
       ev.preventDefault();
       moveTo(m[0], m[1], true);
@@ -259,19 +175,7 @@ export function renderTokens(report: ProfileReport, cb: TokenViewCallbacks, init
     }
   });
 
-  const legend = h(
-    'div',
-    { class: 'legend' },
-    rampLegend('low', 'high cumulative importance (per layer)'),
-    ' ',
-    provBadge('measured'),
-    h('span', { class: 'legend-item' }, h('span', { class: 'tok pruned-here sample' }, 'tok'), 'pruned by this layer'),
-    h('span', { class: 'legend-item' }, h('span', { class: 'tok pruned sample' }, 'tok'), 'pruned earlier'),
-    h('span', { class: 'legend-item' }, h('span', { class: 'tok protected imp-9 sample' }, 'tok'), 'protected'),
-    h('span', { class: 'legend-item' }, h('span', { class: 'tok special imp-9 sample' }, '<s>'), 'special token'),
-    P < N ? h('span', { class: 'legend-item' }, h('span', { class: 'tok generated imp-5 sample' }, 'tok'), `generated (after the ${P} input tokens; dashed line)`) : null,
-    h('span', { class: 'legend-item' }, h('span', { class: 'ws' }, '·'), 'space ', h('span', { class: 'ws' }, '↵'), 'newline'),
-  );
+  const legend = tokenLegend(P, N);
   const passPicker = report.tokens.steps && report.tokens.steps.length > 0 ? passSelect(report, setPass) : null;
   const kept = pruned.filter((p) => p < 0).length;
   const input = h('details', { class: 'input-text' }, h('summary', {}, `Input text (${P} input tokens${P < N ? ` + ${N - P} generated` : ''}, ${kept} kept to the end of the run)`), h('pre', {}, report.input.text));

@@ -6,6 +6,8 @@
 // process (a Napi::Error thrown with no JS environment left), i.e. the extension host.
 // One process per profile run: the engine and onnxruntime-node load here, never in the host.
 import { runProfile } from '../engine/profile';
+import type { ProfileProgress, ProfileResult } from '../engine/profileRequest';
+import { runSweep } from '../engine/sweep';
 import { serializeError } from './serializedError';
 import {
   DidFailNotification,
@@ -14,6 +16,7 @@ import {
   ipcMessage,
   isIpcMessage,
   RunProfileCommand,
+  RunSweepCommand,
   TEST_HOOK_VARIABLE,
   type IpcMessage,
 } from './workerProtocol';
@@ -31,14 +34,23 @@ function runTestHook(hook: string): void {
   }
 }
 
-process.on('message', (message: unknown) => {
-  if (!isIpcMessage(message, RunProfileCommand)) return;
-  const hook = process.env[TEST_HOOK_VARIABLE];
-  if (hook) runTestHook(hook);
-  runProfile(message.params.request, (progress) => post(ipcMessage(DidProgressNotification, { progress }))).then(
+function answer(run: Promise<ProfileResult>): void {
+  run.then(
     (result) => post(ipcMessage(DidFinishNotification, { result })),
     (error: unknown) => post(ipcMessage(DidFailNotification, { error: serializeError(error) })),
   );
+}
+
+process.on('message', (message: unknown) => {
+  const onProgress = (progress: ProfileProgress) => post(ipcMessage(DidProgressNotification, { progress }));
+  if (isIpcMessage(message, RunProfileCommand)) {
+    const hook = process.env[TEST_HOOK_VARIABLE];
+    if (hook) runTestHook(hook);
+    answer(runProfile(message.params.request, onProgress));
+  } else if (isIpcMessage(message, RunSweepCommand)) {
+    // Only the last point's result crosses back: its report carries every point's row.
+    answer(runSweep(message.params.request, message.params.keeps, onProgress).then((r) => r.last));
+  }
 });
 // The host going away (its window closed, the host restarted) ends the profile too.
 process.on('disconnect', () => process.exit(0));

@@ -3,6 +3,8 @@
 // so both sides switch on `method` and get the params' type from the constant they matched.
 //
 //   host -> worker   RunProfileCommand            once, right after the worker starts
+//                    (or RunSweepCommand: one profile per keep fraction, DidFinishNotification
+//                    carrying the last point's result, whose report holds the sweep rows)
 //   worker -> host   DidProgressNotification      any number of times
 //                    DidFinishNotification        the result, then the worker is ended
 //                    DidFailNotification          an error the engine threw (bad input, cancel)
@@ -53,6 +55,7 @@ export interface SerializedError {
 }
 
 export const RunProfileCommand = new IpcCommandType<{ request: WorkerProfileRequest }>('profile/run');
+export const RunSweepCommand = new IpcCommandType<{ request: WorkerProfileRequest; keeps: number[] }>('sweep/run');
 export const DidProgressNotification = new IpcNotificationType<{ progress: ProfileProgress }>('profile/didProgress');
 export const DidFinishNotification = new IpcNotificationType<{ result: ProfileResult }>('profile/didFinish');
 export const DidFailNotification = new IpcNotificationType<{ error: SerializedError }>('profile/didFail');

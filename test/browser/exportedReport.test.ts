@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ProfileReport } from '../../src/engine/report/profileReport';
 import { makeSampleReport } from '../unit/report/sampleReport';
-import { ARTIFACTS, openReport, openSession, showView, waitForCharts, type Opened, type Session } from './harness';
+import { ARTIFACTS, openReport, openSession, showView, sweepRowsShown, waitForCharts, type Opened, type Session } from './harness';
 import { VIEW_IDS as VIEWS } from '../../src/webview/reportViews';
 
 let s: Session;
@@ -31,7 +31,7 @@ const num = (v: string | null | undefined) => (v === 'Infinity' ? Infinity : Num
 test('renders offline, without console errors or CSP violations', async () => {
   for (const v of VIEWS) {
     await showView(o.page, v);
-    if (['refetch', 'latency', 'accuracy'].includes(v)) assert.ok((await waitForCharts(o.page, v)) > 0, `${v}: charts drawn`);
+    if (['refetch', 'latency', 'sweep'].includes(v)) assert.ok((await waitForCharts(o.page, v)) > 0, `${v}: charts drawn`);
   }
   await showView(o.page, 'summary');
   assert.deepEqual(o.requests, []);
@@ -169,15 +169,24 @@ test('timeline: unit busy cycles, zoom and pan by keyboard', async () => {
   assert.deepEqual(await win(), [a0, a1]);
 });
 
-test('accuracy view: metrics, top labels and the sweep', async () => {
+test('accuracy view: metrics and top labels', async () => {
   const p = o.page;
   await showView(p, 'accuracy');
   const metrics = await p.$$eval('[data-accuracy-metric]', (els) => els.map((e) => [(e as HTMLElement).dataset.accuracyMetric, e.querySelector<HTMLElement>('.num')!.dataset.value]));
   assert.deepEqual(metrics.map(([k, v]) => [k, num(v)]), Object.entries(report.accuracy.metrics).map(([k, q]) => [k, q.value]));
   const dense = await p.$$eval('table[data-table="top"] td[data-field="dense"][data-value]', (els) => els.map((e) => Number((e as HTMLElement).dataset.value)));
   assert.deepEqual(dense, report.accuracy.denseTop.map((x) => x.probability));
-  const sweep = await p.$$eval('tr[data-keep]', (els) => els.map((e) => [Number((e as HTMLElement).dataset.keep), Number(e.querySelector<HTMLElement>('[data-field="speedup"] .num')!.dataset.value)]));
-  assert.deepEqual(sweep, [...report.sweep!].sort((a, b) => b.keep - a.keep).map((r) => [r.keep, r.speedup]));
+});
+
+test('sweep view: speedup and DRAM reduction on their own axes, the metric with its interval, the table', async () => {
+  const p = o.page;
+  const { shown, expected } = await sweepRowsShown(p, report);
+  assert.deepEqual(shown, expected);
+  // The chart's axes as configured (the box records each dataset's y axis and the axes' sides).
+  const axes = JSON.parse(await p.$eval('[data-chart="cost"]', (e) => (e as HTMLElement).dataset.axes ?? 'null'));
+  assert.deepEqual(axes, { datasets: [['speedup (×, left axis)', 'y'], ['DRAM reduction (×, right axis)', 'y1']], sides: { y: 'left', y1: 'right' } });
+  assert.equal(await p.$eval('[data-interval]', (e) => (e as HTMLElement).dataset.interval), 'yes');
+  assert.match(await p.$eval('[data-interval]', (e) => e.textContent ?? ''), /95% Student-t interval .* over 8 inputs/);
 });
 
 test('keyboard navigation across tabs', async () => {

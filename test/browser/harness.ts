@@ -140,3 +140,19 @@ const CHARTS_PAINTED = `async (v) => {
 export async function waitForCharts(page: Page, view: string): Promise<number> {
   return page.evaluate(`(${CHARTS_PAINTED})(${JSON.stringify(view)})`) as Promise<number>;
 }
+
+/**
+ * The sweep view read back and what the report says it should show, both as rows
+ * [keep, speedup, DRAM reduction, metric, [interval low, high] or []], highest keep first.
+ */
+export async function sweepRowsShown(page: Page, report: ProfileReport): Promise<{ shown: unknown[]; expected: unknown[] }> {
+  await showView(page, 'sweep');
+  // No named helpers inside $$eval: tsx would wrap them in __name, which the page does not have.
+  const shown = await page.$$eval('tr[data-keep]', (els) => els.map((x) => [
+    Number((x as HTMLElement).dataset.keep),
+    ...['speedup', 'dramReduction', 'metric'].map((f) => Number(x.querySelector<HTMLElement>(`[data-field="${f}"] .num`)!.dataset.value)),
+    [...x.querySelectorAll<HTMLElement>('[data-field="interval"] .num')].map((n) => Number(n.dataset.value)),
+  ]));
+  const expected = [...(report.sweep ?? [])].sort((a, b) => b.keep - a.keep).map((r) => [r.keep, r.speedup, r.dramReduction, r.metric, r.metricLow === undefined ? [] : [r.metricLow, r.metricHigh]]);
+  return { shown, expected };
+}

@@ -26,7 +26,7 @@ export async function convertLlama2c(modelBin: string, tokenizerBin: string, out
   const tok = await readBoundedFile(tokenizerBin, INPUT_FILE_KINDS.tokenizerBin);
   // Parsed as profile will parse it, so a tokenizer that converts is one that loads.
   Llama2cTokenizer.fromBytes(tok, tokenizerBin, weights.config.vocabSize);
-  const proto = buildLlamaGraph(weights);
+  const proto = buildLlamaGraph(weights, path.basename(modelBin).replace(/\.bin$/i, ''));
   const bytes = encodeModel(proto);
   const outDir = path.dirname(path.resolve(outOnnx));
   await fs.promises.mkdir(outDir, { recursive: true });

@@ -93,7 +93,8 @@ function rope(w: GraphWriter, prefix: string, x: string, headSize: number, cos: 
   return w.op('Reshape', `${prefix}/Reshape_back`, [joined, w.ints(`${prefix}/back_shape`, [0, 0, 0, headSize])]);
 }
 
-export function buildLlamaGraph(wts: Llama2cWeights): onnx.ModelProto {
+/** `name`: the checkpoint's name (e.g. stories260K), kept as metadata `model_name` so reports use it. */
+export function buildLlamaGraph(wts: Llama2cWeights, name?: string): onnx.ModelProto {
   const c = wts.config;
   const { dim, hiddenDim: hid, heads: H, kvHeads: Hkv, headSize: D, vocabSize: V } = c;
   const kvDim = Hkv * D;
@@ -181,6 +182,7 @@ export function buildLlamaGraph(wts: Llama2cWeights): onnx.ModelProto {
     opsets: { '': 17 },
     producer: 'spatten-profiler llama2c converter',
     metadata: {
+      ...(name ? { model_name: name } : {}),
       source_format: 'llama2.c legacy checkpoint',
       rope: 'adjacent pairs (i, i+1), llama2.c convention',
       dim: String(dim),

@@ -10,6 +10,8 @@ import { constantTensor, dimsOf, scalarConstant } from './graphIndex';
 export interface ModelSummary {
   /** File name only (never a full path: reports are shared). */
   fileName: string;
+  /** What the model is called (modelName.ts): its folder for a generic file name, e.g. "decoder". */
+  name?: string;
   family: 'bert' | 'gpt2' | 'llama' | 'generic';
   layers: number;
   heads: number;

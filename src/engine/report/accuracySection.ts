@@ -7,6 +7,7 @@ import { meanWithInterval, perplexity } from '../spatten/accuracyMetrics';
 import { maxAndSumExp } from '../numerics';
 import type { AccuracyReport, OutputAccuracy, Quantity } from './profileReport';
 import type { OutputComparisonFigures } from '../spatten/outputMetrics';
+import { formatNumber } from './formatQuantity';
 
 const TOP_N = 5;
 
@@ -26,11 +27,11 @@ function measured(value: number, unit: string, note: string): Quantity {
   return { value, unit, source: 'measured', note };
 }
 
-/** Mean over inputs; with more than one input the note carries the 95% interval. */
+/** Mean over inputs; with more than one input the note carries the 95% interval (3 significant figures, as shown everywhere). */
 function averaged(values: number[], unit: string, note: string): Quantity {
   if (values.length === 1) return measured(values[0], unit, note);
   const m = meanWithInterval(values);
-  return { ...measured(m.mean, unit, `${note}; mean of ${m.n} inputs, 95% CI [${m.low.toPrecision(4)}, ${m.high.toPrecision(4)}]`), interval: [m.low, m.high] };
+  return { ...measured(m.mean, unit, `${note}; mean of ${m.n} inputs, 95% CI [${formatNumber(m.low)}, ${formatNumber(m.high)}]`), interval: [m.low, m.high] };
 }
 
 export interface GoldLabels {

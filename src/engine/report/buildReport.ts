@@ -21,6 +21,7 @@ import { accuracySection, headlineAccuracy, type GoldLabels } from './accuracySe
 import { stepTokens } from './stepTokens';
 import { computeVerdict } from './verdict';
 import { PROFILE_REPORT_VERSION, type LayerTokens, type ProfileReport, type Quantity, type ReportToken, type TimelineReport } from './profileReport';
+import { modelLabel } from '../model/modelName';
 
 /**
  * What a report is built from. Everything but the tokenizer is plain data (typed arrays included):
@@ -256,7 +257,7 @@ export function buildReport(x: ReportInputs): ProfileReport {
     sim: x.sim,
     summary: report.summary,
     accuracy: m,
-    modelFile: s.fileName,
+    modelFile: modelLabel(s),
     policyName: x.policy.name,
     hardwareName: x.hardware.name,
     headDim: s.headDim,

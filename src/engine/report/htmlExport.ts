@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
 import type { ProfileReport } from './profileReport';
+import { modelLabel } from '../model/modelName';
 
 /** JSON safe inside a <script> element: no `</script`, no `<!--`, no raw U+2028/U+2029. */
 export function jsonForScript(value: unknown): string {
@@ -47,7 +48,7 @@ export function exportHtml(report: ProfileReport, webviewJs: string, css: string
     throw new InputError('report', 'not a ProfileReport (missing version)');
   }
   const nonce = randomBytes(18).toString('base64');
-  const title = `SpAtten profile: ${report.model?.fileName ?? 'report'}`;
+  const title = `SpAtten profile: ${report.model ? modelLabel(report.model) : 'report'}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -109,6 +109,10 @@ export interface SweepRow {
   /** The accuracy metric of the model kind (perplexity delta or label agreement). */
   metricName: string;
   metric: number;
+  /** The metric's Quantity unit (absent in sweeps written before it was kept). */
+  metricUnit?: string;
+  /** Inputs averaged (the interval, when present, is the 95% Student-t interval of that mean). */
+  metricInputs?: number;
   metricLow?: number;
   metricHigh?: number;
 }

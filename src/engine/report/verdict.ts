@@ -15,6 +15,7 @@ export interface VerdictInputs {
   sim: Pick<SimulationResult, 'layers'>;
   summary: Record<string, Quantity>;
   accuracy: Record<string, Quantity>;
+  /** What the model is called (modelLabel: its name, else its file name). */
   modelFile: string;
   policyName: string;
   hardwareName: string;

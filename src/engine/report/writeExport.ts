@@ -20,6 +20,7 @@ import { headCsv, layerCsv } from './csvExport';
 import { EXPORT_FORMATS, type ExportFormat } from './exportFormats';
 import { exportHtml, loadWebviewAssets } from './htmlExport';
 import { checkOutputFile, makeOutputFolder } from '../files/outputPath';
+import { modelLabel } from '../model/modelName';
 
 /** One file of an export. */
 export interface ExportFile {
@@ -58,7 +59,7 @@ const RENDERERS: { readonly [F in ExportFormat]: (result: ProfileResult) => Expo
   perfetto: ({ report, trace }) => {
     const hw = resolveHardwareConfig(report.hardware.settings);
     const sim = simulate(trace, hw, { timing: 'pipelined', denseBits: 32, timeline: true });
-    return single('perfetto', JSON.stringify(toChromeTrace(sim.timeline!, `SpAtten ${hw.name}: ${report.model.fileName}`)));
+    return single('perfetto', JSON.stringify(toChromeTrace(sim.timeline!, `SpAtten ${hw.name}: ${modelLabel(report.model)}`)));
   },
 };
 

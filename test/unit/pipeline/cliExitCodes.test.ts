@@ -91,6 +91,8 @@ test('sweep: one row per keep fraction, K/L follows the keep, perplexity delta w
   assert.ok(rows[1].dramReduction > rows[0].dramReduction);
   for (const x of rows) {
     assert.equal(x.metricName, 'perplexity delta');
+    assert.equal(x.metricUnit, 'perplexity');
+    assert.equal(x.metricInputs, 2, 'the interval is over the two inputs of the batch');
     assert.ok(x.metricLow <= x.metric && x.metric <= x.metricHigh, JSON.stringify(x));
   }
 });

@@ -221,6 +221,8 @@ export function makeSampleReport(opts: SampleOptions = {}): ProfileReport {
     dramReduction: 1 / (keep * 0.3 + 0.02),
     metricName: mode === 'encoder' ? 'label agreement' : 'perplexity delta',
     metric: mode === 'encoder' ? 1 - i * i * 0.01 : i * i * 0.15,
+    metricUnit: mode === 'encoder' ? 'fraction' : 'perplexity',
+    metricInputs: 8,
     metricLow: mode === 'encoder' ? 1 - i * i * 0.01 - 0.02 : i * i * 0.12,
     metricHigh: mode === 'encoder' ? 1 : i * i * 0.18,
   }));

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { formatNumber } from '../../../src/engine/report/formatQuantity';
 import { activateExtension, bundledModelPath, profileDone, waitFor, workspaceFolder } from './helpers';
 
 function hoverText(hovers: vscode.Hover[]): string {
@@ -26,9 +27,9 @@ suite('hover and importance decorations', () => {
     assert.ok(session.anchor, 'the run is anchored in the document');
     const text = await hoverAt(document, 'Lily');
     assert.match(text, /SpAtten token importance/);
-    assert.match(text, /cumulative importance/);
-    assert.match(text, /kept to the end|pruned after layer \d+ of \d+/);
-    assert.match(text, /\| \d+ of \d+ \|/, 'a rank "r of n"');
+    assert.match(text, /\*\*Importance:\*\*.*\(Σ attention prob\)/);
+    assert.match(text, /kept to the end|kept \(protected\)|layer \d+ of \d+/);
+    assert.match(text, /#\d+ of \d+/, 'a rank "#r of n"');
     assert.match(text, /command:spatten\.showTokenInReport\?/);
     // The importance figure is the report's value for that token.
     const report = session.result.report;
@@ -37,7 +38,7 @@ suite('hover and importance decorations', () => {
     assert.ok(index >= 0);
     const pruned = report.tokens.prunedAtLayer[index]!;
     const layer = pruned >= 0 ? pruned : report.tokens.cumulativeImportance.length - 1;
-    assert.ok(text.includes(report.tokens.cumulativeImportance[layer]![index]!.toFixed(4)), 'hover shows the token\'s importance');
+    assert.ok(text.includes(formatNumber(report.tokens.cumulativeImportance[layer]![index]!)), 'hover shows the token\'s importance to 3 significant figures');
     await vscode.commands.executeCommand('spatten.showTokenInReport', index);
     assert.ok(api.reportPanelOpen());
   });
