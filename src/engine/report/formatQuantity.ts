@@ -100,6 +100,11 @@ export const PROVENANCE_HELP: Record<Provenance, string> = {
   configured: 'configured: a constant from the configuration (paper values, user settings)',
 };
 
+/** Short unit label for column headers ("cycles", "B", "%"). */
+export function unitLabel(unit: string): string {
+  return unit === 'fraction' ? '%' : unit === 'x' ? '×' : unit === 'bytes' ? 'B' : unit;
+}
+
 /** Display name for a camelCase key ("speedupVsDense" -> "Speedup vs dense"). */
 export function humanize(key: string): string {
   const words = key
