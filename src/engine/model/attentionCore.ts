@@ -67,8 +67,6 @@ export interface GroupQueryAttentionFusedSpec {
 
 export type FusedSpec = AttentionFusedSpec | MultiHeadAttentionFusedSpec | GroupQueryAttentionFusedSpec;
 
-export type CoreKind = 'plain' | FusedSpec['op'];
-
 /** What every core has, plain or fused. */
 interface CoreCommon {
   /** Names of the graph nodes the engine computes instead of ORT. */
