@@ -48,7 +48,7 @@ function render(r: TuneResult): void {
   const datasets: ChartJs.ChartDataset<'scatter'>[] = [
     { label: 'Pareto front', data: front.map(xy), showLine: true, borderColor: accent, backgroundColor: accent, pointRadius: 5 },
     { label: 'measured on all calibration inputs', data: measured.filter((t) => !t.onFront).map(xy), backgroundColor: fg, pointRadius: 3 },
-    { label: `stopped early (successive halving, ${r.split.rungs.slice(0, -1).join(' / ')} inputs)`, data: screened.map(xy), backgroundColor: muted, pointRadius: 2 },
+    { label: r.split.rungs.length > 1 ? `stopped early (successive halving, ${r.split.rungs.slice(0, -1).join(' / ')} inputs)` : 'stopped early', data: screened.map(xy), backgroundColor: muted, pointRadius: 2 },
     { label: `${r.baseline.label} (paper preset)`, data: r.trials.filter((t) => t.id === baselineId).map(xy), backgroundColor: warn, pointRadius: 8, pointStyle: 'triangle' },
   ];
   if (chosenId !== undefined) datasets.push({ label: 'chosen (tuned)', data: r.trials.filter((t) => t.id === chosenId).map(xy), backgroundColor: good, pointRadius: 9, pointStyle: 'star', borderColor: good });

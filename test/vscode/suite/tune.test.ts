@@ -12,9 +12,17 @@ import { activateExtension, extensionPath, scratchDir, workspaceFolder } from '.
 
 suite('tune policy', () => {
   let written: string | undefined;
+  let settingsFile = '';
+  let settingsExisted = true;
+  suiteSetup(() => {
+    settingsFile = path.join(workspaceFolder(), '.vscode', 'settings.json');
+    settingsExisted = existsSync(settingsFile);
+  });
   suiteTeardown(async () => {
     await vscode.workspace.getConfiguration('spatten').update('policy.file', undefined, vscode.ConfigurationTarget.Workspace);
     if (written) rmSync(written, { force: true });
+    // VS Code leaves an empty settings.json behind once the setting is removed again.
+    if (!settingsExisted && existsSync(settingsFile) && readFileSync(settingsFile, 'utf8').replace(/\s/g, '') === '{}') rmSync(settingsFile);
   });
 
   test('tunes, shows the chart, uses the chosen policy, opens a trial', async () => {
