@@ -183,7 +183,9 @@ const UNITLESS = `(() => {
     if (!/\\(/.test(head)) bad.push('bare: ' + text + ' (' + n.dataset.unit + ')');
   }
   const all = panel.innerText;
-  for (const re of [/\\b\\d{7,}\\b/, /\\d\\.\\d{6,}/, /\\d(\\.\\d+)?e[-+]?\\d/, /\\d\\s*perplexity\\b/]) {
+  // Raw decimals: below 1, more than 3 significant digits (0.0001659; 3 s.f. 0.000394 is fine);
+  // above 1, six or more decimals.
+  for (const re of [/\\b\\d{7,}\\b/, /\\b0\\.0*[1-9]\\d{3,}|[1-9]\\d*\\.\\d{6,}/, /\\d(\\.\\d+)?e[-+]?\\d/, /\\d\\s*perplexity\\b/]) {
     const m = re.exec(all);
     if (m) bad.push('raw: ' + all.slice(Math.max(0, m.index - 30), m.index + 30));
   }

@@ -7,7 +7,7 @@
 // hover and decorations come back), and take screenshots in dark, light and high-contrast themes
 // (test-artifacts/vscode-<view>-<theme>.png).
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -255,11 +255,16 @@ async function exportedJson(page: Page): Promise<ProfileReport> {
   // Save dialog (VS Code's own dialog in the web UI): the default path is <workspace>/decoder-spatten.json.
   await waitForQuickInput(page, 'Export JSON');
   await page.keyboard.press('Enter');
-  const deadline = Date.now() + 20_000;
-  while (!existsSync(EXPORTED) && Date.now() < deadline) await sleep(100);
-  assert.ok(existsSync(EXPORTED), `the export wrote ${path.basename(EXPORTED)} into the workspace`);
-  await sleep(300);
-  return JSON.parse(readFileSync(EXPORTED, 'utf8')) as ProfileReport;
+  // The file appears before it is complete: read until it parses (a loaded machine writes slowly).
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return JSON.parse(readFileSync(EXPORTED, 'utf8')) as ProfileReport;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${path.basename(EXPORTED)} was not written as complete JSON within 30 s: ${String(error)}`);
+      await sleep(200);
+    }
+  }
 }
 
 /** The hover row the report implies for token `index`: text, importance (3 s.f.), rank, and the pruned-at cell's start. */
