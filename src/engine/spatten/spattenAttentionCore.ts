@@ -29,6 +29,7 @@ import { seededRandom } from '../seededRandom';
 import { SpattenRecorder } from './spattenRecorder';
 import { TokenImportance } from './tokenImportance';
 import { validateCoreCall, validateCoreDims } from './validateCoreCall';
+import type { ModelDims } from '../model/modelDims';
 
 /**
  * Decode steps (one query row) with fewer scores than this (heads x keys) stay on the TypeScript
@@ -38,14 +39,8 @@ import { validateCoreCall, validateCoreDims } from './validateCoreCall';
  */
 const KERNEL_MIN_DECODE_SCORES = 1 << 14;
 
-export interface SpattenCoreDims {
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  hiddenSize: number;
-  ffnSize: number;
-  /** FFN weight matrices: 2 (BERT, GPT-2, default) or 3 (gated, Llama). */
+/** The model's dimensions (FFN matrices default to 2: BERT, GPT-2), the run's mode and protections. */
+export interface SpattenCoreDims extends Omit<ModelDims, 'ffnMatrices'> {
   ffnMatrices?: number;
   mode: 'encoder' | 'generation';
   /** Positions never pruned ([CLS], BOS), besides the policy's own protections. */
