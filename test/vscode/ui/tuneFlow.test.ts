@@ -114,8 +114,8 @@ describe('VS Code UI: tune policy', () => {
     });
     await canvas.click({ position: at });
     await frame.locator('#tune-selected', { hasText: 'trial #' }).waitFor({ timeout: 10_000 });
-    // The report view of that trial's profile opens (a second webview, titled by the model).
-    await page.locator('.tab', { hasText: 'SpAtten: model.onnx' }).first().waitFor({ timeout: 300_000 });
+    // The report view of that trial's profile opens (a second webview, titled by the model's name: the bundled spam classifier is models/encoder).
+    await page.locator('.tab', { hasText: 'SpAtten: encoder' }).first().waitFor({ timeout: 300_000 });
   });
 
   it('"Use this policy" writes the policy file and the setting', async () => {
