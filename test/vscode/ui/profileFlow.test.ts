@@ -252,8 +252,10 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
 async function exportedJson(page: Page): Promise<ProfileReport> {
   rmSync(EXPORTED, { force: true });
   await webview(page).locator('vscode-button[data-export="json"]').click();
-  // Save dialog (VS Code's own dialog in the web UI): the default path is <workspace>/decoder-spatten.json.
+  // Save dialog (VS Code's own dialog in the web UI). Its default folder is the last one saved to,
+  // which an earlier run's sweep export can have moved: type the full path rather than trust it.
   await waitForQuickInput(page, 'Export JSON');
+  await page.locator('.quick-input-widget .quick-input-box input').fill(EXPORTED);
   await page.keyboard.press('Enter');
   // The file appears before it is complete: read until it parses (a loaded machine writes slowly).
   const deadline = Date.now() + 30_000;
