@@ -7,22 +7,18 @@
 // hover and decorations come back), and take screenshots in dark, light and high-contrast themes
 // (test-artifacts/vscode-<view>-<theme>.png).
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ProfileReport } from '../../../src/engine/report/profileReport';
 import { describeModel } from '../../../src/engine/modelDescription';
 import { formatNumber } from '../../../src/engine/report/formatQuantity';
-import {
-  launchChromium, locateRuntime, REPO_ROOT, startCodeServer, TEST_WORKSPACE, type CodeServer,
-} from '../shim/codeServer';
+import { locateRuntime, REPO_ROOT, TEST_WORKSPACE } from '../shim/codeServer';
+import { closeDevelopmentHost, EXTENSION_ROOT, openDevelopmentHost, type DevelopmentHost } from './developmentHost';
 import { hoverWord, openFromExplorer, pickItem, quickInputTitle, runCommand, sleep, waitForQuickInput, waitForWorkbench, webview } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-/** The extension under test (the repo; another built copy can be pointed at while developing the harness). */
-const EXTENSION_ROOT = process.env.SPATTEN_EXTENSION_DEV_PATH ?? REPO_ROOT;
 /** The export's default name: the model's name (its folder, models/decoder) + -spatten.json. */
 const EXPORTED = path.join(TEST_WORKSPACE, 'decoder-spatten.json');
 /** A copy of the trained encoder at the workspace root (git-ignored), opened from the explorer. */
@@ -34,9 +30,7 @@ const THEMES = { dark: 'Dark 2026', light: 'Light 2026', highContrast: 'Dark Hig
 
 describe('VS Code UI: profile, report, export, hover, model summary', () => {
   const { runtime, missing } = locateRuntime();
-  let tmpDir = '';
-  let server: CodeServer | undefined;
-  let context: BrowserContext | undefined;
+  let host: Partial<DevelopmentHost> = {};
   let page: Page;
   let report: ProfileReport;
   let sweepReport: ProfileReport;
@@ -47,22 +41,13 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // No editor association: the model card is the default editor for .onnx.
     copyFileSync(path.join(EXTENSION_ROOT, 'models', 'encoder', 'model.onnx'), MODEL_COPY);
-    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'spatten-vscode-ui-'));
-    server = await startCodeServer({
-      runtime, tmpDir,
-      settings: { 'workbench.colorTheme': THEMES.dark, 'editor.minimap.enabled': false },
-    });
-    context = await launchChromium(runtime, tmpDir);
-    page = context.pages()[0] ?? (await context.newPage());
-    // The development extension is loaded through the smoke-test driver's payload (no tests path: no suite runs).
-    await page.goto(server.workbenchUrl(TEST_WORKSPACE, [['extensionDevelopmentPath', server.remoteUri(EXTENSION_ROOT)]]), { timeout: 180_000 });
-    await waitForWorkbench(page);
+    const opened = await openDevelopmentHost(runtime, 'spatten-vscode-ui-', { 'workbench.colorTheme': THEMES.dark, 'editor.minimap.enabled': false });
+    host = opened;
+    page = opened.page;
   });
 
   after(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.stop();
-    if (tmpDir && !process.env.SPATTEN_KEEP_TMP) rmSync(tmpDir, { recursive: true, force: true });
+    await closeDevelopmentHost(host);
     rmSync(EXPORTED, { force: true });
     rmSync(MODEL_COPY, { force: true });
   });
@@ -200,7 +185,7 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
     await page.locator('.monaco-workbench.vs').waitFor({ timeout: 20_000 });
     const deadline = Date.now() + 10_000;
-    const theme = () => (JSON.parse(readFileSync(server!.userSettingsFile, 'utf8')) as Record<string, unknown>)['workbench.colorTheme'];
+    const theme = () => (JSON.parse(readFileSync(host.server!.userSettingsFile, 'utf8')) as Record<string, unknown>)['workbench.colorTheme'];
     // VS Code drops the key when the value equals the default (Light 2026 is the web default).
     while (theme() === THEMES.dark && Date.now() < deadline) await sleep(200);
     assert.ok(theme() === THEMES.light || theme() === undefined, `workbench.colorTheme is now ${String(theme())}`);

@@ -4,16 +4,15 @@
 // report view opens); "Use this policy" writes the policy file and the spatten.policy.file
 // setting. Screenshot: test-artifacts/vscode-tune-dark.png.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium, locateRuntime, REPO_ROOT, startCodeServer, TEST_WORKSPACE, type CodeServer } from '../shim/codeServer';
-import { pickItem, quickInputTitle, runCommand, sleep, waitForQuickInput, waitForWorkbench, webview } from './workbench';
+import type { Page } from 'playwright-core';
+import { locateRuntime, REPO_ROOT, TEST_WORKSPACE } from '../shim/codeServer';
+import { closeDevelopmentHost, EXTENSION_ROOT, openDevelopmentHost, type DevelopmentHost } from './developmentHost';
+import { pickItem, quickInputTitle, runCommand, sleep, waitForQuickInput, webview } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const EXTENSION_ROOT = process.env.SPATTEN_EXTENSION_DEV_PATH ?? REPO_ROOT;
 /** A few labelled emails of the encoder's test set, in the workspace so the input pick lists them. */
 const INPUTS = path.join(TEST_WORKSPACE, 'tune-ui-emails.jsonl');
 const SETTINGS = path.join(TEST_WORKSPACE, '.vscode', 'settings.json');
@@ -30,9 +29,7 @@ async function tuneFrame(page: Page) {
 
 describe('VS Code UI: tune policy', () => {
   const { runtime, missing } = locateRuntime();
-  let tmpDir = '';
-  let server: CodeServer | undefined;
-  let context: BrowserContext | undefined;
+  let host: Partial<DevelopmentHost> = {};
   let page: Page;
   const settingsBefore = existsSync(SETTINGS) ? readFileSync(SETTINGS, 'utf8') : undefined;
 
@@ -40,19 +37,13 @@ describe('VS Code UI: tune policy', () => {
     if (!runtime) throw new Error(`missing: ${missing.join('; ')}`);
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(INPUTS, readFileSync(path.join(EXTENSION_ROOT, 'models', 'encoder', 'test.jsonl'), 'utf8').split('\n').slice(0, 10).join('\n') + '\n');
-    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'spatten-vscode-tune-'));
-    server = await startCodeServer({ runtime, tmpDir, settings: { 'workbench.colorTheme': 'Dark 2026', 'editor.minimap.enabled': false, 'spatten.tune.trials': 4 } });
-    context = await launchChromium(runtime, tmpDir);
-    page = context.pages()[0] ?? (await context.newPage());
-    // The workbench can take over playwright's 30 s default to load on a loaded machine.
-    await page.goto(server.workbenchUrl(TEST_WORKSPACE, [['extensionDevelopmentPath', server.remoteUri(EXTENSION_ROOT)]]), { timeout: 180_000 });
-    await waitForWorkbench(page);
+    const opened = await openDevelopmentHost(runtime, 'spatten-vscode-tune-', { 'workbench.colorTheme': 'Dark 2026', 'editor.minimap.enabled': false, 'spatten.tune.trials': 4 });
+    host = opened;
+    page = opened.page;
   });
 
   after(async () => {
-    await context?.close().catch(() => undefined);
-    await server?.stop();
-    if (tmpDir && !process.env.SPATTEN_KEEP_TMP) rmSync(tmpDir, { recursive: true, force: true });
+    await closeDevelopmentHost(host);
     rmSync(INPUTS, { force: true });
     rmSync(POLICY, { force: true });
     if (settingsBefore === undefined) rmSync(SETTINGS, { force: true });
