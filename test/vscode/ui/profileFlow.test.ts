@@ -116,6 +116,8 @@ describe('VS Code UI: profile, report, export, hover, model summary', () => {
   });
 
   it('hovering a profiled word shows a table of its importance, rank and pruning from the report', async () => {
+    // The profiled text's editor in front and focused (the export's save dialog had the focus).
+    await page.locator('.tab', { hasText: 'story.txt' }).first().click();
     const hover = await hoverTable(page, HOVER_WORD);
     await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-hover-dark.png') });
     assert.ok(hover.keys.length >= 1);
