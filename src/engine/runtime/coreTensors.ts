@@ -8,6 +8,7 @@ import type * as ort from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
+import type { AttentionCoreShape } from './attentionCore';
 import { constantToF32, f32ToTensor, tensorToF32 } from './ortTensors';
 import { attentionQkvTensor } from './segmentPlan';
 
@@ -33,11 +34,8 @@ export function fetchTensor(src: TensorSource, name: string, where: string): F32
   throw new InputError(where, `tensor '${name}' was not computed by the segments`);
 }
 
-export interface CoreTensors {
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  queryLen: number;
+/** A core's operands as read for one call: its shape (the key length is the caller's: cache plus new keys) and tensors. */
+export interface CoreTensors extends Omit<AttentionCoreShape, 'keyLen'> {
   /** [H, Lq, D] */
   q: Float32Array;
   /** [Hkv, Lnew, D] for the tokens of this run. */
@@ -116,15 +114,14 @@ function applyRotary(x: Float32Array, Hx: number, L: number, D: number, cos: F32
 
 export function readCoreTensors(core: DiscoveredCore, src: TensorSource, positions: Int32Array): CoreTensors {
   const where = `attention core ${core.layer} (${core.anchor})`;
-  const f = core.fused;
-  if (!f) {
-    const qT = fetchTensor(src, (core.q as { name: string }).name, where);
-    const kT = fetchTensor(src, (core.k as { name: string }).name, where);
-    const vT = fetchTensor(src, (core.v as { name: string }).name, where);
+  if (core.kind === 'plain') {
+    const qT = fetchTensor(src, core.q.name, where);
+    const kT = fetchTensor(src, core.k.name, where);
+    const vT = fetchTensor(src, core.v.name, where);
     const [H, Lq, D] = last3(qT, where, 'Q');
     const [Hk, k1, k2] = last3(kT, where, 'K');
     const [Hv, Lv, Dv] = last3(vT, where, 'V');
-    const kLayout = (core.k as { layout: string }).layout;
+    const kLayout = core.k.layout;
     const Lk = kLayout === 'BHDL' ? k2 : k1;
     const k = kLayout === 'BHDL' ? swapLastTwo(kT.data, Hk, k1, k2) : kT.data;
     if (Dv !== D || Hv !== Hk || Lv !== Lk || H % Hk !== 0) {
@@ -132,6 +129,7 @@ export function readCoreTensors(core: DiscoveredCore, src: TensorSource, positio
     }
     return { heads: H, kvHeads: Hk, headDim: D, queryLen: Lq, q: qT.data, k, v: vT.data, newKeys: Lk, elemType: elemTypeOf(qT, where), contextDims: qT.dims.length === 4 ? [1, H, Lq, D] : [H, Lq, D] };
   }
+  const f = core.fused;
   const H = core.heads;
   if (f.op === 'Attention') {
     const qkv = fetchTensor(src, attentionQkvTensor(core), where);

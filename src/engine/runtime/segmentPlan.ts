@@ -36,15 +36,17 @@ export function attentionQkvTensor(core: DiscoveredCore): string {
 /** Tensors a core reads, computed by segments (some may turn out to be constants). */
 export function coreReads(core: DiscoveredCore, withMasks: boolean): string[] {
   const out: string[] = [];
-  const f = core.fused;
-  if (!f) {
-    out.push((core.q as { name: string }).name, (core.k as { name: string }).name, (core.v as { name: string }).name);
+  if (core.kind === 'plain') {
+    out.push(core.q.name, core.k.name, core.v.name);
     for (const s of core.maskSteps) {
       if (s.op === 'scaleTensor') out.push(s.tensor);
       else if (withMasks && s.op === 'add') out.push(s.tensor);
       else if (withMasks && s.op === 'where') out.push(s.cond, s.fill);
     }
-  } else if (f.op === 'Attention') {
+    return [...new Set(out)];
+  }
+  const f = core.fused;
+  if (f.op === 'Attention') {
     out.push(attentionQkvTensor(core));
     if (withMasks && f.maskIndex) out.push(f.maskIndex);
   } else if (f.op === 'MultiHeadAttention') {
@@ -89,11 +91,25 @@ export interface PlanOptions {
   outputs?: string[];
 }
 
-export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: DiscoveredCore[], opts: PlanOptions): SegmentPlan {
+/**
+ * The graph as the planner sees it: its nodes (fused Attention split), who produces each tensor,
+ * which tensors are static (computable from initializers alone) and which are core contexts.
+ */
+interface GraphCut {
+  g: GraphIndex;
+  nodes: onnx.INodeProto[];
+  /** The split projections of fused Attention nodes (typed with the graph's nodes). */
+  added: onnx.INodeProto[];
+  producer: Map<string, onnx.INodeProto>;
+  isStatic: Set<string>;
+  /** Core index by the name of the context tensor it writes. */
+  contextOf: Map<string, number>;
+}
+
+function graphCut(g: GraphIndex, cores: DiscoveredCore[]): GraphCut {
   const { nodes, added } = augmentedNodes(g, cores);
   const producer = new Map<string, onnx.INodeProto>();
   for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
-  const constants = collectConstants(g.graph);
   // Static tensors: initializers and outputs of nodes whose inputs are all static.
   const isStatic = new Set<string>(g.initializers.keys());
   for (const n of nodes) {
@@ -103,11 +119,21 @@ export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: Disc
   }
   const contextOf = new Map<string, number>();
   cores.forEach((c, i) => contextOf.set(c.context.name, i));
-  const finalOutputs = opts.outputs ?? g.graphOutputs.filter((o) => !/^present/.test(o));
-  const removedProducers = new Set<string>(cores.map((c) => c.context.name));
+  return { g, nodes, added, producer, isStatic, contextOf };
+}
 
-  // Stage of each tensor: 0 for graph inputs, i + 1 for core i's context, else the max of its
-  // node's inputs (nodes are topologically sorted, as ONNX requires).
+/** True for tensors no segment computes: empty names, static tensors, graph inputs, core contexts. */
+function isBoundary(cut: GraphCut, t: string): boolean {
+  return !t || cut.isStatic.has(t) || cut.g.graphInputs.has(t) || cut.contextOf.has(t);
+}
+
+/**
+ * Stage of each tensor: 0 for graph inputs and static tensors, i + 1 for core i's context, else the
+ * max of its node's inputs (nodes are topologically sorted, as ONNX requires). Returns the stage of
+ * every node output and a lookup that also covers the boundary tensors.
+ */
+function tensorStages(cut: GraphCut): { stageOf: Map<string, number>; stage: (t: string) => number } {
+  const { g, isStatic, contextOf } = cut;
   const stageOf = new Map<string, number>();
   const stage = (t: string): number => {
     if (!t || isStatic.has(t) || g.graphInputs.has(t)) return 0;
@@ -117,27 +143,34 @@ export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: Disc
     if (s === undefined) throw new InputError(t, 'tensor has no producer and is not a graph input or initializer');
     return s;
   };
-  for (const n of nodes) {
+  for (const n of cut.nodes) {
     if ((n.output ?? []).some((o) => contextOf.has(o))) continue;
     let s = 0;
     for (const i of n.input ?? []) if (i && (contextOf.has(i) || stageOf.has(i) || isStatic.has(i) || g.graphInputs.has(i))) s = Math.max(s, stage(i));
     for (const o of n.output ?? []) if (o) stageOf.set(o, s);
   }
-  // Need-closure: walk back from core reads and final outputs, stopping at contexts and inputs.
+  return { stageOf, stage };
+}
+
+/**
+ * Need-closure: the nodes that compute the cores' reads and the final outputs, walking back from
+ * them and stopping at contexts, inputs and static tensors. Refuses a core that reads its own or a
+ * later core's output, and a model output that is a context.
+ */
+function neededNodes(cut: GraphCut, cores: DiscoveredCore[], reads: string[][], finalOutputs: string[], stage: (t: string) => number): Set<onnx.INodeProto> {
   const needed = new Set<onnx.INodeProto>();
   const walk = (start: string) => {
     const stack = [start];
     while (stack.length > 0) {
       const t = stack.pop() as string;
-      if (!t || isStatic.has(t) || g.graphInputs.has(t) || contextOf.has(t)) continue;
-      const p = producer.get(t);
+      if (isBoundary(cut, t)) continue;
+      const p = cut.producer.get(t);
       if (!p) throw new InputError(t, 'tensor has no producer and is not a graph input or initializer');
       if (needed.has(p)) continue;
       needed.add(p);
       for (const i of p.input ?? []) stack.push(i);
     }
   };
-  const reads = cores.map((c) => coreReads(c, opts.withMasks).filter((t) => !isStatic.has(t)));
   reads.forEach((r, i) => {
     for (const t of r) {
       walk(t);
@@ -145,72 +178,107 @@ export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: Disc
     }
   });
   for (const o of finalOutputs) {
-    if (removedProducers.has(o)) throw new InputError(o, 'a model output is an attention context: nothing left to run after the last core');
+    if (cut.contextOf.has(o)) throw new InputError(o, 'a model output is an attention context: nothing left to run after the last core');
     walk(o);
   }
-  // Readers of each tensor among needed nodes, by stage, for deciding segment outputs.
+  return needed;
+}
+
+/** Value info of a segment boundary tensor: the graph's own when it is a graph input/output, else its inferred element type. */
+function valueInfos(cut: GraphCut): (name: string) => onnx.IValueInfoProto {
+  const { g } = cut;
+  // Types from the original graph (fused nodes included, for their outputs) plus the split projections.
+  const types = inferElemTypes({ ...g, nodes: [...g.nodes, ...cut.added] });
+  const valueInfoOf = new Map<string, onnx.IValueInfoProto>();
+  for (const v of g.graph.input ?? []) if (v.name) valueInfoOf.set(v.name, v);
+  for (const v of g.graph.output ?? []) if (v.name) valueInfoOf.set(v.name, v);
+  return (name) => valueInfoOf.get(name) ?? { name, type: { tensorType: { elemType: requireElemType(types, name, g) } } };
+}
+
+/** What one segment is made of, before it becomes a model. */
+interface SegmentParts {
+  /** The stage's own needed nodes and the static nodes they read, in graph order. */
+  nodes: onnx.INodeProto[];
+  initializers: string[];
+  inputs: string[];
+  outputs: string[];
+}
+
+/**
+ * The parts of stage s's segment: its own nodes plus the static closure of what they read (copied,
+ * not passed in), its inputs from the store, and the outputs a later stage, a core or the model needs.
+ */
+function segmentParts(cut: GraphCut, own: onnx.INodeProto[], s: number, needs: { laterReaders: Map<string, number>; reads: string[][]; finalOutputs: string[] }): SegmentParts {
+  const { g, isStatic, producer } = cut;
+  const produced = new Set<string>();
+  for (const n of own) for (const o of n.output ?? []) if (o) produced.add(o);
+  const staticNodes = new Set<onnx.INodeProto>();
+  const initNames = new Set<string>();
+  const addStatic = (t: string) => {
+    if (!t || !isStatic.has(t)) return;
+    if (g.initializers.has(t)) {
+      initNames.add(t);
+      return;
+    }
+    const p = producer.get(t);
+    if (!p || staticNodes.has(p)) return;
+    staticNodes.add(p);
+    for (const i of p.input ?? []) addStatic(i);
+  };
+  const inputs = new Set<string>();
+  for (const n of own) {
+    for (const i of n.input ?? []) {
+      if (!i) continue;
+      if (isStatic.has(i)) addStatic(i);
+      else if (!produced.has(i)) inputs.add(i);
+    }
+  }
+  const outputs: string[] = [];
+  for (const t of produced) {
+    const laterNode = (needs.laterReaders.get(t) ?? -1) > s;
+    const coreRead = needs.reads.some((r, i) => i >= s && r.includes(t));
+    if (laterNode || coreRead || needs.finalOutputs.includes(t)) outputs.push(t);
+  }
+  const ownSet = new Set(own);
+  const nodes = cut.nodes.filter((n) => ownSet.has(n) || staticNodes.has(n));
+  return { nodes, initializers: [...initNames], inputs: [...inputs], outputs };
+}
+
+function segmentModel(proto: onnx.IModelProto, cut: GraphCut, s: number, parts: SegmentParts, info: (name: string) => onnx.IValueInfoProto): onnx.ModelProto {
+  return onnx.ModelProto.create({
+    irVersion: proto.irVersion ?? 8,
+    producerName: 'spatten-profiler segment',
+    opsetImport: proto.opsetImport ?? [],
+    graph: {
+      name: `segment_${s}`,
+      node: parts.nodes,
+      initializer: parts.initializers.map((n) => cut.g.initializers.get(n) as onnx.ITensorProto),
+      input: parts.inputs.map(info),
+      output: parts.outputs.map(info),
+    },
+  });
+}
+
+export function planSegments(proto: onnx.IModelProto, g: GraphIndex, cores: DiscoveredCore[], opts: PlanOptions): SegmentPlan {
+  const cut = graphCut(g, cores);
+  const constants = collectConstants(g.graph);
+  const finalOutputs = opts.outputs ?? g.graphOutputs.filter((o) => !/^present/.test(o));
+  const { stageOf, stage } = tensorStages(cut);
+  const reads = cores.map((c) => coreReads(c, opts.withMasks).filter((t) => !cut.isStatic.has(t)));
+  const needed = neededNodes(cut, cores, reads, finalOutputs, stage);
+  // The latest stage among needed nodes that reads each tensor, for deciding segment outputs.
   const laterReaders = new Map<string, number>();
   for (const n of needed) {
     const s = stageOf.get(n.output?.[0] ?? '') ?? 0;
     for (const i of n.input ?? []) if (i) laterReaders.set(i, Math.max(laterReaders.get(i) ?? -1, s));
   }
-  // Types from the original graph (fused nodes included, for their outputs) plus the split projections.
-  const types = inferElemTypes({ ...g, nodes: [...g.nodes, ...added] });
-  const valueInfoOf = new Map<string, onnx.IValueInfoProto>();
-  for (const v of g.graph.input ?? []) if (v.name) valueInfoOf.set(v.name, v);
-  for (const v of g.graph.output ?? []) if (v.name) valueInfoOf.set(v.name, v);
-  const info = (name: string): onnx.IValueInfoProto =>
-    valueInfoOf.get(name) ?? { name, type: { tensorType: { elemType: requireElemType(types, name, g) } } };
-
+  const info = valueInfos(cut);
   const segments: Segment[] = [];
   for (let s = 0; s <= cores.length; s++) {
-    const own = nodes.filter((n) => needed.has(n) && stageOf.get(n.output?.[0] ?? '') === s);
+    const own = cut.nodes.filter((n) => needed.has(n) && stageOf.get(n.output?.[0] ?? '') === s);
     if (own.length === 0) continue;
-    const ownSet = new Set(own);
-    const produced = new Set<string>();
-    for (const n of own) for (const o of n.output ?? []) if (o) produced.add(o);
-    // Static closure of everything the segment reads.
-    const staticNodes = new Set<onnx.INodeProto>();
-    const initNames = new Set<string>();
-    const addStatic = (t: string) => {
-      if (!t || !isStatic.has(t)) return;
-      if (g.initializers.has(t)) {
-        initNames.add(t);
-        return;
-      }
-      const p = producer.get(t);
-      if (!p || staticNodes.has(p)) return;
-      staticNodes.add(p);
-      for (const i of p.input ?? []) addStatic(i);
-    };
-    const inputs = new Set<string>();
-    for (const n of own) {
-      for (const i of n.input ?? []) {
-        if (!i) continue;
-        if (isStatic.has(i)) addStatic(i);
-        else if (!produced.has(i)) inputs.add(i);
-      }
-    }
-    const outputs: string[] = [];
-    for (const t of produced) {
-      const laterNode = (laterReaders.get(t) ?? -1) > s;
-      const coreRead = reads.some((r, i) => i >= s && r.includes(t));
-      if (laterNode || coreRead || finalOutputs.includes(t)) outputs.push(t);
-    }
-    const segNodes = nodes.filter((n) => ownSet.has(n) || staticNodes.has(n));
-    const segProto = onnx.ModelProto.create({
-      irVersion: proto.irVersion ?? 8,
-      producerName: 'spatten-profiler segment',
-      opsetImport: proto.opsetImport ?? [],
-      graph: {
-        name: `segment_${s}`,
-        node: segNodes,
-        initializer: [...initNames].map((n) => g.initializers.get(n) as onnx.ITensorProto),
-        input: [...inputs].map(info),
-        output: outputs.map(info),
-      },
-    });
-    segments.push({ index: s, inputs: [...inputs], outputs, proto: segProto });
+    const parts = segmentParts(cut, own, s, { laterReaders, reads, finalOutputs });
+    segments.push({ index: s, inputs: parts.inputs, outputs: parts.outputs, proto: segmentModel(proto, cut, s, parts, info) });
   }
   for (const o of finalOutputs) {
     if (!segments.some((sg) => sg.outputs.includes(o))) throw new InputError(o, 'model output is not computed by any segment');

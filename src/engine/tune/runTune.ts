@@ -151,12 +151,11 @@ export async function runTune(req: TuneRequest): Promise<TuneResult> {
     const calFigures = (t: Trial) => figures(t.loss, t.cost);
     const baseline: TunedPoint = { label: baselineName, trial: baselineTrial.id, policy: baselineName, description: describeCandidate(baselineTrial.candidate, shape), calibration: calFigures(baselineTrial), heldOut: heldFigures(0) };
     const chosen: TunedPoint | undefined = chosenTrial
-      ? { label: 'tuned', trial: chosenTrial.id, policy: policyOf(chosenTrial), description: describeCandidate(chosenTrial.candidate, shape), calibration: calFigures(chosenTrial), heldOut: heldFigures(1) }
+      ? { label: 'tuned', trial: chosenTrial.id, policy: candidatePolicy(chosenTrial.candidate, shape, `tuned (${info.fileName}, ${req.metric} budget ${search.budget}, seed ${req.seed})`), description: describeCandidate(chosenTrial.candidate, shape), calibration: calFigures(chosenTrial), heldOut: heldFigures(1) }
       : undefined;
     const matched: TunedPoint | undefined = matchedTrial
       ? { label: `tuned at ${baselineName} accuracy`, trial: matchedTrial.id, policy: policyOf(matchedTrial), description: describeCandidate(matchedTrial.candidate, shape), calibration: calFigures(matchedTrial), heldOut: heldFigures(heldJobs.length - 1) }
       : undefined;
-    if (chosen) (chosen.policy as { name: string }).name = `tuned (${info.fileName}, ${req.metric} budget ${search.budget}, seed ${req.seed})`;
     const cpu = process.cpuUsage(cpu0);
     const warnings = [...info.warnings];
     if (!chosen) warnings.push(`no trial met the budget of ${search.budget} on the calibration inputs: raise --budget or --trials`);
