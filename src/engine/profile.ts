@@ -198,15 +198,17 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
     if (signal?.aborted && !(e instanceof CancelledError)) throw new CancelledError();
     throw e;
   }
+  // The session's discovery has the geometry measured at run time where the graph's was dynamic.
+  const measured = session.discovered;
   try {
-    const dims = modelDims(discovered);
+    const dims = modelDims(measured);
     let primaryCore: SpattenAttentionCore | null = null;
     const comparisons: OutputComparison[] = [];
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i];
       const d = dense[i] ?? (await denseRun(i, { from: 0.2, span: 0 }));
       dense[i] = undefined;
-      const core = createSpattenCore(policy, coreDims(dims, discovered.summary.fileName, mode, protectedOf(x)));
+      const core = createSpattenCore(policy, coreDims(dims, measured.summary.fileName, mode, protectedOf(x)));
       const cmp = await compareWithDense({
         mode,
         ids: idsOf(x),
@@ -248,7 +250,7 @@ export async function collectReportInputs(req: ProfileRequest, onProgress: Progr
 
     timings.total = performance.now() - t0;
     return {
-      model: discovered.summary,
+      model: measured.summary,
       mode,
       text: inputs[0].text,
       ids: comparisons[0].reportIds,

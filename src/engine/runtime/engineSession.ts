@@ -10,6 +10,7 @@
 import * as ort from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
 import { InputError, throwIfAborted } from '../errors';
+import type { DiscoveredCore } from '../model/attentionCore';
 import type { DiscoveredTransformer } from '../model/transformerDiscovery';
 import type { AttentionCore } from './attentionCore';
 import { denseAttentionCore } from './denseAttentionCore';
@@ -135,31 +136,19 @@ export class EngineSession {
     // can be compared with the dense run; decode steps compute only the primary one.
     const plan = planSegments(model.proto, g, discovered.cores, { withMasks: true, outputs: resultOutputs(g) });
     const runner = await SegmentRunner.create(plan, opts.sessionOptions ?? {}, model.weights);
-    const session = new EngineSession(model, discovered, classifyInputs(g), logitsName, runner, opts);
-    await session.resolveGeometry();
-    return session;
-  }
-
-  /**
-   * When discovery could not read a core's geometry statically (reshape targets computed at run
-   * time), a 2-token dense pass measures it, and the discovered cores and summary are completed
-   * in place, so that callers sizing a core from them (heads, head dim) see real numbers.
-   */
-  private async resolveGeometry(): Promise<void> {
-    if (this.cores.every((c) => c.heads > 0 && c.kvHeads > 0 && c.headDim > 0)) return;
-    const hasTokens = this.inputs.some((i) => i.role === 'input_ids');
-    await this.runEncoder(hasTokens ? [0, 0] : null, denseAttentionCore);
-    for (const c of this.cores) {
-      const seen = this.fullRunner.observed.get(c.layer);
-      if (!seen) continue;
-      c.heads ||= seen.heads;
-      c.kvHeads ||= seen.kvHeads;
-      c.headDim ||= seen.headDim;
+    const inputs = classifyInputs(g);
+    try {
+      const measured = await measureGeometry(discovered, runner, inputs, opts);
+      const session = new EngineSession(model, measured.discovered, inputs, logitsName, runner, opts);
+      session.warnings.push(...measured.notes);
+      return session;
+    } catch (e) {
+      await runner.release();
+      throw e;
     }
-    Object.assign(this.discovered.summary, this.summary());
   }
 
-  get cores() {
+  get cores(): DiscoveredCore[] {
     return this.discovered.cores;
   }
 
@@ -168,15 +157,7 @@ export class EngineSession {
    * not read it statically (dynamic reshape targets, fused ops without widths). Call after a run.
    */
   summary(): ModelSummary {
-    const s = { ...this.discovered.summary };
-    const seen = this.fullRunner.observed.get(0) ?? this.decodeRunner?.observed.get(0);
-    if (seen) {
-      s.heads = s.heads || seen.heads;
-      s.kvHeads = s.kvHeads || seen.kvHeads;
-      s.headDim = s.headDim || seen.headDim;
-      s.hiddenSize = s.hiddenSize || seen.heads * seen.headDim;
-    }
-    return s;
+    return withObservedSummary(this.discovered.summary, this.fullRunner.observed.get(0) ?? this.decodeRunner?.observed.get(0));
   }
 
   /** Wall time so far in ORT segments and in the engine's attention cores (ms, measured). */
@@ -414,4 +395,36 @@ export class EngineSession {
     const tokenLogProbs = o.ids.slice(1).map((t, i) => tokenLogProb(logits[i], t));
     return { logits, tokenLogProbs, decodeMode: (this.decode as { mode: DecodeMode }).mode };
   }
+}
+
+/** The summary with the geometry of an observed core filled in where discovery left 0. */
+function withObservedSummary(summary: ModelSummary, seen: ObservedCoreShape | undefined): ModelSummary {
+  if (!seen) return { ...summary };
+  return {
+    ...summary,
+    heads: summary.heads || seen.heads,
+    kvHeads: summary.kvHeads || seen.kvHeads,
+    headDim: summary.headDim || seen.headDim,
+    hiddenSize: summary.hiddenSize || seen.heads * seen.headDim,
+  };
+}
+
+/**
+ * When discovery could not read a core's geometry statically (reshape targets computed at run
+ * time), a 2-token dense pass through `runner` measures it. Returns the discovery with those
+ * numbers filled in (a copy: the caller's discovery is left as it was), so that whoever sizes a
+ * core from the session's discovery (heads, head dim) sees real numbers, plus the pass's notes.
+ */
+async function measureGeometry(discovered: DiscoveredTransformer, runner: SegmentRunner, inputs: ModelInput[], opts: EngineSessionOptions): Promise<{ discovered: DiscoveredTransformer; notes: string[] }> {
+  if (discovered.cores.every((c) => c.heads > 0 && c.kvHeads > 0 && c.headDim > 0)) return { discovered, notes: [] };
+  const ids = inputs.some((i) => i.role === 'input_ids') ? [0, 0] : null;
+  const positions = Array.from({ length: ids?.length ?? opts.sequenceLength ?? 16 }, (_, i) => i);
+  const feeds = buildFeeds(inputs, { ids, positions, seed: opts.seed, given: opts.given, sequenceLength: opts.sequenceLength });
+  const state = newPassState(discovered.cores.length);
+  await runner.run(discovered.cores, feeds, Int32Array.from(positions), 'full', -1, denseAttentionCore, state);
+  const cores = discovered.cores.map((c): DiscoveredCore => {
+    const seen = runner.observed.get(c.layer);
+    return seen ? { ...c, heads: c.heads || seen.heads, kvHeads: c.kvHeads || seen.kvHeads, headDim: c.headDim || seen.headDim } : c;
+  });
+  return { discovered: { ...discovered, cores, summary: withObservedSummary(discovered.summary, runner.observed.get(0)) }, notes: [...new Set(state.notes)] };
 }

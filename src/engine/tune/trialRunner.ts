@@ -101,9 +101,10 @@ export class TrialRunner {
       if (mode === 'encoder' && first.logits.length === classes) gold = resolveGoldLabels(setup.labels, loadClassLabels(setup.modelPath), classes, 'labels');
       else warnings.push('gold labels ignored: the model is not a classifier');
     }
-    const s = discovered.summary;
+    // The session's discovery: geometry read at run time (dynamic reshapes) is filled in there.
+    const s = session.discovered.summary;
     const info: TrialModelInfo = { fileName: path.basename(setup.modelPath), layers: s.layers, heads: s.heads, mode, tokens: inputs.map((x) => x.ids.length), hardware: hardware.name, warnings };
-    return new TrialRunner(discovered, inputs, gold, hardware, session, reference, info);
+    return new TrialRunner(session.discovered, inputs, gold, hardware, session, reference, info);
   }
 
   async release(): Promise<void> {

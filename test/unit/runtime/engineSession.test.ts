@@ -217,8 +217,11 @@ test('geometry discovery cannot read statically is measured when the session is 
   const d = discoverTransformer(proto);
   assert.deepEqual([d.cores[0].heads, d.summary.headDim], [0, 0]);
   const engine = await EngineSession.create({ proto }, d);
-  assert.deepEqual([d.cores[0].heads, d.cores[0].kvHeads, d.cores[0].headDim], [2, 2, 4]);
-  assert.deepEqual([d.summary.heads, d.summary.headDim, d.summary.hiddenSize], [2, 4, 8]);
+  const measured = engine.discovered;
+  assert.deepEqual([measured.cores[0].heads, measured.cores[0].kvHeads, measured.cores[0].headDim], [2, 2, 4]);
+  assert.deepEqual([measured.summary.heads, measured.summary.headDim, measured.summary.hiddenSize], [2, 4, 8]);
+  // The caller's discovery is not completed in place: the session's copy is the measured one.
+  assert.deepEqual([d.cores[0].heads, d.summary.headDim], [0, 0]);
   await engine.release();
 });
 
