@@ -4,15 +4,14 @@
 //
 // All tensors are batch 1, row-major float32, in the canonical layouts written beside each field.
 
+import type { ModelDims } from '../model/modelDims';
 import type { AttentionKernel } from '../spatten/attentionKernel';
 
-export interface AttentionCoreShape {
-  /** Query heads H. */
-  heads: number;
-  /** Key/value heads Hkv (H for multi-head attention, fewer for grouped-query attention). */
-  kvHeads: number;
-  /** Head dimension D. */
-  headDim: number;
+/**
+ * The geometry of one call: the model's head dimensions (ModelDims' fields, as the call's tensors
+ * have them: H query heads, Hkv key/value heads, head dimension D) plus this call's lengths.
+ */
+export interface AttentionCoreShape extends Pick<ModelDims, 'heads' | 'kvHeads' | 'headDim'> {
   /** Query rows Lq in this call (all tokens for an encoder or prompt pass, 1 per decode step). */
   queryLen: number;
   /** Keys Lk visible in this call (cache plus the new tokens). */
