@@ -10,11 +10,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCliCase, type CaseOutcome } from '../../../scripts/fuzz/runFuzzCase';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';
+import { scratchDir } from '../scratchDir';
 
 const CLI = path.join(REPO_ROOT, 'out', 'cli.js');
 /** CPU time (ms) a refusal may use. */
@@ -25,8 +25,7 @@ const HEAP_MB = 2048;
 const HEADER =
   'iteration_id,layer_id,head_id,embedding_length_D,sentence_length_L,key_fetch_num,quant_key_bit,quant_query_bit,auto_requant_thres,if_requant,auto_requant_incre,value_fetch_num,quant_value_bit,if_accumulate_importance,if_rescale_previous_importance,if_topk,topk';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-hostile-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('spatten-hostile-');
 
 function cli(args: string[], cpuMs = REFUSAL_CPU_MS): Promise<CaseOutcome> {
   return runCliCase(REPO_ROOT, args, { timeoutMs: cpuMs, maxOldSpaceMb: HEAP_MB });
