@@ -31,13 +31,19 @@ export interface WorkloadCsvSimulation {
  * opts.onProgress gets the fraction of the file read.
  */
 export function simulateWorkloadCsvFile(path: string, c: HardwareConfig, opts: SimulateOptions & { queries?: QueriesPerRow }): WorkloadCsvSimulation {
-  const streamed = opts.timeline ? undefined : simulateStreaming(path, c, opts);
+  const streamed = simulateWorkloadCsvStreaming(path, c, opts);
   if (streamed) return streamed;
   const trace = readWorkloadCsvColumnsFile(path, { queries: opts.queries });
   return { result: simulateColumns(trace, c, opts), denseDramBytes8bit: denseDramBytesOfColumns(trace, c, 8), mode: trace.trace.mode };
 }
 
-function simulateStreaming(path: string, c: HardwareConfig, opts: SimulateOptions & { queries?: QueriesPerRow }): WorkloadCsvSimulation | undefined {
+/**
+ * The streaming path alone: undefined when the file is not plain or not in (step, layer, head)
+ * order (or the run wants a timeline), and the columnar path must run. `chunkBytes`: the read
+ * buffer's size (tests cross many piece boundaries with small ones).
+ */
+export function simulateWorkloadCsvStreaming(path: string, c: HardwareConfig, opts: SimulateOptions & { queries?: QueriesPerRow }, chunkBytes?: number): WorkloadCsvSimulation | undefined {
+  if (opts.timeline) return undefined;
   const seed = opts.seed ?? 1;
   // A plain CSV has no unquantized_bit column: the trace's own is undefined.
   const sim = new TraceSimulator(c, opts, resolvedConventions({}, opts), 0);
@@ -74,7 +80,7 @@ function simulateStreaming(path: string, c: HardwareConfig, opts: SimulateOption
     checked -= taken;
     return taken;
   };
-  const read = streamPlainWorkloadCsv(path, { queries: opts.queries, fileName: path }, WORKLOAD_CSV_READ_OPTIONS, take);
+  const read = streamPlainWorkloadCsv(path, { queries: opts.queries, fileName: path }, WORKLOAD_CSV_READ_OPTIONS, take, { chunkBytes });
   if (!read) return undefined;
   const { model, mode } = read.trace.trace;
   return { result: sim.finish(model.heads, mode), denseDramBytes8bit: sim.denseDramBytes(model.heads, mode, 8), mode };

@@ -102,7 +102,32 @@ export class UnitCalendar {
       out.end = end;
       return out;
     }
+    // Ready within the last busy interval (the next of a queue of requests ready at once): no gap
+    // after `ready`, so the request follows that interval whole and extends it.
+    if (ready >= this.iv[n - 2]) return this.appendAfterLast(duration, stage, out);
     return this.placeInGaps(ready, duration, stage, out);
+  }
+
+  /** The request takes the `duration` cycles after the last busy interval, which it extends (what placeInGaps gives when no gap is free after its ready cycle). */
+  private appendAfterLast(duration: number, stage: number, out: Span): Span {
+    const n = this.ivLen;
+    const s = this.iv[n - 1];
+    const end = s + duration;
+    this.iv[n - 1] = end;
+    // Every piece placed so far ends by s: this one goes last.
+    const l = this.labelledLen;
+    this.labelled = ensure(this.labelled, l + 3, l);
+    this.labelled[l] = s;
+    this.labelled[l + 1] = end;
+    this.labelled[l + 2] = stage;
+    this.labelledLen = l + 3;
+    this.last[0] = s;
+    this.last[1] = end;
+    this.lastCount = 2;
+    this.busy += duration;
+    out.start = s;
+    out.end = end;
+    return out;
   }
 
   /** placeSpan when the request may fill gaps: the first free cycles from `ready` on, over as many gaps as it takes. */

@@ -41,6 +41,12 @@ function configLineEnd(b: Uint8Array, s: number): number {
  */
 export type PlainRowSink = (c: TraceColumns, n: number, eof: boolean, fraction: number) => number;
 
+/** The read buffer's size (default 4 MiB; tests use small ones to cross many piece boundaries) and the window's first size in rows. */
+export interface WindowSizing {
+  chunkBytes?: number;
+  initialRows?: (fileSize: number) => number;
+}
+
 /** What a streamed read learnt: the trace without its rows (its columns the window's leftover rows), and how many rows it had. */
 export interface StreamedWorkloadCsv {
   trace: ColumnarTrace;
@@ -61,7 +67,7 @@ type TypedColumnKey = Exclude<keyof TraceColumns, 'length' | 'roundSizes'>;
 /** The file's rows as columns when every row is plain (see the top), else undefined. */
 export function readPlainWorkloadCsvInChunks(file: string, opts: ParseWorkloadOptions, readOpts: ReadOptions): ColumnarTrace | undefined {
   // Nothing is taken: the window holds every row, sized from the file so that it never grows.
-  return streamPlainWorkloadCsv(file, opts, readOpts, () => 0, (size) => Math.floor(size / SHORTEST_ROW_BYTES) + 1)?.trace;
+  return streamPlainWorkloadCsv(file, opts, readOpts, () => 0, { initialRows: (size) => Math.floor(size / SHORTEST_ROW_BYTES) + 1 })?.trace;
 }
 
 /**
@@ -74,14 +80,16 @@ export function streamPlainWorkloadCsv(
   opts: ParseWorkloadOptions,
   readOpts: ReadOptions,
   take: PlainRowSink,
-  initialRows: (fileSize: number) => number = () => Math.ceil(CHUNK_BYTES / SHORTEST_ROW_BYTES) + 1,
+  sizing: WindowSizing = {},
 ): StreamedWorkloadCsv | undefined {
+  const chunkBytes = sizing.chunkBytes ?? CHUNK_BYTES;
+  const initialRows = sizing.initialRows ?? (() => Math.ceil(chunkBytes / SHORTEST_ROW_BYTES) + 1);
   const { fd, size } = openBoundedFileSync(file, INPUT_FILE_KINDS.workloadCsv, readOpts);
   try {
     // Rows never outnumber bytes / SHORTEST_ROW_BYTES; pages of the columns past the rows stay untouched.
     let c = allocateColumns(initialRows(size));
     const sentenceQueries = (opts.queries ?? 'one') !== 'one';
-    const buf = new Uint8Array(CHUNK_BYTES);
+    const buf = new Uint8Array(chunkBytes);
     let have = 0; // bytes in buf
     let total = 0; // bytes read
     let lines = 0;
