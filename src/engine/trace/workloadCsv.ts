@@ -8,11 +8,6 @@ import { readPlainWorkloadCsvInChunks } from './workloadCsvChunks';
 import { readWorkloadCsvColumns } from './workloadCsvReader';
 import { EXTENDED_HEADER, HEADER, type ParseWorkloadOptions } from './workloadCsvSchema';
 
-/** Parse the authors' workload CSV into a Trace. Throws InputError naming file and line. */
-export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trace {
-  return traceFromColumns(readWorkloadCsvColumns(Buffer.from(text, 'utf8'), opts));
-}
-
 /** Python's str(float) for the values these files hold: 64 -> "64.0", 0.05 -> "0.05". */
 function pyFloat(v: number): string {
   return Number.isInteger(v) ? `${v}.0` : String(v);
