@@ -88,33 +88,22 @@ export class UnitCalendar {
         this.iv[n + 1] = end;
         this.ivLen = n + 2;
       }
-      const l = this.labelledLen;
-      this.labelled = ensure(this.labelled, l + 3, l);
-      this.labelled[l] = ready;
-      this.labelled[l + 1] = end;
-      this.labelled[l + 2] = stage;
-      this.labelledLen = l + 3;
-      this.last[0] = ready;
-      this.last[1] = end;
-      this.lastCount = 2;
-      this.busy += duration;
-      out.start = ready;
-      out.end = end;
-      return out;
+      return this.pieceAfterAll(ready, duration, stage, out);
     }
     // Ready within the last busy interval (the next of a queue of requests ready at once): no gap
-    // after `ready`, so the request follows that interval whole and extends it.
-    if (ready >= this.iv[n - 2]) return this.appendAfterLast(duration, stage, out);
+    // after `ready`, so the request follows that interval whole and extends it (what placeInGaps
+    // would give, without its search).
+    if (ready >= this.iv[n - 2]) {
+      const s = this.iv[n - 1];
+      this.iv[n - 1] = s + duration;
+      return this.pieceAfterAll(s, duration, stage, out);
+    }
     return this.placeInGaps(ready, duration, stage, out);
   }
 
-  /** The request takes the `duration` cycles after the last busy interval, which it extends (what placeInGaps gives when no gap is free after its ready cycle). */
-  private appendAfterLast(duration: number, stage: number, out: Span): Span {
-    const n = this.ivLen;
-    const s = this.iv[n - 1];
+  /** The request's one piece [s, s + duration), which comes after every piece placed so far, recorded as the last placement. */
+  private pieceAfterAll(s: number, duration: number, stage: number, out: Span): Span {
     const end = s + duration;
-    this.iv[n - 1] = end;
-    // Every piece placed so far ends by s: this one goes last.
     const l = this.labelledLen;
     this.labelled = ensure(this.labelled, l + 3, l);
     this.labelled[l] = s;

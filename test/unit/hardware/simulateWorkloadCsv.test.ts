@@ -13,9 +13,8 @@ import { denseDramBytesOfColumns, simulateColumns, type SimulateOptions } from '
 import { simulateWorkloadCsvFile, simulateWorkloadCsvStreaming, type WorkloadCsvSimulation } from '../../../src/engine/hardware/simulateWorkloadCsv';
 import { readWorkloadCsvColumnsFile, readWorkloadCsvFile, writeWorkloadCsv } from '../../../src/engine/trace/workloadCsv';
 import type { QueriesPerRow } from '../../../src/engine/trace/workloadCsvSchema';
+import { SHIPPED_TRACES as SHIPPED, SHIPPED_TRACES_DIR as TRACES } from '../trace/shippedTraces';
 
-const TRACES = path.resolve(__dirname, '../../../../shared/spatten-traces');
-const SHIPPED = ['smoke-one-row.csv', 'gpt2-small-wikitext2-spatten.csv', 'gpt2-small-wikitext2-dense.csv', 'gpt2-medium-wikitext2-spatten.csv', 'gpt2-medium-ptb-dense.csv'];
 const HW = [resolveHardwareConfig('spatten-1x'), resolveHardwareConfig('spatten-1/8')];
 const VARIANTS: SimulateOptions[] = [
   { timing: 'pipelined', denseBits: 32 },
