@@ -63,7 +63,13 @@ function timed(fn: () => void): Sample {
 }
 
 // The child reports its own CPU time and peak RSS as it exits (a data: URL module, no extra file).
-const REPORTER = 'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nBENCH "+(u.user+u.system)/1000+" "+process.resourceUsage().maxRSS+"\\n")})';
+// The peak is /proc/self/status's VmHWM where there is one: on Linux getrusage's maxRSS survives
+// exec, so a child spawned from this process (grown by the in-process runs) would report this
+// process's peak instead of its own.
+const REPORTER =
+  'data:text/javascript,import {readFileSync} from "node:fs";process.on("exit",()=>{const u=process.cpuUsage();let k=process.resourceUsage().maxRSS;' +
+  'try{const m=/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"));if(m)k=Number(m[1])}catch{}' +
+  'process.stderr.write("\\nBENCH "+(u.user+u.system)/1000+" "+k+"\\n")})';
 
 function runCli(bundle: string, args = ['simulate', file, '--json', resultFile]): Sample {
   const t = performance.now();
