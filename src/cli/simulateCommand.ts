@@ -6,7 +6,7 @@
 // Also exports what `ablate` shares with it (option parsers, output, progress, formatting).
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { denseDramBytesOfColumns, simulateColumns } from '../engine/hardware/simulate';
+import { simulateWorkloadCsvFile, type WorkloadCsvSimulation } from '../engine/hardware/simulateWorkloadCsv';
 import type { SimulationResult, TimingModel } from '../engine/hardware/simulationResult';
 import { loadHardwareConfig, hardwarePresets } from '../engine/hardware/hardwarePresets';
 import type { HardwareConfig } from '../engine/hardware/hardwareConfig';
@@ -14,7 +14,6 @@ import { calibratedBaselines, PAPER_MEASURED_RATIOS, platformPresets, rooflineBa
 import { DEFAULT_TIMELINE_MAX_EVENTS } from '../engine/hardware/timeline';
 import { toChromeTrace } from '../engine/report/chromeTrace';
 import { checkOutputs, writeOutput } from './outputs';
-import { readWorkloadCsvColumnsFile } from '../engine/trace/workloadCsv';
 import type { QueriesPerRow } from '../engine/trace/workloadCsvSchema';
 import type { AuthorsTopKMode } from '../engine/hardware/authorsTopK';
 export interface CommandIo {
@@ -201,11 +200,11 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       }
       checkOutputs([opts.json, opts.perfetto]);
       const hw = loadHardwareConfig(opts.hardware);
-      const trace = readWorkloadCsvColumnsFile(tracePath, { queries: opts.queries });
       const bar = progressBar(io, 'simulate');
-      let r: SimulationResult;
+      let sim: WorkloadCsvSimulation;
       try {
-        r = simulateColumns(trace, hw, {
+        sim = simulateWorkloadCsvFile(tracePath, hw, {
+          queries: opts.queries,
           timing: opts.timing,
           denseBits: opts.denseBits,
           unquantizedBits: opts.unquantizedBits,
@@ -218,12 +217,12 @@ export function registerSimulateCommand(program: Command, io: CommandIo = defaul
       } finally {
         bar.stop();
       }
-      const dense8 = denseDramBytesOfColumns(trace, hw, 8);
+      const { result: r, denseDramBytes8bit: dense8 } = sim;
       if (opts.perfetto !== undefined && r.timeline) {
         writeOutput(opts.perfetto, JSON.stringify(toChromeTrace(r.timeline, `SpAtten ${hw.name} (${opts.timing})`)), io.stdout);
       }
       if (opts.json !== undefined) writeOutput(opts.json, JSON.stringify(summarizeForJson(r, dense8, hw), null, 2) + '\n', io.stdout);
       // stdout holds one document: the table only when no JSON goes there.
-      else if (opts.perfetto !== '-') io.stdout.write(formatSimulation(r, dense8, trace.trace.mode));
+      else if (opts.perfetto !== '-') io.stdout.write(formatSimulation(r, dense8, sim.mode));
     });
 }

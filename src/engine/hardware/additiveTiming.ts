@@ -26,7 +26,6 @@ import { datapathPasses, vectorsPerLine } from './rowWork';
 import type { TopKTiming } from './topKEngine';
 
 export const ADDITIVE_STAGES = ['dram', 'fill', 'drain', 'tokenTopK', 'localVTopK', 'refetch', 'headTopK'] as const;
-export type AdditiveStage = (typeof ADDITIVE_STAGES)[number];
 
 export interface AdditiveGroupTiming {
   cycles: number;

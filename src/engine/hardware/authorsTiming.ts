@@ -31,7 +31,6 @@ import type { HardwareConfig } from './hardwareConfig';
 import { authorsTopKCycles, type AuthorsTopKMode, type OobPivot } from './authorsTopK';
 
 export const AUTHORS_STAGES = ['dram', 'fill', 'drain', 'tokenTopK'] as const;
-export type AuthorsStage = (typeof AUTHORS_STAGES)[number];
 
 /** Hardware unit (index into pipelinedTiming's HARDWARE_UNITS) each term runs on, for timelines. */
 export const AUTHORS_STAGE_UNITS: readonly number[] = [0, 1, 2, 3];

@@ -56,7 +56,6 @@ const S = Object.fromEntries(PIPELINE_STAGES.map((s, i) => [s, i])) as Record<Pi
 
 /** Hardware units = timeline tracks. */
 export const HARDWARE_UNITS = ['DRAM', 'Q x K', 'Softmax', 'Top-k', 'Prob x V'] as const;
-export type HardwareUnit = (typeof HARDWARE_UNITS)[number];
 const U_DRAM = 0;
 const U_QK = 1;
 const U_SM = 2;

@@ -10,37 +10,6 @@
 import type { TopKCall } from '../trace/trace';
 import { RANDOM_INCREMENT, uniformOfState } from '../seededRandom';
 
-/**
- * Candidates entering each quick-select round when selecting the k largest of n distinct values
- * with a uniformly random pivot. The search ends in the round whose pivot is the k-th largest.
- */
-export function estimateRoundSizes(n: number, k: number, rand: () => number): number[] {
-  const rounds: number[] = [];
-  if (k <= 0 || k >= n) return rounds; // nothing to select: the engine passes everything or nothing
-  // Rank (0-based, ascending) of the threshold element: the k-th largest.
-  let target = n - k;
-  let size = n;
-  while (size > 0) {
-    rounds.push(size);
-    const pivotRank = Math.floor(rand() * size); // elements below the pivot in this round
-    if (pivotRank === target) break;
-    if (pivotRank > target) {
-      size = pivotRank; // recurse into the "less" side
-    } else {
-      target -= pivotRank + 1; // skip the "less" side and the pivot
-      size = size - pivotRank - 1;
-    }
-  }
-  return rounds;
-}
-
-/** Cycles of one top-k call from its round sizes. */
-export function topKCyclesFromRounds(roundSizes: readonly number[], comparators: number, roundLatency: number): number {
-  let cycles = 0;
-  for (const n of roundSizes) cycles += Math.ceil(n / comparators) + roundLatency;
-  return cycles;
-}
-
 export interface TopKTiming {
   cycles: number;
   /** Comparisons performed (sum of round sizes), for the energy model. */
@@ -56,8 +25,8 @@ export function topKCallTiming(call: TopKCall, comparators: number, roundLatency
 
 /**
  * topKCallTiming written into `out` (the cycle model reuses one per row: no allocation per call).
- * The estimate walks the same seeded rounds as estimateRoundSizes without keeping them, summing
- * in the same order, so the figures are the same to the last bit.
+ * The estimate walks the seeded rounds without keeping them (test/oracle/topKEngine.ts keeps them:
+ * estimateRoundSizes), summing in the same order, so the figures are the same to the last bit.
  */
 export function topKCallTimingInto(out: TopKTiming, call: TopKCall, comparators: number, roundLatency: number, seed: number): TopKTiming {
   let cycles = 0;

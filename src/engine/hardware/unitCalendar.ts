@@ -88,21 +88,35 @@ export class UnitCalendar {
         this.iv[n + 1] = end;
         this.ivLen = n + 2;
       }
-      const l = this.labelledLen;
-      this.labelled = ensure(this.labelled, l + 3, l);
-      this.labelled[l] = ready;
-      this.labelled[l + 1] = end;
-      this.labelled[l + 2] = stage;
-      this.labelledLen = l + 3;
-      this.last[0] = ready;
-      this.last[1] = end;
-      this.lastCount = 2;
-      this.busy += duration;
-      out.start = ready;
-      out.end = end;
-      return out;
+      return this.pieceAfterAll(ready, duration, stage, out);
+    }
+    // Ready within the last busy interval (the next of a queue of requests ready at once): no gap
+    // after `ready`, so the request follows that interval whole and extends it (what placeInGaps
+    // would give, without its search).
+    if (ready >= this.iv[n - 2]) {
+      const s = this.iv[n - 1];
+      this.iv[n - 1] = s + duration;
+      return this.pieceAfterAll(s, duration, stage, out);
     }
     return this.placeInGaps(ready, duration, stage, out);
+  }
+
+  /** The request's one piece [s, s + duration), which comes after every piece placed so far, recorded as the last placement. */
+  private pieceAfterAll(s: number, duration: number, stage: number, out: Span): Span {
+    const end = s + duration;
+    const l = this.labelledLen;
+    this.labelled = ensure(this.labelled, l + 3, l);
+    this.labelled[l] = s;
+    this.labelled[l + 1] = end;
+    this.labelled[l + 2] = stage;
+    this.labelledLen = l + 3;
+    this.last[0] = s;
+    this.last[1] = end;
+    this.lastCount = 2;
+    this.busy += duration;
+    out.start = s;
+    out.end = end;
+    return out;
   }
 
   /** placeSpan when the request may fill gaps: the first free cycles from `ready` on, over as many gaps as it takes. */

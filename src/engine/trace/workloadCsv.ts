@@ -1,17 +1,12 @@
 // The SpAtten authors' workload CSV (schema: workloadCsvSchema.ts) <-> Trace. Reading goes through
 // the columnar reader (workloadCsvReader.ts); a Trace's row objects are made from its columns.
 // Writing follows the authors' formatting exactly (see the schema's comment).
-import { INPUT_FILE_KINDS, readBoundedFileSync } from '../files/boundedRead';
+import { INPUT_FILE_KINDS, readBoundedFileSync, type ReadOptions } from '../files/boundedRead';
 import { traceFromColumns, type ColumnarTrace } from './traceColumns';
 import type { Trace } from './trace';
 import { readPlainWorkloadCsvInChunks } from './workloadCsvChunks';
 import { readWorkloadCsvColumns } from './workloadCsvReader';
 import { EXTENDED_HEADER, HEADER, type ParseWorkloadOptions } from './workloadCsvSchema';
-
-/** Parse the authors' workload CSV into a Trace. Throws InputError naming file and line. */
-export function parseWorkloadCsv(text: string, opts: ParseWorkloadOptions): Trace {
-  return traceFromColumns(readWorkloadCsvColumns(Buffer.from(text, 'utf8'), opts));
-}
 
 /** Python's str(float) for the values these files hold: 64 -> "64.0", 0.05 -> "0.05". */
 function pyFloat(v: number): string {
@@ -70,12 +65,15 @@ export function writeWorkloadCsv(trace: Trace, authorsOnly = false): string {
   return out.join('\n') + '\n';
 }
 
+/** How a workload CSV file is opened: the message when it is missing. */
+export const WORKLOAD_CSV_READ_OPTIONS: ReadOptions = { notFound: 'cannot read the workload CSV (no such file)' };
+
 /**
  * Read a workload CSV file into columns (the cycle model's input: no object per row); a missing,
  * oversized or malformed file is an InputError.
  */
 export function readWorkloadCsvColumnsFile(path: string, opts: Omit<ParseWorkloadOptions, 'fileName'> = {}): ColumnarTrace {
-  const readOpts = { notFound: 'cannot read the workload CSV (no such file)' };
+  const readOpts = WORKLOAD_CSV_READ_OPTIONS;
   // Plain files (the authors' columns, every row in its usual form) in pieces; anything else whole.
   const plain = readPlainWorkloadCsvInChunks(path, { ...opts, fileName: path }, readOpts);
   if (plain) return plain;

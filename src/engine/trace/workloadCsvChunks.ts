@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import { INPUT_FILE_KINDS, openBoundedFileSync, type ReadOptions } from '../files/boundedRead';
 import { COMMA, CR, intOf, NL } from './csvFieldBytes';
-import { allocateColumns, type ColumnarTrace } from './traceColumns';
+import { allocateColumns, type ColumnarTrace, type TraceColumns } from './traceColumns';
 import { readPlainRow } from './workloadCsvPlainRow';
 import { workloadTrace } from './workloadCsvReader';
 import { HEADER, MAX_ROWS, WORKLOAD_CSV_COLUMNS, type ParseWorkloadOptions } from './workloadCsvSchema';
@@ -33,18 +33,68 @@ function configLineEnd(b: Uint8Array, s: number): number {
   return p >= b.length || b[p] === NL ? p : -1;
 }
 
+/**
+ * Where the rows read go: a window of columns, rows [0, n) read and not yet taken. After each piece
+ * of the file, `take` gets the window and returns how many leading rows it is done with (they leave
+ * the window, the rest move to its front), or -1 to stop reading (the read then returns undefined).
+ * `eof`: these are the file's last rows. `fraction`: of the file's bytes read.
+ */
+export type PlainRowSink = (c: TraceColumns, n: number, eof: boolean, fraction: number) => number;
+
+/** The read buffer's size (default 4 MiB; tests use small ones to cross many piece boundaries) and the window's first size in rows. */
+export interface WindowSizing {
+  chunkBytes?: number;
+  initialRows?: (fileSize: number) => number;
+}
+
+/** What a streamed read learnt: the trace without its rows (its columns the window's leftover rows), and how many rows it had. */
+export interface StreamedWorkloadCsv {
+  trace: ColumnarTrace;
+  rows: number;
+}
+
+/** Columns for `capacity` rows holding the first `n` rows of `c`. */
+function widened(c: TraceColumns, n: number, capacity: number): TraceColumns {
+  const w = allocateColumns(capacity);
+  for (const k of COLUMN_KEYS) w[k].set(c[k].subarray(0, n));
+  return w;
+}
+
+// The typed-array columns a plain row fills (its round sizes are never measured: roundSizes stays empty).
+const COLUMN_KEYS = (Object.keys(allocateColumns(0)) as (keyof TraceColumns)[]).filter((k) => k !== 'length' && k !== 'roundSizes') as TypedColumnKey[];
+type TypedColumnKey = Exclude<keyof TraceColumns, 'length' | 'roundSizes'>;
+
 /** The file's rows as columns when every row is plain (see the top), else undefined. */
 export function readPlainWorkloadCsvInChunks(file: string, opts: ParseWorkloadOptions, readOpts: ReadOptions): ColumnarTrace | undefined {
+  // Nothing is taken: the window holds every row, sized from the file so that it never grows.
+  return streamPlainWorkloadCsv(file, opts, readOpts, () => 0, { initialRows: (size) => Math.floor(size / SHORTEST_ROW_BYTES) + 1 })?.trace;
+}
+
+/**
+ * The file's plain rows (see the top) handed to `take` piece by piece, through a window of
+ * columns that holds only what `take` has not taken yet (a few pieces' rows when it takes them as
+ * they come). Undefined when a row is not plain, or `take` stops.
+ */
+export function streamPlainWorkloadCsv(
+  file: string,
+  opts: ParseWorkloadOptions,
+  readOpts: ReadOptions,
+  take: PlainRowSink,
+  sizing: WindowSizing = {},
+): StreamedWorkloadCsv | undefined {
+  const chunkBytes = sizing.chunkBytes ?? CHUNK_BYTES;
+  const initialRows = sizing.initialRows ?? (() => Math.ceil(chunkBytes / SHORTEST_ROW_BYTES) + 1);
   const { fd, size } = openBoundedFileSync(file, INPUT_FILE_KINDS.workloadCsv, readOpts);
   try {
-    // Rows never outnumber size / SHORTEST_ROW_BYTES; pages of the columns past the rows stay untouched.
-    const c = allocateColumns(Math.floor(size / SHORTEST_ROW_BYTES) + 1);
+    // Rows never outnumber bytes / SHORTEST_ROW_BYTES; pages of the columns past the rows stay untouched.
+    let c = allocateColumns(initialRows(size));
     const sentenceQueries = (opts.queries ?? 'one') !== 'one';
-    const buf = new Uint8Array(CHUNK_BYTES);
+    const buf = new Uint8Array(chunkBytes);
     let have = 0; // bytes in buf
     let total = 0; // bytes read
     let lines = 0;
-    let n = 0;
+    let n = 0; // rows in the window
+    let rows = 0; // rows read
     let headerSeen = false;
     let configSeen = false;
     let maxLayer = -1;
@@ -63,6 +113,8 @@ export function readPlainWorkloadCsvInChunks(file: string, opts: ParseWorkloadOp
         if (!eof) continue;
       }
       const b = buf.subarray(0, lastNl + 1);
+      const room = n + Math.floor(b.length / SHORTEST_ROW_BYTES) + 1;
+      if (room > c.step.length) c = widened(c, n, Math.max(room, 2 * c.step.length));
       let s = 0;
       while (s < b.length) {
         lines++;
@@ -76,8 +128,8 @@ export function readPlainWorkloadCsvInChunks(file: string, opts: ParseWorkloadOp
           if (e < b.length && b[e] !== NL) return undefined;
           headerSeen = true;
           end = e;
-        } else if (configSeen || n >= c.step.length) {
-          return undefined; // a line after the config line; or more rows than can be
+        } else if (configSeen) {
+          return undefined; // a line after the config line
         } else {
           end = readPlainRow(b, s, c, n, sentenceQueries);
           if (end >= 0) {
@@ -85,6 +137,7 @@ export function readPlainWorkloadCsvInChunks(file: string, opts: ParseWorkloadOp
             if (c.layer[n] > maxLayer) maxLayer = c.layer[n];
             if (c.head[n] > maxHead) maxHead = c.head[n];
             n++;
+            rows++;
           } else {
             end = configLineEnd(b, s);
             if (end < 0) return undefined;
@@ -93,14 +146,24 @@ export function readPlainWorkloadCsvInChunks(file: string, opts: ParseWorkloadOp
         }
         s = end + 1;
       }
+      // The file's checks come before a row is taken: the whole read gives their messages.
+      if (lines > MAX_ROWS) return undefined;
+      c.length = n;
+      const taken = take(c, n, eof, size > 0 ? Math.min(1, total / size) : 1);
+      if (taken < 0) return undefined;
+      if (taken > 0) {
+        for (const k of COLUMN_KEYS) c[k].copyWithin(0, taken, n);
+        n -= taken;
+        c.length = n;
+      }
       if (eof) break;
       // Keep the partial line for the next read.
       buf.copyWithin(0, lastNl + 1, have);
       have -= lastNl + 1;
     }
-    if (n === 0 || lines > MAX_ROWS) return undefined;
-    c.length = n;
-    return workloadTrace(c, opts, sentenceQueries ? 'encoder' : 'generation', { maxLayer, maxHead, modelHeads: 0, headDim, unquantizedBits: undefined });
+    if (rows === 0) return undefined;
+    const trace = workloadTrace(c, opts, sentenceQueries ? 'encoder' : 'generation', { maxLayer, maxHead, modelHeads: 0, headDim, unquantizedBits: undefined });
+    return { trace, rows };
   } finally {
     fs.closeSync(fd);
   }

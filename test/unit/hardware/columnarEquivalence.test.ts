@@ -11,9 +11,8 @@ import { readWorkloadCsvColumnsFile } from '../../../src/engine/trace/workloadCs
 import { denseDramBytes as oracleDenseDramBytes, simulate as oracleSimulate } from '../../oracle/simulate';
 import { parseWorkloadCsv as oracleParse } from '../../oracle/workloadCsv';
 import { randomWorkload } from './randomWorkloads';
+import { SHIPPED_TRACES as SHIPPED, SHIPPED_TRACES_DIR as TRACES } from '../trace/shippedTraces';
 
-const TRACES = path.resolve(__dirname, '../../../../shared/spatten-traces');
-const SHIPPED = ['smoke-one-row.csv', 'gpt2-small-wikitext2-spatten.csv', 'gpt2-small-wikitext2-dense.csv', 'gpt2-medium-wikitext2-spatten.csv', 'gpt2-medium-ptb-dense.csv'];
 const HW = [resolveHardwareConfig('spatten-1x'), resolveHardwareConfig('spatten-1/8')];
 
 const VARIANTS: SimulateOptions[] = [

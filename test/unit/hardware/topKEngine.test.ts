@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateRoundSizes, topKCallTiming, topKCyclesFromRounds } from '../../../src/engine/hardware/topKEngine';
+import { topKCallTiming } from '../../../src/engine/hardware/topKEngine';
+import { mixSeed5 } from '../../../src/engine/seededRandom';
+import { estimateRoundSizes, topKCyclesFromRounds } from '../../oracle/topKEngine';
 import { seededRandom } from '../../../src/engine/seededRandom';
 
 test('cycles from measured rounds: sum of ceil(n/16) + 3', () => {
@@ -23,4 +25,15 @@ test('estimated rounds: deterministic per seed, shrinking, and the expected quic
   // Quick-select for the median touches (2 + 2 ln 2) n ~ 3.39 n elements in expectation (Knuth).
   const perN = total / runs / 1024;
   assert.ok(Math.abs(perN - (2 + 2 * Math.LN2)) < 0.25, `elements per n ${perN}`);
+});
+
+test('the estimate walks the seeded rounds of quick-select: the same cycles and comparisons as the rounds kept (the oracle)', () => {
+  for (let s = 0; s < 300; s++) {
+    const seed = mixSeed5(1, 1, s, s % 24, s % 16);
+    const n = 1 + ((s * 37) % 2000);
+    const k = (s * 13) % (n + 1);
+    const rounds = estimateRoundSizes(n, k, seededRandom(seed));
+    const t = topKCallTiming({ n, k }, 16, 3, seed);
+    assert.deepEqual(t, { cycles: topKCyclesFromRounds(rounds, 16, 3), comparisons: rounds.reduce((a, b) => a + b, 0), measured: false }, `n ${n} k ${k}`);
+  }
 });

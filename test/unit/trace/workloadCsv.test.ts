@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../src/engine/errors';
-import { parseWorkloadCsv, readWorkloadCsvFile, writeWorkloadCsv } from '../../../src/engine/trace/workloadCsv';
+import { readWorkloadCsvFile, writeWorkloadCsv } from '../../../src/engine/trace/workloadCsv';
+import { parseWorkloadCsv } from './parseWorkloadCsv';
 import { WORKLOAD_CSV_COLUMNS } from '../../../src/engine/trace/workloadCsvSchema';
 
 const TRACES = path.resolve(__dirname, '../../../../shared/spatten-traces');

@@ -11,9 +11,8 @@ import { readWorkloadCsvColumnsFile } from '../../../src/engine/trace/workloadCs
 import { readPlainWorkloadCsvInChunks } from '../../../src/engine/trace/workloadCsvChunks';
 import { readWorkloadCsvColumns } from '../../../src/engine/trace/workloadCsvReader';
 import { EXTENDED_HEADER, HEADER } from '../../../src/engine/trace/workloadCsvSchema';
+import { SHIPPED_TRACES as SHIPPED, SHIPPED_TRACES_DIR as TRACES } from './shippedTraces';
 
-const TRACES = path.resolve(__dirname, '../../../../shared/spatten-traces');
-const SHIPPED = ['smoke-one-row.csv', 'gpt2-small-wikitext2-spatten.csv', 'gpt2-small-wikitext2-dense.csv', 'gpt2-medium-wikitext2-spatten.csv', 'gpt2-medium-ptb-dense.csv'];
 const GOOD = '0,0,0,64.0,993,993,12,16,-1,False,-1,307,8,True,False,False,-1';
 const READ_OPTS = { notFound: 'cannot read the workload CSV (no such file)' };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-csv-chunks-'));

@@ -1,0 +1,353 @@
+// The cycle model's accumulator: (step, layer) groups of trace rows go in one after another, in
+// trace order, and the SimulationResult comes out at the end. simulateColumns feeds it a whole
+// columnar trace; the streaming CSV path (simulateWorkloadCsv.ts) feeds it each group as soon as
+// the reader has it, so no column of the whole trace is ever held.
+//
+// The dense baseline of a group depends only on its shape (context length, query rows, heads, head
+// dim), and the heads are known only once the whole trace is read (the largest head id), so each
+// group's shape is recorded (a few int32 per group) and the dense figures are added at finish(),
+// per layer in group order: the same sums, in the same order, as adding them group by group.
+import { loadRow, newRowView, rowAt, type TraceColumns } from '../trace/traceColumns';
+import type { Trace, TraceRow } from '../trace/trace';
+import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
+import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
+import { denseRows, denseShapeKey } from './denseBaseline';
+import { energyPerOp, type EnergyCounts, type EnergyPerOp } from './energyModel';
+import type { HardwareConfig } from './hardwareConfig';
+import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
+import { newRowWorkSlot, rowWork, rowWorkInto, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
+import { addCounts, assemble, zeroCounts, type HeadAcc, type LayerAcc, type SimulationResult } from './simulationResult';
+import type { SimulateOptions } from './simulate';
+import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from './timeline';
+import { topKCallTiming, type TopKTiming } from './topKEngine';
+import { mixSeed } from '../seededRandom';
+
+const NS = PIPELINE_STAGES.length;
+
+/**
+ * The head top-k after a (step, layer) of a trace without layerSteps, inferred from the heads of
+ * the next group: when the next group is of the same step and has fewer rows, the top-k kept that
+ * many heads. `nextSize` < 0: no next group.
+ */
+export function inferredHeadTopK(step: number, layer: number, size: number, nextStep: number, nextSize: number, c: HardwareConfig, seed: number): TopKTiming | undefined {
+  return nextSize < 0 || nextStep !== step || nextSize >= size
+    ? undefined
+    : topKCallTiming({ n: size, k: nextSize }, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, step, layer));
+}
+
+/** DRAM bytes of the dense rows of a group of `size` rows headed by `first`, tensors at `bits`. */
+export function denseShapeDramBytes(first: TraceRow, size: number, heads: number, mode: Trace['mode'], c: HardwareConfig, bits: number): number {
+  const o: WorkOptions = { unquantizedBits: bits, seed: 1 };
+  let bytes = 0;
+  for (const r of denseRows(first, size, heads, mode)) {
+    const b = rowWork(r, c, o).bytes;
+    bytes += b.kMsb + b.kLsb + b.v + b.q;
+  }
+  return bytes;
+}
+
+/** Busy time per unit of the additive terms (for the bound): DRAM + refetch, fill, both top-ks. */
+function additiveUnitBusy(stages: Float64Array, out: Float64Array): void {
+  out[0] += stages[0] + stages[5];
+  out[1] += stages[1];
+  out[3] += stages[3] + stages[4] + stages[6];
+}
+
+interface GroupResult {
+  cycles: number;
+  lowerBound: number;
+  stages: Float64Array;
+  unitBusy: Float64Array;
+}
+
+function maxOf(a: Float64Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, v);
+  return m;
+}
+
+/** One (step, layer) to time: its hardware work, and its trace rows for bert.cpp's model (made on demand). */
+interface GroupInput {
+  works: readonly RowWork[];
+  rows: () => TraceRow[];
+  headCall: TopKTiming | undefined;
+  step: number;
+  layer: number;
+}
+
+/** Lay a no-overlap model's terms end to end on the timeline, each on its unit. */
+function addTermSpans(tl: TimelineBuilder, g: GroupInput, t: number, names: readonly string[], units: readonly number[], stages: Float64Array): void {
+  let s0 = t;
+  tl.addSpans(g.step, g.layer, names.map((name, i) => {
+    const span = { unit: units[i], name, start: s0, dur: stages[i] };
+    s0 += stages[i];
+    return span;
+  }));
+}
+
+// Where each additive term runs: DRAM and refetch on DRAM, fill on Q x K, drain on Softmax, the top-ks on Top-k.
+const ADDITIVE_STAGE_UNITS = [0, 1, 2, 3, 3, 0, 3];
+
+/**
+ * Time one (step, layer) with the chosen model, from cycle `t`. `scratch`: arrays the pipelined
+ * model may write its stages and unit busy cycles into (a result the caller adds up at once and
+ * does not keep), else the result has its own.
+ */
+function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: number, tl: TimelineBuilder | undefined, scratch?: { stages: Float64Array; unitBusy: Float64Array }): GroupResult {
+  switch (opts.timing) {
+    case 'pipelined': {
+      // The schedule keeps each unit busy exactly its work (groupUnitBusy): its busy time is the bound.
+      const gt = scheduleGroupPipelined(g.works, g.headCall, c, t, tl !== undefined, scratch);
+      tl?.addGroup(g.step, g.layer, gt.start, gt.end, gt.ops);
+      return { cycles: gt.end - gt.start, lowerBound: maxOf(gt.unitBusy), stages: gt.stages, unitBusy: gt.unitBusy };
+    }
+    case 'additive': {
+      const unitBusy = new Float64Array(HARDWARE_UNITS.length);
+      const lowerBound = maxOf(groupUnitBusy(g.works, g.headCall, c));
+      const at = additiveGroupTiming(g.works, g.headCall, c);
+      additiveUnitBusy(at.stages, unitBusy);
+      if (tl) addTermSpans(tl, g, t, ADDITIVE_STAGES, ADDITIVE_STAGE_UNITS, at.stages);
+      return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
+    }
+    case 'authors': {
+      const unitBusy = new Float64Array(HARDWARE_UNITS.length);
+      const lowerBound = maxOf(groupUnitBusy(g.works, g.headCall, c));
+      const at = authorsGroupTiming(g.rows(), c, { topK: opts.authorsTopK });
+      authorsUnitBusy(at.stages, unitBusy);
+      if (tl) addTermSpans(tl, g, t, AUTHORS_STAGES, AUTHORS_STAGE_UNITS, at.stages);
+      return { cycles: at.cycles, lowerBound, stages: at.stages, unitBusy };
+    }
+  }
+}
+
+function addEnergyCounts(acc: EnergyCounts, more: EnergyCounts): void {
+  acc.macs += more.macs;
+  acc.softmaxElements += more.softmaxElements;
+  acc.comparisons += more.comparisons;
+  acc.sramBytes += more.sramBytes;
+  acc.dramBytes += more.dramBytes;
+}
+
+function newLayerAcc(stageCount: number): LayerAcc {
+  return {
+    cycles: 0,
+    denseCycles: 0,
+    lowerBoundCycles: 0,
+    stages: new Float64Array(stageCount),
+    denseStages: new Float64Array(stageCount),
+    unitBusy: new Float64Array(HARDWARE_UNITS.length),
+    denseUnitBusy: new Float64Array(HARDWARE_UNITS.length),
+    bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 },
+    denseBytes: 0,
+    counts: zeroCounts(),
+    denseCounts: zeroCounts(),
+    heads: new Map(),
+  };
+}
+
+interface DenseGroupResult extends GroupResult {
+  counts: EnergyCounts;
+  bytes: number;
+}
+
+/** The conventions a run uses (resolvedConventions in simulate.ts). */
+export interface Conventions {
+  unquantizedBits: number;
+  fetchRounding: number;
+}
+
+/** A growable int32 column (one value per group). */
+function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (n < a.length) return a;
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
+
+export class TraceSimulator {
+  private readonly wo: WorkOptions;
+  private readonly denseWo: WorkOptions;
+  private readonly e: EnergyPerOp;
+  private readonly stageNames: readonly string[];
+  private readonly tl: TimelineBuilder | undefined;
+  private readonly layers = new Map<number, LayerAcc>();
+  private readonly occ = new Float64Array(NS);
+  private readonly view = newRowView();
+  // One RowWork per head of the current (step, layer), refilled group after group.
+  private readonly slots: RowWorkSlot[] = [];
+  // The first `size` slots' RowWorks, one array per group size (the same objects every time).
+  private readonly worksOfSize: RowWork[][] = [];
+  // Each layer's heads by index (acc.heads keyed the same): an array read per row instead of a Map lookup.
+  private readonly headArrays = new Map<number, HeadAcc[]>();
+  private readonly scratch = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
+  private t = 0;
+  private topKTotal = 0;
+  private topKMeasured = 0;
+  // Each group's dense shape and layer, in trace order: step, layer, head dim, context length, rows.
+  private groups = 0;
+  private gStep = new Int32Array(1024);
+  private gLayer = new Int32Array(1024);
+  private gHeadDim = new Int32Array(1024);
+  private gLength = new Int32Array(1024);
+  private gSize = new Int32Array(1024);
+
+  /** `expectedRows`: how many rows the trace has, to size a timeline (when opts asks for one). */
+  constructor(
+    private readonly c: HardwareConfig,
+    private readonly opts: SimulateOptions,
+    private readonly conv: Conventions,
+    expectedRows: number,
+  ) {
+    const seed = opts.seed ?? 1;
+    this.wo = { unquantizedBits: conv.unquantizedBits, seed, fetchRounding: conv.fetchRounding };
+    this.denseWo = { unquantizedBits: opts.denseBits, seed, fetchRounding: conv.fetchRounding };
+    this.e = energyPerOp(c);
+    this.stageNames = opts.timing === 'pipelined' ? PIPELINE_STAGES : opts.timing === 'additive' ? ADDITIVE_STAGES : AUTHORS_STAGES;
+    const wantTimeline = opts.timeline !== undefined && opts.timeline !== false;
+    const maxEvents = typeof opts.timeline === 'object' ? opts.timeline.maxEvents : DEFAULT_TIMELINE_MAX_EVENTS;
+    this.tl = wantTimeline ? new TimelineBuilder(c.clockHz, expectedRows * 6, maxEvents) : undefined;
+  }
+
+  /**
+   * Time the next (step, layer) group: rows order[from .. from + size) of `cols` (rows from .. from + size
+   * when `order` is undefined), in head order; `headCall` the head top-k after it, if any.
+   */
+  addGroup(cols: TraceColumns, order: Int32Array | undefined, from: number, size: number, headCall: TopKTiming | undefined): void {
+    const { c, wo, slots, occ, view } = this;
+    const rowOf = (j: number): number => (order ? order[from + j] : from + j);
+    while (slots.length < size) slots.push(newRowWorkSlot());
+    const works = (this.worksOfSize[size] ??= slots.slice(0, size).map((s) => s.work));
+    for (let j = 0; j < size; j++) rowWorkInto(loadRow(cols, rowOf(j), view), c, wo, slots[j]);
+    const first = rowOf(0);
+    this.recordShape(cols.step[first], cols.layer[first], cols.headDim[first], cols.sentenceLength[first], size);
+    const layer = works[0].layer;
+    let acc = this.layers.get(layer);
+    if (!acc) this.layers.set(layer, (acc = newLayerAcc(this.stageNames.length)));
+    let headsOfLayer = this.headArrays.get(layer);
+    if (!headsOfLayer) this.headArrays.set(layer, (headsOfLayer = []));
+    for (let j = 0; j < size; j++) {
+      const w = works[j];
+      addCounts(acc.counts, w, c);
+      acc.bytes.kMsb += w.bytes.kMsb;
+      acc.bytes.kLsb += w.bytes.kLsb;
+      acc.bytes.v += w.bytes.v;
+      acc.bytes.q += w.bytes.q;
+      if (w.localVTopK) {
+        this.topKTotal++;
+        if (w.localVTopK.measured) this.topKMeasured++;
+      }
+      if (w.tokenTopK) {
+        this.topKTotal++;
+        if (w.tokenTopK.measured) this.topKMeasured++;
+      }
+      rowStageOccupancy(w, c, occ);
+      let h = headsOfLayer[w.head];
+      if (!h) acc.heads.set(w.head, (h = headsOfLayer[w.head] = { rows: 0, busy: new Float64Array(NS), memRows: 0, bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 } }));
+      h.rows++;
+      for (let s = 0; s < NS; s++) h.busy[s] += occ[s];
+      if (rowIsMemoryBound(w, occ)) h.memRows++;
+      h.bytes.kMsb += w.bytes.kMsb;
+      h.bytes.kLsb += w.bytes.kLsb;
+      h.bytes.v += w.bytes.v;
+      h.bytes.q += w.bytes.q;
+    }
+    if (headCall) acc.counts.comparisons += headCall.comparisons;
+    const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, rowOf(j)));
+    const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, this.opts, this.t, this.tl, this.scratch);
+    acc.cycles += gt.cycles;
+    acc.lowerBoundCycles += gt.lowerBound;
+    for (let s = 0; s < this.stageNames.length; s++) acc.stages[s] += gt.stages[s];
+    for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.unitBusy[u] += gt.unitBusy[u];
+    this.t += gt.cycles;
+  }
+
+  private recordShape(step: number, layer: number, headDim: number, length: number, size: number): void {
+    const g = this.groups++;
+    this.gStep = grown(this.gStep, g);
+    this.gLayer = grown(this.gLayer, g);
+    this.gHeadDim = grown(this.gHeadDim, g);
+    this.gLength = grown(this.gLength, g);
+    this.gSize = grown(this.gSize, g);
+    this.gStep[g] = step;
+    this.gLayer[g] = layer;
+    this.gHeadDim[g] = headDim;
+    this.gLength[g] = length;
+    this.gSize[g] = size;
+  }
+
+  /**
+   * Call f(g, shapeChanged) for each group in order; `first` is a row carrying group g's step,
+   * layer, head dim and context length (what the dense baseline reads of it). Consecutive groups
+   * mostly share their shape (the layers of one step): shapeChanged is false then, and the caller
+   * reuses the last figure without making a key.
+   */
+  private forEachShape(f: (g: number, first: TraceRow, shapeChanged: boolean) => void): void {
+    const first = this.view.row;
+    for (let g = 0; g < this.groups; g++) {
+      const changed =
+        g === 0 ||
+        this.gSize[g] !== this.gSize[g - 1] ||
+        this.gLength[g] !== this.gLength[g - 1] ||
+        this.gHeadDim[g] !== this.gHeadDim[g - 1] ||
+        this.gStep[g] < 0 !== this.gStep[g - 1] < 0;
+      first.step = this.gStep[g];
+      first.layer = this.gLayer[g];
+      first.headDim = this.gHeadDim[g];
+      first.sentenceLength = this.gLength[g];
+      f(g, first, changed);
+    }
+  }
+
+  /** The result, once every group was added; `heads` and `mode` of the whole trace (its dense baseline). */
+  finish(heads: number, mode: Trace['mode']): SimulationResult {
+    const { c, opts, denseWo } = this;
+    const memo = new Map<string, DenseGroupResult>();
+    let dense: DenseGroupResult | undefined;
+    this.forEachShape((g, first, changed) => {
+      const size = this.gSize[g];
+      if (changed) {
+        const key = denseShapeKey(first, size, heads, mode);
+        dense = memo.get(key);
+        if (!dense) {
+          const rows = denseRows(first, size, heads, mode);
+          const works = rows.map((r) => rowWork(r, c, denseWo));
+          const counts = zeroCounts();
+          let bytes = 0;
+          for (const w of works) {
+            addCounts(counts, w, c);
+            bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
+          }
+          // The schedule is translation invariant, so timing from cycle 0 gives the group's length.
+          dense = { ...timeGroup({ works, rows: () => rows, headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined), counts, bytes };
+          memo.set(key, dense);
+        }
+      }
+      const d = dense as DenseGroupResult;
+      const acc = this.layers.get(this.gLayer[g]) as LayerAcc;
+      addEnergyCounts(acc.denseCounts, d.counts);
+      acc.denseBytes += d.bytes;
+      acc.denseCycles += d.cycles;
+      for (let s = 0; s < this.stageNames.length; s++) acc.denseStages[s] += d.stages[s];
+      for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.denseUnitBusy[u] += d.unitBusy[u];
+    });
+    const { topKTotal, topKMeasured } = this;
+    return assemble(c, { timing: opts.timing, denseBits: opts.denseBits, ...this.conv }, this.layers, this.stageNames, this.e, { topKTotal, topKMeasured }, this.tl?.timeline);
+  }
+
+  /** DRAM bytes of the dense baseline with tensors at `bits` (whole numbers: any order sums them exactly). */
+  denseDramBytes(heads: number, mode: Trace['mode'], bits: number): number {
+    const memo = new Map<string, number>();
+    let total = 0;
+    let bytes = 0;
+    this.forEachShape((g, first, changed) => {
+      if (changed) {
+        const key = denseShapeKey(first, this.gSize[g], heads, mode);
+        const known = memo.get(key);
+        if (known !== undefined) bytes = known;
+        else memo.set(key, (bytes = denseShapeDramBytes(first, this.gSize[g], heads, mode, this.c, bits)));
+      }
+      total += bytes;
+    });
+    return total;
+  }
+}
