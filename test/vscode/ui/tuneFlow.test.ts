@@ -20,23 +20,32 @@ const SETTINGS = path.join(TEST_WORKSPACE, '.vscode', 'settings.json');
 const POLICY = path.join(TEST_WORKSPACE, '.vscode', 'spatten-policy-encoder.json');
 
 /**
- * Records the text of every notification the workbench renders, from now on, in the page itself: a
+ * Records the text of every notification the workbench renders from now on, in the page itself: a
  * progress toast can come and go between two polls of a loaded machine (a 10-email tune takes a
- * few seconds), a MutationObserver sees each update as it is rendered.
+ * few seconds); a MutationObserver sees each update as it is rendered. Both renderings count: the
+ * toast (.notification-list-item) and the workbench's screen-reader announcement of each new or
+ * updated notification (.monaco-alert, "Info: <message>"). In this headless code-server the
+ * progress toast itself was never rendered in three runs, only its announcements.
  */
 async function recordNotifications(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { spattenNotifications: string[] }).spattenNotifications = seen;
-    const read = () => {
-      for (const el of document.querySelectorAll('.notification-list-item-message')) {
-        const text = (el as HTMLElement).innerText;
-        if (text && !seen.includes(text)) seen.push(text);
+  // A string, not a function: tsx's esbuild wraps named functions in a __name helper the page lacks.
+  await page.evaluate(`(() => {
+    const seen = [];
+    window.spattenNotifications = seen;
+    const read = (records) => {
+      for (const r of records) {
+        for (const node of [r.target, ...r.addedNodes]) {
+          const el = node.nodeType === 1 ? node : node.parentElement;
+          const items = el ? [el.closest('.notification-list-item-message, .monaco-alert'), ...el.querySelectorAll('.notification-list-item-message, .monaco-alert')] : [];
+          for (const item of items) {
+            const text = item && item.textContent.replace(/^Info: /, '');
+            if (text && !seen.includes(text)) seen.push(text);
+          }
+        }
       }
     };
     new MutationObserver(read).observe(document.body, { childList: true, subtree: true, characterData: true });
-    read();
-  });
+  })()`);
 }
 
 const recordedNotifications = (page: Page) => page.evaluate(() => (window as unknown as { spattenNotifications: string[] }).spattenNotifications);
@@ -115,7 +124,7 @@ describe('VS Code UI: tune policy', () => {
       progress.some((t) => /best within budget: trial #\d+, dram [\d.]+ % of dense \(modelled\), accuracy loss -?[\d.]+ % \(measured\)/.test(t)),
       `no best point in the progress notifications: ${progress.join(' | ')}`,
     );
-    if (!sawProgress) console.error('tune UI: the progress toast was recorded but no poll caught it on screen for the screenshot');
+    if (!sawProgress) console.error('tune UI: the progress notification was announced, but no poll found its toast on screen for the screenshot');
     const frame = await tuneFrame(page);
     await frame.locator('#tune-side-by-side').waitFor();
     const table = await frame.locator('#tune-side-by-side').innerText();
