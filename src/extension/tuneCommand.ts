@@ -15,7 +15,6 @@ import type { TuneResult } from '../engine/tune/runTune';
 import { bundledModels, bundledSample } from './bundledAssets';
 import { pickModel } from './profileInputs';
 import { modelDisplayName } from '../engine/model/modelName';
-import { formatBestPoint } from '../engine/tune/lossFormat';
 import { loadEngineModules } from './loadEngineModules';
 import { readProfileSettings } from './settings';
 import { reportError, isCancellation } from './userErrors';
@@ -115,7 +114,7 @@ export async function tunePolicy(ctx: TuneContext, arg?: unknown): Promise<TuneO
           modelPath: args.modelPath, texts: inputs.texts, labels: inputs.labels, hardware: settings.hardware, maxTokens: settings.maxTokens,
           metric, budget, objective, trials: args.trials ?? 50, seed: args.seed ?? 1, workers: args.workers, signal: controller.signal,
           onProgress: (p) => {
-            const best = p.best ? ` — best within budget: ${formatBestPoint(p.best, objective, metric)}` : '';
+            const best = p.best ? ` — best within budget: ${engine.formatBestPoint(p.best, objective, metric)}` : '';
             progress.report({ increment: ((p.done - done) / p.total) * 100, message: `${p.stage} ${p.done}/${p.total}${best}` });
             done = p.done;
           },
