@@ -6,14 +6,14 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../engine/errors';
-import { readTuneInputs } from '../engine/tune/tuneInputs';
+import { PASSAGE_CHARS, readTuneInputs } from '../engine/tune/tuneInputs';
 import { DEFAULT_MAX_TOKENS, MAX_TOKENS_CEILING } from '../engine/profile';
 import { POLICY_PRESET_NAMES, type PolicyPresetName } from '../engine/spatten/policy';
 import { parseBudget, TUNE_METRICS, TUNE_OBJECTIVES, type TuneMetric, type TuneObjective } from '../engine/tune/tuneLoss';
 import { runTune, type TuneResult, type TunedPoint } from '../engine/tune/runTune';
 import { defaultPoolSize } from '../engine/tune/trialPool';
 import { tuneHtml } from '../engine/tune/tuneHtml';
-import { formatLoss as formatLossOf } from '../engine/tune/lossFormat';
+import { formatBestPoint, formatLoss as formatLossOf } from '../engine/tune/lossFormat';
 import { formatValue } from '../engine/report/formatQuantity';
 import { hardwareArgument } from './profileInputs';
 import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
@@ -23,6 +23,7 @@ import { countIn, parseCount } from './profileCommand';
 interface TuneFlags {
   textFile?: string;
   batchFile?: string;
+  passageChars: number;
   budget: string;
   metric: TuneMetric;
   objective: TuneObjective;
@@ -47,7 +48,7 @@ function fraction(v: string): number {
 /** The inputs to split: a batch file's lines, or a text file cut into passages at line ends. */
 function tuneInputs(o: TuneFlags): Promise<{ texts: string[]; labels?: (number | string)[] }> {
   if ((o.textFile === undefined) === (o.batchFile === undefined)) throw new InputError('input', 'give exactly one of --text-file, --batch-file');
-  return o.batchFile !== undefined ? readTuneInputs(o.batchFile, 'lines') : readTuneInputs(o.textFile as string, 'passages');
+  return o.batchFile !== undefined ? readTuneInputs(o.batchFile, 'lines') : readTuneInputs(o.textFile as string, 'passages', o.passageChars);
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -74,7 +75,7 @@ function pointRows(r: TuneResult, p: TunedPoint): string[][] {
 export function formatTuneSummary(r: TuneResult): string {
   const lines: string[] = [];
   const budget = r.budget.relative ? `${r.budget.value * 100}% of dense perplexity = ${formatLoss(r, r.budget.absolute)}` : formatLoss(r, r.budget.absolute);
-  lines.push(`${r.model.fileName}: ${r.model.layers} layers x ${r.model.heads} heads, ${r.model.mode}; hardware ${r.hardware}; metric ${r.metric}, budget ${budget}; objective ${r.objective}; seed ${r.seed}`);
+  lines.push(`${r.model.name} (${r.model.fileName}): ${r.model.layers} layers x ${r.model.heads} heads, ${r.model.mode}; hardware ${r.hardware}; metric ${r.metric}, budget ${budget}; objective ${r.objective}; seed ${r.seed}`);
   const halving = r.split.rungs.length > 1 ? `${r.trials.filter((t) => t.full).length} measured on all ${r.split.calibration.length} calibration inputs, the rest stopped earlier in successive halving over ${r.split.rungs.join(' / ')} inputs` : `each measured on all ${r.split.calibration.length} calibration inputs`;
   lines.push(`${r.trials.length} trials (${halving}), held-out ${r.split.heldOut.length} inputs; ${r.search.workers} workers, ${r.search.inputEvaluations} input runs; ${r.search.wallSeconds.toFixed(1)} s wall, ${(r.search.workerCpuSeconds + r.search.coordinatorCpuSeconds).toFixed(1)} s CPU (measured)`);
   lines.push('');
@@ -97,7 +98,8 @@ export function registerTuneCommand(program: Command, io: CommandIo = defaultIo)
     .command('tune')
     .description('search the SpAtten policy space for the cheapest policy within an accuracy budget (each trial runs the real engine); compare it with the paper preset on held-out inputs')
     .argument('<model>', 'the .onnx model (its tokenizer beside it)')
-    .option('--text-file <file>', 'a text file, cut into passages of at least 512 characters at line ends (language models)')
+    .option('--text-file <file>', 'a text file, cut into passages of at least --passage-chars characters at line ends (language models)')
+    .option('--passage-chars <n>', 'shortest passage a --text-file is cut into, in characters (a longer context per input; --max-tokens still truncates)', countIn(1, 1_000_000), PASSAGE_CHARS)
     .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with "text" and optional "label" (.jsonl)')
     .requiredOption('--budget <loss>', 'largest accuracy loss allowed: 1% (accuracy, agreement), 0.5 or 2% (perplexity: absolute or of dense), 0.01 (kl, nats)')
     .addOption(new Option('--metric <name>', 'what the budget bounds').choices([...TUNE_METRICS]).default('accuracy'))
@@ -127,7 +129,7 @@ export function registerTuneCommand(program: Command, io: CommandIo = defaultIo)
           modelPath: model, texts, labels, hardware, maxTokens: o.maxTokens, metric: o.metric, budget, objective: o.objective, trials: o.trials, seed: o.seed,
           heldOutFraction: o.heldOut, workers: o.workers, baseline: o.baseline, signal: controller.signal,
           onProgress: (p) => {
-            const best = p.best ? `; best within budget #${p.best.trial}: ${o.objective} ${pct(p.best.relativeCost)} of dense, loss ${p.best.loss.toPrecision(3)}` : '';
+            const best = p.best ? `; best within budget: ${formatBestPoint(p.best, o.objective, o.metric)}` : '';
             const line = `[tune] ${p.stage} ${p.done}/${p.total}${best}\n`;
             if (line !== lastLine) io.stderr.write(line);
             lastLine = line;

@@ -6,3 +6,4 @@ export { writeExport } from '../engine/report/writeExport';
 export { runTune } from '../engine/tune/runTune';
 export { parseBudget } from '../engine/tune/tuneLoss';
 export { readTuneInputs } from '../engine/tune/tuneInputs';
+export { formatBestPoint } from '../engine/tune/lossFormat';

@@ -14,6 +14,7 @@ import type { TuneMetric, TuneObjective } from '../engine/tune/tuneLoss';
 import type { TuneResult } from '../engine/tune/runTune';
 import { bundledModels, bundledSample } from './bundledAssets';
 import { pickModel } from './profileInputs';
+import { modelDisplayName } from '../engine/model/modelName';
 import { loadEngineModules } from './loadEngineModules';
 import { readProfileSettings } from './settings';
 import { reportError, isCancellation } from './userErrors';
@@ -88,8 +89,6 @@ async function pickArgs(ctx: TuneContext): Promise<TuneArgs | undefined> {
   return { modelPath: model.fsPath, inputFile: input.uri.fsPath, passages: input.uri.path.endsWith('.txt'), budget, metric: metric.label, trials };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-
 export async function tunePolicy(ctx: TuneContext, arg?: unknown): Promise<TuneOutcome> {
   if (!vscode.workspace.isTrusted) {
     const reason = 'SpAtten runs no model in an untrusted workspace. Trust the workspace to tune.';
@@ -106,7 +105,7 @@ export async function tunePolicy(ctx: TuneContext, arg?: unknown): Promise<TuneO
     const inputs = await engine.readTuneInputs(args.inputFile, args.passages ? 'passages' : 'lines');
     const settings = await readProfileSettings();
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `SpAtten: tuning ${path.basename(args.modelPath)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `SpAtten: tuning ${modelDisplayName(path.basename(args.modelPath), path.dirname(args.modelPath))}`, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -115,7 +114,7 @@ export async function tunePolicy(ctx: TuneContext, arg?: unknown): Promise<TuneO
           modelPath: args.modelPath, texts: inputs.texts, labels: inputs.labels, hardware: settings.hardware, maxTokens: settings.maxTokens,
           metric, budget, objective, trials: args.trials ?? 50, seed: args.seed ?? 1, workers: args.workers, signal: controller.signal,
           onProgress: (p) => {
-            const best = p.best ? ` — best within budget: trial #${p.best.trial}, ${objective} ${pct(p.best.relativeCost)} of dense, loss ${p.best.loss.toPrecision(3)}` : '';
+            const best = p.best ? ` — best within budget: ${engine.formatBestPoint(p.best, objective, metric)}` : '';
             progress.report({ increment: ((p.done - done) / p.total) * 100, message: `${p.stage} ${p.done}/${p.total}${best}` });
             done = p.done;
           },
@@ -123,7 +122,7 @@ export async function tunePolicy(ctx: TuneContext, arg?: unknown): Promise<TuneO
       },
     );
     lastInputs = { modelPath: args.modelPath, texts: inputs.texts };
-    ctx.log.info(`tune ${path.basename(args.modelPath)}: ${result.trials.length} trials in ${result.search.wallSeconds.toFixed(1)} s; chosen ${result.chosen ? `trial ${result.chosen.trial}` : 'none'}`);
+    ctx.log.info(`tune ${result.model.name} (${args.modelPath}): ${result.trials.length} trials in ${result.search.wallSeconds.toFixed(1)} s; chosen ${result.chosen ? `trial ${result.chosen.trial}` : 'none'}`);
     ctx.panel.show(result);
     return { status: 'done', result };
   } catch (error) {
@@ -155,7 +154,7 @@ export async function useTunedPolicy(ctx: TuneContext, trial?: unknown): Promise
     const folder = vscode.workspace.workspaceFolders?.[0];
     const dir = folder ? path.join(folder.uri.fsPath, '.vscode') : path.dirname(lastInputs?.modelPath ?? '.');
     mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `spatten-policy-${result.model.fileName.replace(/\.onnx$/i, '').replace(/[^\w.-]+/g, '_')}.json`);
+    const file = path.join(dir, `spatten-policy-${result.model.name.replace(/[^\w.-]+/g, '_')}.json`);
     writeFileSync(file, JSON.stringify({ $schema: 'https://spatten-profiler/schema/policy.schema.json', ...policy }, null, 2) + '\n');
     const setting = folder ? path.relative(folder.uri.fsPath, file) : file;
     await vscode.workspace.getConfiguration('spatten').update('policy.file', setting, folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);

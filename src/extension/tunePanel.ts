@@ -59,7 +59,7 @@ export class TunePanel implements vscode.Disposable {
   show(result: TuneResult): void {
     this.result = result;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(TUNE_VIEW_TYPE, `SpAtten Tune: ${result.model.fileName}`, vscode.ViewColumn.Active, {
+      this.panel = vscode.window.createWebviewPanel(TUNE_VIEW_TYPE, `SpAtten Tune: ${result.model.name}`, vscode.ViewColumn.Active, {
         enableScripts: true,
         localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'out')],
       });
@@ -70,7 +70,7 @@ export class TunePanel implements vscode.Disposable {
         else this.actions.usePolicy(m.trial);
       });
     }
-    this.panel.title = `SpAtten Tune: ${result.model.fileName}`;
+    this.panel.title = `SpAtten Tune: ${result.model.name}`;
     this.panel.webview.html = tuneViewHtml(this.panel.webview, this.extensionUri, result);
     this.panel.reveal();
   }

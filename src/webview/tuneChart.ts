@@ -60,7 +60,7 @@ function render(r: TuneResult): void {
     vscode?.postMessage({ type: 'openTrial', trial: t.id });
   };
   root.append(
-    el('h1', {}, `Tune: ${r.model.fileName}`),
+    el('h1', {}, `Tune: ${r.model.name}`),
     el('p', {}, `${r.trials.length} trials, metric ${r.metric}, budget ${lossText(r, r.budget.absolute)}, objective ${r.objective} (modelled on ${r.hardware}), seed ${r.seed}. Each point is one policy run through the engine on the calibration inputs (loss: measured; cost: modelled).`),
     el('div', { class: 'chart-box' }, canvas),
     sideBySide(r),

@@ -6,3 +6,8 @@ export function formatLoss(metric: TuneMetric, x: number): string {
   if (metric === 'accuracy' || metric === 'agreement') return `${(x * 100).toFixed(2)} %`;
   return metric === 'kl' ? `${x.toPrecision(3)} nats` : `${x >= 0 ? '+' : ''}${x.toFixed(3)} ppl`;
 }
+
+/** The best point so far as progress shows it (CLI line, VS Code notification). */
+export function formatBestPoint(best: { trial: number; relativeCost: number; loss: number }, objective: string, metric: TuneMetric): string {
+  return `trial #${best.trial}, ${objective} ${(best.relativeCost * 100).toFixed(2)} % of dense (modelled), ${metric} loss ${formatLoss(metric, best.loss)} (measured)`;
+}

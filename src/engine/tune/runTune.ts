@@ -66,7 +66,7 @@ export interface TuneTrialRow extends Trial {
 export interface TuneResult {
   kind: 'spatten-tune';
   version: 1;
-  model: { fileName: string; layers: number; heads: number; mode: 'encoder' | 'generation' };
+  model: { name: string; fileName: string; layers: number; heads: number; mode: 'encoder' | 'generation' };
   hardware: string;
   metric: TuneMetric;
   objective: TuneObjective;
@@ -131,13 +131,13 @@ export async function runTune(req: TuneRequest): Promise<TuneResult> {
       trials: req.trials,
       seed: req.seed,
       anchors,
+      matchAnchor: baselineName,
       evaluate: (jobs) => pool.evaluate(jobs.map((j) => ({ policy: candidatePolicy(j.candidate, shape, 'trial'), indices: j.indices }))),
       onTrial: (_t, best, done, total) => req.onProgress?.({ done, total, stage: 'search', ...(best ? { best: { trial: best.id, relativeCost: best.relativeCost, loss: best.loss.loss } } : {}) }),
     });
-    req.onProgress?.({ done: req.trials, total: req.trials, stage: 'held-out' });
-
     // Held-out: the chosen policy and the paper preset itself (by name), same inputs.
     const chosenTrial = search.chosen;
+    req.onProgress?.({ done: req.trials, total: req.trials, stage: 'held-out', ...(chosenTrial ? { best: { trial: chosenTrial.id, relativeCost: chosenTrial.relativeCost, loss: chosenTrial.loss.loss } } : {}) });
     const baselineTrial = search.trials.find((t) => t.label === baselineName) as Trial;
     // The cheapest point at the preset's own calibration loss or better: SpAtten's savings at equal accuracy.
     const full = search.trials.filter((t) => t.full);
@@ -151,7 +151,7 @@ export async function runTune(req: TuneRequest): Promise<TuneResult> {
     const calFigures = (t: Trial) => figures(t.loss, t.cost);
     const baseline: TunedPoint = { label: baselineName, trial: baselineTrial.id, policy: baselineName, description: describeCandidate(baselineTrial.candidate, shape), calibration: calFigures(baselineTrial), heldOut: heldFigures(0) };
     const chosen: TunedPoint | undefined = chosenTrial
-      ? { label: 'tuned', trial: chosenTrial.id, policy: candidatePolicy(chosenTrial.candidate, shape, `tuned (${info.fileName}, ${req.metric} budget ${search.budget}, seed ${req.seed})`), description: describeCandidate(chosenTrial.candidate, shape), calibration: calFigures(chosenTrial), heldOut: heldFigures(1) }
+      ? { label: 'tuned', trial: chosenTrial.id, policy: candidatePolicy(chosenTrial.candidate, shape, `tuned (${info.name}, ${req.metric} budget ${search.budget}, seed ${req.seed})`), description: describeCandidate(chosenTrial.candidate, shape), calibration: calFigures(chosenTrial), heldOut: heldFigures(1) }
       : undefined;
     const matched: TunedPoint | undefined = matchedTrial
       ? { label: `tuned at ${baselineName} accuracy`, trial: matchedTrial.id, policy: policyOf(matchedTrial), description: describeCandidate(matchedTrial.candidate, shape), calibration: calFigures(matchedTrial), heldOut: heldFigures(heldJobs.length - 1) }
@@ -162,7 +162,7 @@ export async function runTune(req: TuneRequest): Promise<TuneResult> {
     return {
       kind: 'spatten-tune',
       version: 1,
-      model: { fileName: info.fileName, layers: info.layers, heads: info.heads, mode: info.mode },
+      model: { name: info.name, fileName: info.fileName, layers: info.layers, heads: info.heads, mode: info.mode },
       hardware: info.hardware,
       metric: req.metric,
       objective: req.objective,

@@ -13,9 +13,10 @@ import { loadTokenizerForModel } from '../tokenize/tokenizerForModel';
 import { fitPositionTable, tokenizeInput, type Tokens } from '../promptTokens';
 import { positionTable } from '../model/positionTable';
 import { coreDims, hasTokenInput, runMode, DEFAULT_MAX_TOKENS, MAX_TOKENS_CEILING } from '../profile';
-import { modelDims } from '../model/modelDims';
+import { modelDims, type ModelDims } from '../model/modelDims';
+import { modelDisplayName } from '../model/modelName';
 import { resolvePolicy, type SpattenPolicy } from '../spatten/policy';
-import { createSpattenCore } from '../spatten/spattenAttentionCore';
+import { SpattenAttentionCore } from '../spatten/spattenAttentionCore';
 import { resolveHardwareConfig } from '../hardware/hardwarePresets';
 import type { HardwareConfig } from '../hardware/hardwareConfig';
 import { simulate } from '../hardware/simulate';
@@ -37,6 +38,8 @@ export interface TrialSetup {
 }
 
 export interface TrialModelInfo {
+  /** What the report calls the model (model/modelName.ts): its folder for a generic `model.onnx`. */
+  name: string;
   fileName: string;
   layers: number;
   heads: number;
@@ -63,6 +66,8 @@ export class TrialRunner {
 
   private constructor(
     private readonly discovered: DiscoveredTransformer,
+    /** The model's dimensions, derived once (layerFfnSize walks the graph). */
+    private readonly dims: ModelDims,
     private readonly inputs: Tokens[],
     private readonly gold: number[] | undefined,
     private readonly hardware: HardwareConfig,
@@ -103,8 +108,8 @@ export class TrialRunner {
     }
     // The session's discovery: geometry read at run time (dynamic reshapes) is filled in there.
     const s = session.discovered.summary;
-    const info: TrialModelInfo = { fileName: path.basename(setup.modelPath), layers: s.layers, heads: s.heads, mode, tokens: inputs.map((x) => x.ids.length), hardware: hardware.name, warnings };
-    return new TrialRunner(session.discovered, inputs, gold, hardware, session, reference, info);
+    const info: TrialModelInfo = { name: modelDisplayName(loaded.fileName, loaded.dir, loaded.proto), fileName: path.basename(setup.modelPath), layers: s.layers, heads: s.heads, mode, tokens: inputs.map((x) => x.ids.length), hardware: hardware.name, warnings };
+    return new TrialRunner(session.discovered, modelDims(session.discovered), inputs, gold, hardware, session, reference, info);
   }
 
   async release(): Promise<void> {
@@ -127,7 +132,9 @@ export class TrialRunner {
   private core(policy: SpattenPolicy, i: number) {
     const x = this.inputs[i];
     const protectedPositions = x.offsets.flatMap(([s], k) => (s < 0 ? [k] : []));
-    return createSpattenCore(policy, coreDims(modelDims(this.discovered), this.discovered.summary.fileName, this.info.mode, protectedPositions));
+    // The policy was resolved (schema-checked) once per evaluate call; createSpattenCore would
+    // check it again for every input.
+    return new SpattenAttentionCore(policy, coreDims(this.dims, this.discovered.summary.fileName, this.info.mode, protectedPositions));
   }
 
   private cost(trace: ReturnType<ReturnType<TrialRunner['core']>['trace']>): CostFigures {

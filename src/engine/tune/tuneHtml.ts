@@ -29,7 +29,7 @@ export function tuneHtml(result: TuneResult, opts: { script?: string; cspSource?
   const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'${opts.cspSource ? ` ${opts.cspSource}` : ''};`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>SpAtten tune: ${result.model.fileName.replace(/[<&"]/g, '')}</title><style>${STYLE}</style></head>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>SpAtten tune: ${result.model.name.replace(/[<&"]/g, '')}</title><style>${STYLE}</style></head>
 <body><div id="tune-root"></div>
 <script type="application/json" id="tune-data">${scriptJson(result)}</script>
 <script nonce="${nonce}">${script.replace(/<\/script/gi, '<\\/script')}</script>

@@ -27,10 +27,14 @@ export function passagesOf(text: string, minChars = PASSAGE_CHARS): string[] {
   return out;
 }
 
-/** 'lines': one input per line (.txt) or JSON line (.jsonl); 'passages': a running text cut into passages. */
-export async function readTuneInputs(file: string, how: 'lines' | 'passages'): Promise<InputBatch> {
+/**
+ * 'lines': one input per line (.txt) or JSON line (.jsonl); 'passages': a running text cut into
+ * passages of at least `passageChars` characters (longer passages: a longer context per input).
+ */
+export async function readTuneInputs(file: string, how: 'lines' | 'passages', passageChars = PASSAGE_CHARS): Promise<InputBatch> {
   if (how === 'lines' || /\.jsonl$/i.test(file)) return readInputFile(file, 'lines');
-  const texts = passagesOf(await readTextFile(file, INPUT_FILE_KINDS.inputs));
-  if (texts.length < 2) throw new InputError(file, `is too short to split into calibration and held-out passages (at least 2 passages of ${PASSAGE_CHARS} characters)`);
+  if (!(Number.isInteger(passageChars) && passageChars >= 1)) throw new InputError('--passage-chars', `${passageChars} must be a whole number of characters, at least 1`);
+  const texts = passagesOf(await readTextFile(file, INPUT_FILE_KINDS.inputs), passageChars);
+  if (texts.length < 2) throw new InputError(file, `is too short to split into calibration and held-out passages (at least 2 passages of ${passageChars} characters)`);
   return { texts };
 }

@@ -53,6 +53,13 @@ export interface SearchOptions {
   trials: number;
   seed: number;
   anchors: { label: string; candidate: Candidate }[];
+  /**
+   * The anchor (a paper preset) whose own measured loss is a second level the search also works
+   * at: the cheapest point at that loss or better is mutated around and promoted like the best
+   * point within budget, so "the preset's savings at the same accuracy" is searched, not only
+   * read off whatever the budget search happened to try.
+   */
+  matchAnchor?: string;
   evaluate: (jobs: { candidate: Candidate; indices: number[] }[]) => Promise<InputOutcome[][]>;
   onTrial?: (t: Trial, best: Trial | undefined, done: number, total: number) => void;
 }
@@ -98,11 +105,15 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
 
   const estimate = (outcomes: InputOutcome[], id: number, rung: number) => estimateLoss(o.metric, outcomes, { seed: mixSeed(o.seed, id, rung) });
   const point = (t: Trial): ObjectivePoint => ({ cost: t.relativeCost, loss: t.loss.loss });
-  const bestWithinBudget = (): Trial | undefined => {
+  const cheapestAt = (level: number): Trial | undefined => {
     const full = entries.filter((e) => e.trial.full).map((e) => e.trial);
-    const i = cheapestWithinBudget(full.map(point), budget);
+    const i = cheapestWithinBudget(full.map(point), level);
     return i >= 0 ? full[i] : undefined;
   };
+  const bestWithinBudget = () => cheapestAt(budget);
+  /** The match anchor's loss as measured so far (NaN before it is). */
+  const matchLevel = (): number => entries.find((e) => e.trial.label !== undefined && e.trial.label === o.matchAnchor)?.trial.loss.loss ?? NaN;
+  const bestAtMatch = (): Trial | undefined => (Number.isNaN(matchLevel()) ? undefined : cheapestAt(matchLevel()));
 
   const propose = (): { candidate: Candidate; origin: TrialOrigin } => {
     const parents = entries.map((e) => e.trial);
@@ -110,12 +121,18 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
       let candidate: Candidate;
       let origin: TrialOrigin;
       const incumbent = bestWithinBudget();
+      const matched = bestAtMatch();
+      const draw = parents.length < 2 ? 0 : random();
       if (parents.length < 2) {
         candidate = randomCandidate(o.shape, random);
         origin = 'random';
-      } else if (incumbent && random() < 0.35) {
+      } else if (incumbent && draw < 0.35) {
         // Coordinate descent around the best point within budget so far.
         candidate = mutate(incumbent.candidate, o.shape, random, 1);
+        origin = 'mutation';
+      } else if (matched && matched !== incumbent && draw < 0.5) {
+        // ... and around the cheapest point at the match anchor's loss or better.
+        candidate = mutate(matched.candidate, o.shape, random, 1);
         origin = 'mutation';
       } else if (random() < 0.6) {
         candidate = mutate(tournament(parents, budget, random).candidate, o.shape, random, random() < 0.7 ? 1 : 2);
@@ -158,8 +175,11 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
     let survivors = fresh;
     for (let rung = 1; rung <= last && survivors.length > 0; rung++) {
       const bar = bestWithinBudget()?.relativeCost ?? Infinity;
+      const level = matchLevel();
+      const matchBar = bestAtMatch()?.relativeCost ?? Infinity;
+      const mayWin = (t: Trial) => (t.loss.interval.low <= budget && t.relativeCost < bar) || (t.loss.interval.low <= level && t.relativeCost < matchBar);
       const hopeful = survivors
-        .filter((e) => e.trial.origin === 'anchor' || (e.trial.loss.interval.low <= budget && e.trial.relativeCost < bar))
+        .filter((e) => e.trial.origin === 'anchor' || mayWin(e.trial))
         .sort((a, b) => Number(b.trial.origin === 'anchor') - Number(a.trial.origin === 'anchor') || a.trial.relativeCost - b.trial.relativeCost || a.trial.id - b.trial.id);
       const anchors = hopeful.filter((e) => e.trial.origin === 'anchor').length;
       survivors = hopeful.slice(0, anchors + Math.ceil((survivors.length - anchors) / ETA));
@@ -190,7 +210,9 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
 /**
  * Binary tournament with the budget as a constraint (Deb's rules): a point within budget beats one
  * over it; two within budget compare by front rank, then crowding (wider first); two over budget by
- * the smaller loss. Calibration-measured and screened trials compete on their best estimates.
+ * front rank, then the smaller loss (so the front over budget, where a preset's own accuracy may
+ * lie, stays in the population). Calibration-measured and screened trials compete on their best
+ * estimates.
  */
 function tournament(pool: Trial[], budget: number, random: () => number): Trial {
   const points = pool.map((t) => ({ cost: t.relativeCost, loss: t.loss.loss }));
@@ -201,7 +223,7 @@ function tournament(pool: Trial[], budget: number, random: () => number): Trial 
   const fa = points[a].loss <= budget;
   const fb = points[b].loss <= budget;
   if (fa !== fb) return pool[fa ? a : b];
-  if (!fa) return pool[points[a].loss <= points[b].loss ? a : b];
   if (ranks[a] !== ranks[b]) return pool[ranks[a] < ranks[b] ? a : b];
+  if (!fa) return pool[points[a].loss <= points[b].loss ? a : b];
   return pool[crowd[a] >= crowd[b] ? a : b];
 }

@@ -35,14 +35,21 @@ test('tune on a GPT-2 fixture: trials, front, chosen policy round-trips through 
   const text = path.join(dir, 'text.txt');
   const content = Array.from({ length: 64 }, (_, i) => `${SENTENCES[i % SENTENCES.length]} ${i}`).join('\n') + '\n';
   writeFileSync(text, content);
-  const passages = passagesOf(content).length;
-  assert.ok(passages >= 6, `${passages} passages`);
-  const args = ['tune', fx.path, '--text-file', text, '--budget', '0.5', '--metric', 'perplexity', '--trials', '6', '--seed', '3', '--max-tokens', '24', '--workers', '2'];
+  // --passage-chars: shorter passages than the default 512 characters, so more of them.
+  const passages = passagesOf(content, 300).length;
+  assert.ok(passages > passagesOf(content).length && passages >= 6, `${passages} passages`);
+  const args = ['tune', fx.path, '--text-file', text, '--passage-chars', '300', '--budget', '0.5', '--metric', 'perplexity', '--trials', '6', '--seed', '3', '--max-tokens', '24', '--workers', '2'];
   const r = cli(...args, '--json', path.join(dir, 'a.json'), '--html', path.join(dir, 'a.html'), '--policy-out', path.join(dir, 'policy.json'));
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /paper-gpt2-small/);
   assert.match(r.stdout, /Pareto front/);
+  // Progress names the best point so far with its units and where each figure comes from.
+  assert.match(r.stderr, /best within budget: trial #\d+, dram [\d.]+ % of dense \(modelled\), perplexity loss [+-][\d.]+ ppl \(measured\)/);
   const a = JSON.parse(readFileSync(path.join(dir, 'a.json'), 'utf8')) as TuneResult;
+  // The model is named as the report names it: a generic model.onnx by its folder.
+  assert.equal(path.basename(fx.path), 'model.onnx');
+  assert.equal(a.model.name, path.basename(path.dirname(fx.path)));
+  assert.ok(r.stdout.startsWith(`${a.model.name} (model.onnx): `), r.stdout.slice(0, 120));
   assert.equal(a.kind, 'spatten-tune');
   assert.equal(a.trials.length, 6);
   assert.equal(a.split.calibration.length + a.split.heldOut.length, passages);
@@ -94,6 +101,7 @@ test('tune on a BERT fixture with --metric agreement and a single worker', (t) =
 test('bad tune flags: usage errors exit 2, bad input exits 3 naming it', () => {
   assert.equal(cli('tune', 'm.onnx', '--batch-file', 'x.txt').code, 2, 'no --budget');
   assert.equal(cli('tune', 'm.onnx', '--batch-file', 'x.txt', '--budget', '1%', '--metric', 'bleu').code, 2);
+  assert.equal(cli('tune', 'm.onnx', '--text-file', 'x.txt', '--budget', '1%', '--passage-chars', '0').code, 2);
   const b = cli('tune', 'm.onnx', '--batch-file', 'x.txt', '--budget', 'lots');
   assert.equal(b.code, 3);
   assert.match(b.stderr, /--budget/);

@@ -92,3 +92,35 @@ test('a budget nothing meets leaves no chosen point (dense anchor absent)', asyn
   assert.equal(r.chosen, undefined);
   assert.equal(r.trials.length, 8);
 });
+
+test('a match anchor (the paper preset) makes the search work at its loss too, not only within budget', async () => {
+  // Token pruning costs accuracy and saves little; quantization saves much and costs little: a
+  // token-heavy preset far over the budget (as paper-gpt2-small is on the trained decoder) can be
+  // beaten at its own loss.
+  const tok = (c: Candidate) => c.tokenKeep.reduce((s, i) => s + (1 - TOKEN_KEEP_GRID[i]), 0) / c.tokenKeep.length;
+  const q = (c: Candidate) => c.quant / (QUANT_GRID.length - 1);
+  const evaluate: SearchOptions['evaluate'] = async (jobs) =>
+    jobs.map((j) =>
+      j.indices.map((index) => {
+        const wrong = 0.8 * tok(j.candidate) + 0.1 * q(j.candidate) > 0.2 + ((index * 7919) % 101) / 101 ? 1 : 0;
+        const dram = 100 * (1 - 0.3 * tok(j.candidate) - 0.6 * q(j.candidate));
+        return { rows: 1, agreeRows: 1 - wrong, klSum: wrong, denseCorrect: 1, prunedCorrect: 1 - wrong, cost: { dramBytes: dram, denseDramBytes: 100, seconds: 1, denseSeconds: 1, energyJoules: 1, denseEnergyJoules: 1 } };
+      }),
+    );
+  const preset: Candidate = { ...denseCandidate(shape), tokenKeep: [5, 5, 5, 5] };
+  const run = (matchAnchor?: string) => {
+    const o = options(4, { jobs: 0, inputs: 0 });
+    return runSearch({ ...o, trials: 40, evaluate, anchors: [...o.anchors, { label: 'preset', candidate: preset }], ...(matchAnchor ? { matchAnchor } : {}) });
+  };
+  const atPresetLoss = (r: Awaited<ReturnType<typeof run>>) => {
+    const p = r.trials.find((t) => t.label === 'preset') as (typeof r.trials)[number];
+    assert.ok(p.loss.loss > r.budget, `the preset's loss ${p.loss.loss} is over the budget ${r.budget}`);
+    // Fully measured proposals between the budget and the preset's loss: that region searched.
+    const region = r.trials.filter((t) => t.full && t.origin !== 'anchor' && t.loss.loss > r.budget && t.loss.loss <= p.loss.loss);
+    return { explored: region.length, cheapest: Math.min(p.relativeCost, ...region.map((t) => t.relativeCost)), preset: p.relativeCost };
+  };
+  const withMatch = atPresetLoss(await run('preset'));
+  const without = atPresetLoss(await run());
+  assert.ok(withMatch.explored > without.explored, `explored at the preset's loss: ${withMatch.explored} trials with the match anchor, ${without.explored} without`);
+  assert.ok(withMatch.cheapest < withMatch.preset, `cheapest at the preset's loss ${withMatch.cheapest} vs the preset ${withMatch.preset}`);
+});

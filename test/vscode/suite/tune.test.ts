@@ -38,11 +38,13 @@ suite('tune policy', () => {
     const r = outcome.result;
     assert.equal(r.trials.length, 5);
     assert.equal(r.baseline.label, 'paper-bert');
+    assert.equal(r.model.name, 'encoder', 'named as the report names it: the folder of a generic model.onnx');
     assert.ok(r.chosen, 'the dense anchor meets any budget, so a policy is chosen');
     assert.ok(api.tuneViewOpen(), 'the tune view is open');
 
     written = await vscode.commands.executeCommand<string | undefined>('spatten.useTunedPolicy');
     assert.ok(written && existsSync(written), `policy file ${written}`);
+    assert.equal(path.basename(written), 'spatten-policy-encoder.json');
     const setting = vscode.workspace.getConfiguration('spatten').get<string>('policy.file');
     assert.equal(path.resolve(workspaceFolder(), setting ?? ''), written);
     const saved = JSON.parse(readFileSync(written, 'utf8')) as { name: string };
