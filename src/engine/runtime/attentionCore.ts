@@ -43,6 +43,12 @@ export interface AttentionCoreCall {
   mask: Float32Array | null;
   /** True when query i may only see keys at positions <= queryPositions[i]. */
   causal: boolean;
+  /**
+   * Additive per-head bias [H, Lq, Lk] added to the scaled scores together with the mask, or
+   * absent/null. Attention variants with position biases (ALiBi: -slope_h * distance) give theirs
+   * here; unlike the mask it may differ between heads and is never read as causal structure.
+   */
+  bias?: Float32Array | null;
   /** Key index (position in the sequence) of each query row, length Lq. */
   queryPositions: Int32Array;
   /**

@@ -7,7 +7,7 @@
 // The kernel must compute exactly what spattenAttentionCore.ts's TypeScript loop computes, in
 // float64 from the float32 operands: per-row symmetric quantize/dequantize of Q, K, V (each
 // dequantized value rounded to float32, as the TypeScript core stores it), scores scale * Q.K +
-// mask over the visible alive keys, softmax, the MSB-only first pass and the LSB refetch of rows
+// mask (+ bias) over the visible alive keys, softmax, the MSB-only first pass and the LSB refetch of rows
 // whose largest probability is below the threshold, importance sums, P x V and per-row |context|.
 import type { AttentionCoreShape } from '../runtime/attentionCore';
 import type { SpattenPolicy } from './policy';
@@ -20,6 +20,8 @@ export interface KernelRequest {
   v: Float32Array;
   /** [Lq, Lk] additive mask or null. */
   mask: Float32Array | null;
+  /** [H, Lq, Lk] additive per-head bias or null (AttentionCoreCall.bias). */
+  bias: Float32Array | null;
   scale: number;
   /** Alive heads (ascending) and the KV head each reads. */
   heads: Int32Array;

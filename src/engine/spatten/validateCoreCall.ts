@@ -49,6 +49,7 @@ export function validateCoreCall(call: AttentionCoreCall, dims: CoreDimsForValid
   expect('k', call.k.length, kvHeads * keyLen * headDim, '[Hkv, Lk, D]');
   expect('v', call.v.length, kvHeads * keyLen * headDim, '[Hkv, Lk, D]');
   if (call.mask !== null) expect('mask', call.mask.length, queryLen * keyLen, '[Lq, Lk]');
+  if (call.bias) expect('bias', call.bias.length, heads * queryLen * keyLen, '[H, Lq, Lk]');
   expect('queryPositions', call.queryPositions.length, queryLen, '[Lq]');
   for (let i = 0; i < queryLen; i++) {
     const p = call.queryPositions[i];
