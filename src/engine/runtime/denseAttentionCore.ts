@@ -21,7 +21,7 @@ export function computeDenseAttention(call: AttentionCoreCall, out?: Float32Arra
   const acc = new Float64Array(BLOCK * D);
   const last = new Int32Array(BLOCK);
   for (let h = 0; h < H; h++) {
-    const kBase = Math.floor((h * Hkv) / H) * Lk * D;
+    const kBase = Math.floor((h * Hkv) / H) * (call.kvStride ?? Lk) * D;
     for (let i0 = 0; i0 < Lq; i0 += BLOCK) {
       const n = Math.min(BLOCK, Lq - i0);
       const qa = (h * Lq + i0) * D;

@@ -212,8 +212,8 @@ export class OrtAttentionKernel implements AttentionKernel {
     const quant = req.quantization;
     const feeds: Record<string, ort.Tensor> = {
       q: new Tensor('float32', req.q, [H, Lq, D]),
-      k: new Tensor('float32', req.k, [Hkv, Lk, D]),
-      v: new Tensor('float32', req.v, [Hkv, Lk, D]),
+      k: new Tensor('float32', req.k, [Hkv, req.kvStride, D]),
+      v: new Tensor('float32', req.v, [Hkv, req.kvStride, D]),
       heads: i64Tensor(req.heads),
       kv_of: i64Tensor(req.kvOf),
       rows: i64Tensor(req.rows),

@@ -161,9 +161,9 @@ export class SegmentRunner {
       if (!cache) throw new InputError(where, 'decode step before the prompt pass');
       const cachedKeys = cache.length;
       cache.append(t.k, t.v, t.newKeys);
-      const { k, v } = cache.view();
+      const { k, v, stride } = cache.storage();
       const m = passMask(masks, dc, src, Lq, cache.length, D, positions, false);
-      call = { ...this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions), cachedKeys };
+      call = { ...this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions), cachedKeys, kvStride: stride };
     } else {
       const Lk = t.newKeys;
       const full = Int32Array.from({ length: Lq }, (_, i) => (kind === 'prefix' || i >= positions.length ? i : positions[i]));
@@ -194,8 +194,9 @@ export class SegmentRunner {
       src.store.set(dc.context.name, contextTensor(dc, ctx, t));
       return;
     }
+    // A generation's decode steps are all 'decode' or all 'prefix' (EngineSession decides once),
+    // so the per-position context rows that 'prefix' passes keep are never read here.
     const ctx = await invoke(call, H * Lq * D, where);
-    contextRows(state, layer).push(ctx.slice());
     src.store.set(dc.context.name, contextTensor(dc, ctx, t));
   }
 

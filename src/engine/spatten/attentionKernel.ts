@@ -14,10 +14,12 @@ import type { SpattenPolicy } from './policy';
 
 export interface KernelRequest {
   shape: AttentionCoreShape;
-  /** [H, Lq, D], [Hkv, Lk, D], [Hkv, Lk, D]: the call's own operands. */
+  /** [H, Lq, D], [Hkv, kvStride, D], [Hkv, kvStride, D]: the call's own operands. */
   q: Float32Array;
   k: Float32Array;
   v: Float32Array;
+  /** Rows per KV head in k and v (>= keyLen; AttentionCoreCall.kvStride). */
+  kvStride: number;
   /** [Lq, Lk] additive mask or null. */
   mask: Float32Array | null;
   /** [H, Lq, Lk] additive per-head bias or null (AttentionCoreCall.bias). */

@@ -29,6 +29,7 @@ export async function runAttentionOnKernel(st: SpattenCoreState, call: Attention
       q: call.q,
       k: call.k,
       v: call.v,
+      kvStride: call.kvStride ?? Lk,
       mask: call.mask,
       bias: call.bias ?? null,
       scale: call.scale,
