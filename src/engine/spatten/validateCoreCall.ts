@@ -48,8 +48,9 @@ export function validateCoreCall(call: AttentionCoreCall, dims: CoreDimsForValid
   expect('q', call.q.length, heads * queryLen * headDim, '[H, Lq, D]');
   const stride = call.kvStride ?? keyLen;
   if (!Number.isInteger(stride) || stride < keyLen) throw new InputError(where, `kvStride ${stride} must be an integer >= keyLen (${keyLen})`);
-  expect('k', call.k.length, kvHeads * stride * headDim, '[Hkv, kvStride, D]');
-  expect('v', call.v.length, kvHeads * stride * headDim, '[Hkv, kvStride, D]');
+  const kvLayout = call.kvStride === undefined ? '[Hkv, Lk, D]' : '[Hkv, kvStride, D]';
+  expect('k', call.k.length, kvHeads * stride * headDim, kvLayout);
+  expect('v', call.v.length, kvHeads * stride * headDim, kvLayout);
   if (call.mask !== null) expect('mask', call.mask.length, queryLen * keyLen, '[Lq, Lk]');
   if (call.bias) expect('bias', call.bias.length, heads * queryLen * keyLen, '[H, Lq, Lk]');
   expect('queryPositions', call.queryPositions.length, queryLen, '[Lq]');
