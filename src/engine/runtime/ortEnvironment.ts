@@ -31,15 +31,6 @@ export function prepareOrtEnvironment(env: NodeJS.ProcessEnv = process.env): voi
 export const QUIET_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
 
 /**
- * For sessions that run one after another within a pass (graph segments, the attention kernel),
- * each with its own intra-op thread pool: spinning pools would keep stealing the cores from the
- * next session, so spinning is off.
- */
-export const SEQUENTIAL_SESSION_DEFAULTS = {
-  extra: { session: { intra_op: { allow_spinning: '0' } } as Record<string, unknown> },
-} satisfies ort.InferenceSession.SessionOptions;
-
-/**
  * Sessions created and released in this process: the soak test checks every one is released, and
  * the most open at once (since the last resetOrtSessionPeak) shows which sessions coexisted.
  */
@@ -91,3 +82,12 @@ export function ortFailure(where: string, what: string, e: unknown): InputError 
   const message = e instanceof Error ? e.message : String(e);
   return new InputError(where, `${what}: ${ortReason(message)}`, message);
 }
+
+/**
+ * For sessions that run one after another within a pass (graph segments, the attention kernel),
+ * each with its own intra-op thread pool: spinning pools would keep stealing the cores from the
+ * next session, so spinning is off.
+ */
+export const SEQUENTIAL_SESSION_DEFAULTS = {
+  extra: { session: { intra_op: { allow_spinning: '0' } } as Record<string, unknown> },
+} satisfies ort.InferenceSession.SessionOptions;
