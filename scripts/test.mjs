@@ -7,9 +7,14 @@
 // parts) counted as skipped. Under CI=true a missing prerequisite is a failure instead:
 // scripts/install-vscode-runtime.sh installs them (.ci/run calls it).
 //
+// The unit suite runs with a private temp folder (TMPDIR, TMP, TEMP; the CLI children it starts
+// inherit it): anything left in it at the end is one failure, listed, since every test removes what
+// it creates (test/unit/scratchDir.ts).
+//
 // Flags: --only unit|browser|vscode (repeatable), --skip-vscode.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -50,8 +55,35 @@ function prerequisitesMet(name, missing, units) {
   return false;
 }
 
+/** tsx's compile cache, <temp>/tsx-<euid>: a private temp folder links to the usual one, so it is kept between runs. */
+const TSX_CACHE = `tsx-${process.geteuid ? process.geteuid() : os.userInfo().username}`;
+
+/**
+ * Runs `run(env)` with TMPDIR (and TMP, TEMP) pointing at a new folder that holds only the link to
+ * tsx's cache; anything else left in it afterwards is counted as one failure of `name` and listed.
+ * The folder is removed either way (the link, not the cache).
+ */
+function withPrivateTmp(name, run) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `spatten-${name}-tmp-`));
+  try {
+    const cache = path.join(os.tmpdir(), TSX_CACHE);
+    mkdirSync(cache, { recursive: true });
+    symlinkSync(cache, path.join(tmp, TSX_CACHE), 'dir');
+    run({ ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp });
+    const left = readdirSync(tmp).filter((f) => f !== TSX_CACHE);
+    if (left.length > 0) {
+      const shown = left.slice(0, 20).join(', ') + (left.length > 20 ? `, ... (${left.length} in all)` : '');
+      console.error(`[test] ${name}: FAIL: the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in their temp folder: ${shown}`);
+      totals.failed += 1;
+      outcomes.push(`${name}: left files in its temp folder (1 failure): ${shown}`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** Runs node's test runner on files; TAP goes to a file we count from, spec to the console. */
-function runNodeTests(name, files, { concurrency = 2 } = {}) {
+function runNodeTests(name, files, { concurrency = 2, env = process.env } = {}) {
   if (files.length === 0) {
     console.error(`[test] ${name}: no test files`);
     totals.failed += 1;
@@ -65,7 +97,7 @@ function runNodeTests(name, files, { concurrency = 2 } = {}) {
     ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-    { cwd: root, stdio: 'inherit', env: process.env },
+    { cwd: root, stdio: 'inherit', env },
   );
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const count = (key) => Number((text.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
@@ -80,7 +112,7 @@ if (wants('unit') || wants('browser') || wants('vscode')) {
   const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) { console.log('0 passed, 1 failed, 0 skipped'); process.exit(1); }
 }
-if (wants('unit')) runNodeTests('unit', testFiles('test/unit'));
+if (wants('unit')) withPrivateTmp('unit', (env) => runNodeTests('unit', testFiles('test/unit'), { env }));
 if (wants('browser')) {
   const files = testFiles('test/browser');
   if (prerequisitesMet('browser', existsSync(chromiumPath) ? [] : [`chromium (${chromiumPath})`], files.length)) runNodeTests('browser', files, { concurrency: 1 });

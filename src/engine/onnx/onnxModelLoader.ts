@@ -183,8 +183,3 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
     initializerSources,
   };
 }
-
-/** Serialises a ModelProto (e.g. a segment or a model whose external data was inlined). */
-export function encodeOnnxModel(proto: onnx.IModelProto): Uint8Array {
-  return onnx.ModelProto.encode(proto).finish();
-}

@@ -30,35 +30,10 @@ export function prepareOrtEnvironment(env: NodeJS.ProcessEnv = process.env): voi
 /** Session options every engine session starts from: ORT's own logging off (see above). */
 export const QUIET_SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
 
-/**
- * Sessions created and released in this process: the soak test checks every one is released, and
- * the most open at once (since the last resetOrtSessionPeak) shows which sessions coexisted.
- */
-const sessionCounts = { created: 0, released: 0, peakOpen: 0 };
-
-export function ortSessionCounts(): { created: number; released: number; open: number; peakOpen: number } {
-  return { ...sessionCounts, open: sessionCounts.created - sessionCounts.released };
-}
-
-/** Starts a new peak: from now on, peakOpen counts from the sessions open now. */
-export function resetOrtSessionPeak(): void {
-  sessionCounts.peakOpen = sessionCounts.created - sessionCounts.released;
-}
-
-/** A session, with the environment prepared first, counted until its release(). */
+/** A session, with the environment prepared first. */
 export async function createOrtSession(model: Uint8Array | string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
   prepareOrtEnvironment();
-  const session = await ort.InferenceSession.create(model as Uint8Array, { ...QUIET_SESSION_OPTIONS, ...options });
-  sessionCounts.created += 1;
-  sessionCounts.peakOpen = Math.max(sessionCounts.peakOpen, sessionCounts.created - sessionCounts.released);
-  const release = session.release.bind(session);
-  let released = false;
-  session.release = async () => {
-    if (!released) sessionCounts.released += 1;
-    released = true;
-    return release();
-  };
-  return session;
+  return ort.InferenceSession.create(model as Uint8Array, { ...QUIET_SESSION_OPTIONS, ...options });
 }
 
 /** ORT's reason without source paths, C++ signatures and failed-assertion text. */

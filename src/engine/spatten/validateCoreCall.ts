@@ -1,17 +1,14 @@
 // Checks an attention-core call against the model's dimensions before any work, so a mis-wired
 // graph or a bad cache shows up as an InputError naming the layer, not as NaNs or a crash.
 import { InputError } from '../errors';
+import type { ModelDims } from '../model/modelDims';
 import type { AttentionCoreCall } from '../runtime/attentionCore';
 
-export interface CoreDimsForValidation {
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-}
+/** The model dimensions a call is checked against: ModelDims' attention fields. */
+type CoreDimsForValidation = Pick<ModelDims, 'layers' | 'heads' | 'kvHeads' | 'headDim'>;
 
 /** The model dimensions a SpAtten core is created with. */
-export function validateCoreDims(dims: CoreDimsForValidation & { hiddenSize: number; ffnSize: number; mode: string; protectedPositions: number[] }): void {
+export function validateCoreDims(dims: CoreDimsForValidation & Pick<ModelDims, 'hiddenSize' | 'ffnSize'> & { mode: string; protectedPositions: number[] }): void {
   const where = 'SpAtten core dimensions';
   for (const key of ['layers', 'heads', 'kvHeads', 'headDim', 'hiddenSize'] as const) {
     const v = dims[key];

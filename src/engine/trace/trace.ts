@@ -7,6 +7,8 @@
 // Units: counts are tokens/rows/calls; bit widths are bits; FLOPs are floating-point operations
 // (a multiply-add counts as 2).
 
+import type { ModelDims } from '../model/modelDims';
+
 /** What one call of the top-k engine did. */
 export interface TopKCall {
   /** Candidates streamed in (tokens or values). */
@@ -85,13 +87,12 @@ export interface TraceLayerStep {
   denseFcFlops: number;
 }
 
-export interface TraceModelInfo {
+/**
+ * The model a Trace was made on: its name and ModelDims' attention fields (the hidden size is
+ * absent for an imported workload CSV, which does not carry it).
+ */
+export interface TraceModelInfo extends Pick<ModelDims, 'layers' | 'heads' | 'kvHeads' | 'headDim'>, Partial<Pick<ModelDims, 'hiddenSize'>> {
   name: string;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  hiddenSize?: number;
 }
 
 /** A whole workload. */

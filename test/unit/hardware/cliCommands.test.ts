@@ -1,13 +1,13 @@
 // The simulate and ablate commands, registered on a fresh commander program as the CLI's main does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../../../src/engine/errors';
 import { registerAblateCommand } from '../../../src/cli/ablateCommand';
 import { registerSimulateCommand, type CommandIo } from '../../../src/cli/simulateCommand';
+import { scratchDir } from '../scratchDir';
 
 const TRACES = path.resolve(__dirname, '../../../../shared/spatten-traces');
 const small = path.join(TRACES, 'gpt2-small-wikitext2-spatten.csv');
@@ -48,8 +48,8 @@ test('simulate prints a per-layer table and a summary', async () => {
   assert.match(out, /TFLOPS/);
 });
 
-test('simulate --perfetto writes a Chrome trace with one track per unit and no overlaps', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sim-'));
+test('simulate --perfetto writes a Chrome trace with one track per unit and no overlaps', async (ctx) => {
+  const dir = scratchDir('sim-', ctx);
   const f = path.join(dir, 't.json');
   const csv = path.join(dir, 'w.csv');
   // The first two layer steps of the small trace keep the test fast.
@@ -67,8 +67,8 @@ test('simulate --perfetto writes a Chrome trace with one track per unit and no o
   assert.ok(t.traceEvents.some((e: { ph: string }) => e.ph === 'C'));
 });
 
-test('bad input: a malformed CSV row is an InputError naming file and line', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sim-'));
+test('bad input: a malformed CSV row is an InputError naming file and line', async (t) => {
+  const dir = scratchDir('sim-', t);
   const csv = path.join(dir, 'bad.csv');
   const lines = readFileSync(small, 'utf8').split('\n').slice(0, 5);
   lines[3] = lines[3].replace('True', 'Yes');

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../../src/engine/errors';
 import { peakBandwidthBytesPerSecond, bufferLines } from '../../../src/engine/hardware/hardwareConfig';
 import { hardwarePresets, loadHardwareConfig, resolveHardwareConfig } from '../../../src/engine/hardware/hardwarePresets';
 import { channelBytesPerCycle, dramTransferCycles, transactionRoundedBytes } from '../../../src/engine/hardware/hbmChannel';
+import { scratchDir } from '../scratchDir';
 
 test('presets carry the paper parameters', () => {
   const x = hardwarePresets['spatten-1x'];
@@ -36,7 +36,7 @@ function err(fn: () => unknown): InputError {
   assert.fail('expected an InputError');
 }
 
-test('invalid configs give clear errors', () => {
+test('invalid configs give clear errors', (t) => {
   assert.match(err(() => resolveHardwareConfig('spatten-2x')).what, /unknown hardware preset "spatten-2x"/);
   assert.match(err(() => resolveHardwareConfig({ extends: 'spatten-1x', hbmChanels: 4 }, 'hw.json')).what, /additional properties "hbmChanels"/);
   assert.match(err(() => resolveHardwareConfig({ extends: 'spatten-1x', hbmChannels: 0 }, 'hw.json')).what, /hbmChannels must be >= 1/);
@@ -44,7 +44,7 @@ test('invalid configs give clear errors', () => {
   assert.match(err(() => resolveHardwareConfig({ name: 'partial', clockHz: 1e9 }, 'hw.json')).what, /missing field "technologyNm"/);
   assert.match(err(() => resolveHardwareConfig({ extends: 'nope' }, 'hw.json')).what, /unknown preset "nope"/);
   assert.match(err(() => resolveHardwareConfig({ extends: 'spatten-1x', qkMultipliers: 32 }, 'hw.json')).what, /must be >= headDim/);
-  const dir = mkdtempSync(path.join(tmpdir(), 'hw-'));
+  const dir = scratchDir('hw-', t);
   const bad = path.join(dir, 'bad.json');
   writeFileSync(bad, '{ "extends": ');
   assert.equal(err(() => loadHardwareConfig(bad)).where, bad);
@@ -55,10 +55,10 @@ test('invalid configs give clear errors', () => {
   assert.match(err(() => resolveHardwareConfig({ extends: 'spatten-1x', channelBytesPerCycle: 1e-300 }, 'hw.json')).what, /channelBytesPerCycle must be >=/);
 });
 
-test('a changed preset is named as custom, a UTF-8 BOM is accepted', () => {
+test('a changed preset is named as custom, a UTF-8 BOM is accepted', (t) => {
   assert.equal(resolveHardwareConfig({ extends: 'spatten-1x', clockHz: 5e8 }, 'hw.json').name, 'custom (spatten-1x)');
   assert.equal(resolveHardwareConfig({ extends: 'spatten-1x' }, 'hw.json').name, 'spatten-1x');
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'hw-')), 'bom.json');
+  const file = path.join(scratchDir('hw-', t), 'bom.json');
   writeFileSync(file, '\uFEFF{ "extends": "spatten-1/8", "name": "bom" }');
   assert.equal(loadHardwareConfig(file).name, 'bom');
 });

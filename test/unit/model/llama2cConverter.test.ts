@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../../../src/engine/errors';
+import { createOrtSession } from '../../../src/engine/runtime/ortEnvironment';
 import { convertLlama2c } from '../../../src/engine/model/llama2cConverter';
 import { parseLlama2cCheckpoint, parseLlama2cHeader } from '../../../src/engine/model/llama2cCheckpoint';
 import { loadTokenizerForModel } from '../../../src/engine/tokenize/tokenizerForModel';
@@ -28,7 +29,7 @@ test('stories260K converts and greedy decoding through plain onnxruntime continu
   const tok = loadTokenizerForModel(r.onnxPath, { vocabSize: 512 });
   assert.deepEqual(tok.encode('Once upon a time').ids, ONCE_UPON_A_TIME);
 
-  const session = await ort.InferenceSession.create(r.onnxPath);
+  const session = await createOrtSession(r.onnxPath, {});
   assert.deepEqual([...session.inputNames].sort(), ['input_ids', 'position_ids']);
   const ids = [...ONCE_UPON_A_TIME];
   const expectedText = `Once upon a time${KNOWN_CONTINUATION}`;

@@ -7,8 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { encodeOnnxModel, loadOnnxModel } from '../../../src/engine/onnx/onnxModelLoader';
+import { encodeModel } from '../../../src/engine/onnx/graphBuilder';
+import { loadOnnxModel } from '../../../src/engine/onnx/onnxModelLoader';
 import { float16BitsToFloat32 } from '../../../src/engine/onnx/tensorData';
+import { createOrtSession } from '../../../src/engine/runtime/ortEnvironment';
 import { loadTokenizerForModel } from '../../../src/engine/tokenize/tokenizerForModel';
 import { CI_FIXTURES, FixtureKind, FixtureVariant, GeneratedFixture, generateFixture } from '../../fixtures/generateFixture';
 
@@ -65,7 +67,7 @@ async function session(f: GeneratedFixture): Promise<ort.InferenceSession> {
   // Through our loader (external data inlined, re-encoded) exactly as the runtime will do it.
   const loaded = await loadOnnxModel(f.path);
   // One thread: CI has 2 cores shared by parallel test files.
-  return ort.InferenceSession.create(encodeOnnxModel(loaded.proto), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  return createOrtSession(encodeModel(loaded.proto), { intraOpNumThreads: 1, interOpNumThreads: 1 });
 }
 
 const IDS = [1, 5, 7, 9, 3, 11];

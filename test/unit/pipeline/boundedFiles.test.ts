@@ -1,15 +1,15 @@
 // The one reader of user files and the output-path check, on their own: what each refuses and why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../../src/engine/errors';
 import { readBoundedFile, readBoundedFileSync, readTextFileSync } from '../../../src/engine/files/boundedRead';
 import { readJsonObjectFile } from '../../../src/engine/files/jsonFile';
 import { checkOutputFile, checkOutputFolder, makeOutputFolder } from '../../../src/engine/files/outputPath';
+import { scratchDir } from '../scratchDir';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-bounded-'));
+const dir = scratchDir('spatten-bounded-');
 const kind = { label: 'test file', maxBytes: 16 };
 const refused = (re: RegExp) => (e: unknown) => e instanceof InputError && re.test(e.message);
 

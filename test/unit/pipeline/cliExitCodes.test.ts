@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';
+import { scratchDir } from '../scratchDir';
 
 const CLI = path.join(REPO_ROOT, 'out', 'cli.js');
 const TRACES = path.resolve(REPO_ROOT, '../shared/spatten-traces');
@@ -29,8 +29,8 @@ test('usage errors exit 2, --help exits 0', () => {
   for (const flag of ['--text-file', '--batch-file', '--policy', '--hardware', '--json', '--html', '--csv', '--workload-csv', '--perfetto']) assert.ok(help.stdout.includes(flag), flag);
 });
 
-test('bad input exits 3 with one line naming the file', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-cli-'));
+test('bad input exits 3 with one line naming the file', (t) => {
+  const dir = scratchDir('spatten-cli-', t);
   const png = path.join(dir, 'picture.onnx');
   writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
   const r = cli('profile', png, '--text', 'hello');
@@ -55,9 +55,9 @@ test('simulate --json - prints the documented numbers', () => {
   assert.ok(j.denseDramBytes > j.dramBytes);
 });
 
-test('profile on stories260K writes every export', async () => {
+test('profile on stories260K writes every export', async (t) => {
   const { onnxPath } = await convertStories260K();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-cli-'));
+  const dir = scratchDir('spatten-cli-', t);
   const r = cli('profile', onnxPath, '--text', 'Once upon a time, there was a little dog.', '--generate', '4',
     '--json', path.join(dir, 'r.json'), '--html', path.join(dir, 'r.html'), '--csv', path.join(dir, 'csv'),
     '--workload-csv', path.join(dir, 'w.csv'), '--perfetto', path.join(dir, 'p.json'));
@@ -77,9 +77,9 @@ test('profile on stories260K writes every export', async () => {
   assert.ok(perfetto.traceEvents.some((e: { ph: string }) => e.ph === 'X'));
 });
 
-test('sweep: one row per keep fraction, K/L follows the keep, perplexity delta with a 95% CI over a batch', async () => {
+test('sweep: one row per keep fraction, K/L follows the keep, perplexity delta with a 95% CI over a batch', async (t) => {
   const { onnxPath } = await convertStories260K();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-cli-'));
+  const dir = scratchDir('spatten-cli-', t);
   const batch = path.join(dir, 'batch.txt');
   writeFileSync(batch, 'Once upon a time, there was a little dog named Max.\nThe sun was warm and the birds were singing in the tall tree.\n');
   const r = cli('sweep', onnxPath, '--batch-file', batch, '--keep', '1,0.5', '--json', '-');

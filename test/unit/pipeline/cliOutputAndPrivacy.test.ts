@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';
+import { scratchDir } from '../scratchDir';
 
 const CLI = path.join(REPO_ROOT, 'out', 'cli.js');
 const TRACE = path.resolve(REPO_ROOT, '../shared/spatten-traces/gpt2-medium-wikitext2-spatten.csv');
@@ -46,10 +46,10 @@ test('a reader that stops early (head -c) ends the CLI quietly with exit 0', () 
   assert.equal(r.cliExit, 0);
 });
 
-test('a profile leaves no onnxruntime telemetry: nothing under ~/.cache/Microsoft, no mat-debug-* in the temp folder', async () => {
+test('a profile leaves no onnxruntime telemetry: nothing under ~/.cache/Microsoft, no mat-debug-* in the temp folder', async (t) => {
   const { onnxPath } = await convertStories260K();
-  const home = mkdtempSync(path.join(os.tmpdir(), 'spatten-home-'));
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'spatten-tmp-'));
+  const home = scratchDir('spatten-home-', t);
+  const tmp = scratchDir('spatten-tmp-', t);
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, TMPDIR: tmp, TMP: tmp, TEMP: tmp };
   delete env.SPATTEN_ORT_TELEMETRY;
   delete env.ORT_DISABLE_TELEMETRY;

@@ -2,14 +2,14 @@
 // gold labels; every problem names the file and line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readInputFile } from '../../../src/engine/inputFiles';
 import { InputError } from '../../../src/engine/errors';
 import { resolveGoldLabels } from '../../../src/engine/model/classLabels';
+import { scratchDir } from '../scratchDir';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-inputs-'));
+const dir = scratchDir('spatten-inputs-');
 const file = (name: string, content: string | Buffer) => {
   const f = path.join(dir, name);
   writeFileSync(f, content);

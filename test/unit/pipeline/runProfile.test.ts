@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { profileLimits, runProfile } from '../../../src/engine/profile';
-import { ortSessionCounts, resetOrtSessionPeak } from '../../../src/engine/runtime/ortEnvironment';
+import { ortSessionCounts, resetOrtSessionPeak } from '../runtime/ortSessionCounts';
 import { CancelledError, InputError } from '../../../src/engine/errors';
 import type { ProfileProgress } from '../../../src/engine/profileRequest';
 import { convertStories260K, REPO_ROOT } from '../model/stories260kModel';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { CancelledError } from '../../../src/engine/errors';
 import { runProfile } from '../../../src/engine/profile';
 import type { ProfileRequest } from '../../../src/engine/profileRequest';
-import { ortSessionCounts } from '../../../src/engine/runtime/ortEnvironment';
+import { ortSessionCounts } from '../runtime/ortSessionCounts';
 import { convertStories260K } from '../model/stories260kModel';
 import { memoryAfterGcMb, trendGrowth } from './memoryTrend';
 

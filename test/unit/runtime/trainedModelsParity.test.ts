@@ -16,8 +16,7 @@ import { generateFixture } from '../../fixtures/generateFixture';
 import { REPO_ROOT } from '../model/stories260kModel';
 import { fp16Tolerance, maxDiff, TOLERANCE } from './logitDiff';
 import { deriveFp16 } from '../../../src/cli/deriveFp16Command';
-import { mkdtempSync } from 'node:fs';
-import * as os from 'node:os';
+import { scratchDir } from '../scratchDir';
 
 const DECODER = path.join(REPO_ROOT, 'models', 'decoder');
 const ENCODER = path.join(REPO_ROOT, 'models', 'encoder');
@@ -102,7 +101,7 @@ test("the fixture builders' attention chains are the real exporter's (same op pa
 
 for (const [model, file] of [['decoder', 'model.onnx'], ['decoder', 'model_with_past.onnx'], ['encoder', 'model.onnx']] as const) {
   test(`the fp16 variant derived from the trained ${model} (${file}) is half precision and the engine equals onnxruntime on it`, async (t) => {
-    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'spatten-fp16-')), `${model}-fp16`);
+    const dir = path.join(scratchDir('spatten-fp16-', t), `${model}-fp16`);
     const r = await deriveFp16(path.join(REPO_ROOT, 'models', model, file), dir);
     assert.ok(r.companions.includes('tokenizer.json'));
     const { loaded, d } = await openModel(r.onnxPath);

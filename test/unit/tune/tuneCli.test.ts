@@ -5,13 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateFixture, REPO_ROOT } from '../../fixtures/generateFixture';
 import { paretoFront } from '../../../src/engine/tune/pareto';
 import { passagesOf } from '../../../src/engine/tune/tuneInputs';
 import type { TuneResult } from '../../../src/engine/tune/runTune';
+import { scratchDir } from '../scratchDir';
 
 const CLI = path.join(REPO_ROOT, 'out', 'cli.js');
 
@@ -29,9 +29,9 @@ const SENTENCES = [
   'birds sang in the trees as the sun rose over the quiet hills',
 ];
 
-test('tune on a GPT-2 fixture: trials, front, chosen policy round-trips through profile --policy, same seed same result', () => {
+test('tune on a GPT-2 fixture: trials, front, chosen policy round-trips through profile --policy, same seed same result', (t) => {
   const fx = generateFixture('gpt2', 'fp32', { withTokenizer: true });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-tune-'));
+  const dir = scratchDir('spatten-tune-', t);
   const text = path.join(dir, 'text.txt');
   const content = Array.from({ length: 64 }, (_, i) => `${SENTENCES[i % SENTENCES.length]} ${i}`).join('\n') + '\n';
   writeFileSync(text, content);
@@ -77,9 +77,9 @@ test('tune on a GPT-2 fixture: trials, front, chosen policy round-trips through 
   assert.deepEqual(bj.chosen, a.chosen);
 });
 
-test('tune on a BERT fixture with --metric agreement and a single worker', () => {
+test('tune on a BERT fixture with --metric agreement and a single worker', (t) => {
   const fx = generateFixture('bert', 'fp32', { withTokenizer: true });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'spatten-tune-'));
+  const dir = scratchDir('spatten-tune-', t);
   const batch = path.join(dir, 'batch.txt');
   writeFileSync(batch, SENTENCES.join('\n') + '\n');
   const r = cli('tune', fx.path, '--batch-file', batch, '--budget', '20%', '--metric', 'agreement', '--objective', 'latency', '--trials', '5', '--workers', '1', '--json', '-');
