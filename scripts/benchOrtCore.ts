@@ -2,7 +2,7 @@
 // (issue 11): per encoder pass at 128 and 512 tokens (policy off: the whole-graph pass; paper-bert:
 // the ORT kernel; both "before": the TypeScript core's loops through the segments), and generation
 // of 128 prompt + 32 tokens on models/decoder against ORT feeding `present` back as past.
-// Prints; asserts nothing. Usage: node --import tsx scripts/benchOrtCore.ts [encoder|base|generation] [n]
+// Prints; asserts nothing. Usage: node --import tsx scripts/benchOrtCore.ts [encoder|base|generation] [n] [no-ts]
 import * as path from 'node:path';
 import { discoverTransformer } from '../src/engine/model/transformerDiscovery';
 import { loadOnnxModel } from '../src/engine/onnx/onnxModelLoader';
@@ -13,7 +13,39 @@ import type { SpattenAttentionCore } from '../src/engine/spatten/spattenAttentio
 import { generateFixture } from '../test/fixtures/generateFixture';
 import { spattenCore, tsOnly } from '../test/unit/runtime/coreOracle';
 
+/** `no-ts` as the third argument skips the TypeScript-loop cases ("before" of the kernel work). */
+const withTs = process.argv[4] !== 'no-ts';
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+/**
+ * Runs every case once to warm up, then n interleaved rounds; prints per case the median wall time
+ * and the median process CPU time (all threads: ORT's pools included) with both ratios against
+ * `baseline`. CPU time is the figure to read on a shared machine, where wall time mostly measures
+ * the other processes.
+ */
+async function measure(label: string, runs: Record<string, () => Promise<unknown>>, baseline: string, n: number): Promise<void> {
+  for (const f of Object.values(runs)) await f();
+  const wall: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
+  for (let i = 0; i < n; i++) {
+    for (const [k, f] of Object.entries(runs)) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await f();
+      const c = process.cpuUsage(c0);
+      (wall[k] ??= []).push(performance.now() - t0);
+      (cpu[k] ??= []).push((c.user + c.system) / 1000);
+    }
+  }
+  const w0 = median(wall[baseline]);
+  const c0 = median(cpu[baseline]);
+  for (const k of Object.keys(runs)) {
+    const w = median(wall[k]);
+    const c = median(cpu[k]);
+    console.log(`${label} ${k.padEnd(30)} cpu ${c.toFixed(1).padStart(9)} ms ${(c / c0).toFixed(2).padStart(5)}x   wall ${w.toFixed(1).padStart(9)} ms ${(w / w0).toFixed(2).padStart(5)}x   (vs ${baseline}, n=${n})`);
+  }
+}
+
 async function bench(label: string, file: string, lengths: number[], n: number, skipTsAbove = Infinity) {
   const loaded = await loadOnnxModel(file);
   const d = discoverTransformer(loaded.proto, loaded.fileName);
@@ -26,21 +58,11 @@ async function bench(label: string, file: string, lengths: number[], n: number, 
       'off (whole graph)': () => engine.runEncoder(ids, spattenCore('off', d)),
       'paper-bert (ORT kernel)': () => engine.runEncoder(ids, spattenCore('paper-bert', d)),
     };
-    if (L <= skipTsAbove) {
+    if (L <= skipTsAbove && withTs) {
       runs['off (TS core, before)'] = () => engine.runEncoder(ids, tsOnly(spattenCore('off', d)));
       runs['paper-bert (TS core, before)'] = () => engine.runEncoder(ids, tsOnly(spattenCore('paper-bert', d)));
     }
-    for (const f of Object.values(runs)) await f(); // warm-up
-    const times: Record<string, number[]> = {};
-    for (let i = 0; i < n; i++) {
-      for (const [k, f] of Object.entries(runs)) {
-        const t0 = performance.now();
-        await f();
-        (times[k] ??= []).push(performance.now() - t0);
-      }
-    }
-    const base = median(times.ort);
-    for (const [k, t] of Object.entries(times)) console.log(`${label} L=${L} ${k.padEnd(30)} ${median(t).toFixed(1).padStart(9)} ms  ${(median(t) / base).toFixed(2)}x ORT`);
+    await measure(`${label} L=${L}`, runs, 'ort', n);
   }
   await ref.release();
   await engine.release();
@@ -58,15 +80,13 @@ async function benchGeneration(n: number) {
   const runs: Record<string, () => Promise<unknown>> = {
     'ORT with past': () => ref.generateGreedyWithPast(prompt, G),
     'paper-gpt2-small (after)': () => engine.generate({ promptIds: prompt, maxNewTokens: G, core: spattenCore('paper-gpt2-small', d, 'generation') }),
-    'paper-gpt2-small (before)': () => engine.generate({ promptIds: prompt, maxNewTokens: G, core: before(spattenCore('paper-gpt2-small', d, 'generation')) }),
     'off (after)': () => engine.generate({ promptIds: prompt, maxNewTokens: G, core: spattenCore('off', d, 'generation') }),
-    'off (before)': () => engine.generate({ promptIds: prompt, maxNewTokens: G, core: tsOnly(spattenCore('off', d, 'generation')) }),
   };
-  for (const f of Object.values(runs)) await f();
-  const times: Record<string, number[]> = {};
-  for (let i = 0; i < n; i++) for (const [k, f] of Object.entries(runs)) { const t0 = performance.now(); await f(); (times[k] ??= []).push(performance.now() - t0); }
-  const base = median(times['ORT with past']);
-  for (const [k, t] of Object.entries(times)) console.log(`models/decoder 128+${G} ${k.padEnd(28)} ${median(t).toFixed(1).padStart(9)} ms  ${(median(t) / base).toFixed(2)}x ORT`);
+  if (withTs) {
+    runs['paper-gpt2-small (before)'] = () => engine.generate({ promptIds: prompt, maxNewTokens: G, core: before(spattenCore('paper-gpt2-small', d, 'generation')) });
+    runs['off (before)'] = () => engine.generate({ promptIds: prompt, maxNewTokens: G, core: tsOnly(spattenCore('off', d, 'generation')) });
+  }
+  await measure(`models/decoder 128+${G}`, runs, 'ORT with past', n);
   await ref.release(); await engine.release();
 }
 

@@ -29,10 +29,16 @@ export interface AttentionCoreCall {
   shape: AttentionCoreShape;
   /** [H, Lq, D] */
   q: Float32Array;
-  /** [Hkv, Lk, D]; query head h reads KV head floor(h * Hkv / H). */
+  /** [Hkv, kvStride, D]; query head h reads KV head floor(h * Hkv / H). */
   k: Float32Array;
-  /** [Hkv, Lk, D] */
+  /** [Hkv, kvStride, D] */
   v: Float32Array;
+  /**
+   * Rows per KV head in k and v (>= keyLen; absent = keyLen): key j of KV head g is row
+   * g * kvStride + j, and rows from keyLen on are not part of the call. Lets the engine hand a
+   * decode step its KV cache's own storage instead of a compact copy of the whole cache.
+   */
+  kvStride?: number;
   /** Multiplier applied to Q x K^T before the mask (whatever the graph does, e.g. 1/sqrt(D)). */
   scale: number;
   /**
@@ -43,6 +49,12 @@ export interface AttentionCoreCall {
   mask: Float32Array | null;
   /** True when query i may only see keys at positions <= queryPositions[i]. */
   causal: boolean;
+  /**
+   * Additive per-head bias [H, Lq, Lk] added to the scaled scores together with the mask, or
+   * absent/null. Attention variants with position biases (ALiBi: -slope_h * distance) give theirs
+   * here; unlike the mask it may differ between heads and is never read as causal structure.
+   */
+  bias?: Float32Array | null;
   /** Key index (position in the sequence) of each query row, length Lq. */
   queryPositions: Int32Array;
   /**

@@ -1,4 +1,4 @@
-// The dense reference attention core: softmax(scale * Q K^T + mask, causal) V per head, exactly
+// The dense reference attention core: softmax(scale * Q K^T + mask + bias, causal) V per head, exactly
 // what the graph's own nodes compute. With it the engine must reproduce a plain ORT run.
 // Accumulation is in double; for fp16 graphs this matches onnxruntime's CPU provider, which runs
 // the attention ops in float32 between inserted casts (measured: rounding the intermediates to
@@ -14,13 +14,14 @@ const BLOCK = 4;
 export function computeDenseAttention(call: AttentionCoreCall, out?: Float32Array): Float32Array {
   const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
   const { q, k, v, scale, mask, causal, queryPositions } = call;
+  const bias = call.bias ?? null;
   const ctx = out ?? new Float32Array(H * Lq * D);
   // scores / probabilities of the block's rows [BLOCK, Lk]; accumulators [BLOCK, D].
   const s = new Float64Array(BLOCK * Lk);
   const acc = new Float64Array(BLOCK * D);
   const last = new Int32Array(BLOCK);
   for (let h = 0; h < H; h++) {
-    const kBase = Math.floor((h * Hkv) / H) * Lk * D;
+    const kBase = Math.floor((h * Hkv) / H) * (call.kvStride ?? Lk) * D;
     for (let i0 = 0; i0 < Lq; i0 += BLOCK) {
       const n = Math.min(BLOCK, Lq - i0);
       const qa = (h * Lq + i0) * D;
@@ -67,6 +68,10 @@ export function computeDenseAttention(call: AttentionCoreCall, out?: Float32Arra
         if (mask) {
           const mo = (i0 + r) * Lk;
           for (let j = 0; j <= lim; j++) s[row + j] += mask[mo + j];
+        }
+        if (bias) {
+          const bo = (h * Lq + i0 + r) * Lk;
+          for (let j = 0; j <= lim; j++) s[row + j] += bias[bo + j];
         }
         let max = -Infinity;
         for (let j = 0; j <= lim; j++) if (s[row + j] > max) max = s[row + j];

@@ -1,5 +1,7 @@
 // The engine-owned KV cache: per layer, K and V of every position seen so far, [Hkv, cap, D]
-// with capacity growing by doubling. The core gets compact [Hkv, Lk, D] copies.
+// with capacity growing by doubling. A decode step hands the core this storage itself
+// (AttentionCoreCall.kvStride = cap): a compact copy of the whole cache per layer and step was
+// most of a generation's allocations.
 
 export class LayerKvCache {
   private k: Float32Array;
@@ -67,16 +69,12 @@ export class LayerKvCache {
     this.length += n;
   }
 
-  /** Compact copies [Hkv, length, D] of the cached K and V. */
-  view(): { k: Float32Array; v: Float32Array } {
+  /**
+   * The cached K and V as stored, [Hkv, stride, D] with the first `length` rows of each head in
+   * use. Valid until the next append (which may reallocate or write past `length`).
+   */
+  storage(): { k: Float32Array; v: Float32Array; stride: number } {
     this.materialize();
-    const { kvHeads: H, headDim: D, cap, length: L } = this;
-    const k = new Float32Array(H * L * D);
-    const v = new Float32Array(H * L * D);
-    for (let h = 0; h < H; h++) {
-      k.set(this.k.subarray(h * cap * D, (h * cap + L) * D), h * L * D);
-      v.set(this.v.subarray(h * cap * D, (h * cap + L) * D), h * L * D);
-    }
-    return { k, v };
+    return { k: this.k, v: this.v, stride: this.cap };
   }
 }

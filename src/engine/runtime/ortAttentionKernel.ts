@@ -1,6 +1,6 @@
 // The SpAtten attention core's arithmetic as one onnxruntime graph (spatten/attentionKernel.ts
 // says what it must compute). All dims are dynamic, so one session per graph variant (the
-// quantization mode, with or without an additive mask) serves every layer, pass and input; the
+// quantization mode, with or without an additive mask or per-head bias) serves every layer, pass and input; the
 // bit widths and the threshold are inputs.
 //
 // Everything runs in float64 from the float32 operands, as the TypeScript core does: products of
@@ -9,7 +9,7 @@
 // Per row (head h, query i) over the alive keys j it may see:
 //   Qq, Kq, Vq  = per-row symmetric quantize/dequantize, rounded to float32 (K: MSB-only reading
 //                 and MSB + LSB reading in progressive mode)
-//   s_j         = scale * Qq.Kq_j + mask[i, j], -inf where j is past the row's causal limit
+//   s_j         = (scale * Qq).Kq_j + mask[i, j] + bias[h, i, j], -inf past the row's causal limit
 //   p           = exp(s - max s) * (1 / sum)    (0 for a row with no finite score)
 //   refetch     = max p < threshold (progressive): p recomputed from the MSB + LSB reading
 //   context     = p x Vq (float32), rowAbsSum = sum_d |context|, importance_j = sum_{h,i} p_j
@@ -20,7 +20,7 @@ import { onnx } from 'onnx-proto';
 import { encodeModel, model, node, valueInfo, type NodeSpec } from '../onnx/graphBuilder';
 import type { AttentionKernel, KernelRequest, KernelResult } from '../spatten/attentionKernel';
 import type { SpattenPolicy } from '../spatten/policy';
-import { createOrtSession, ortFailure } from './ortEnvironment';
+import { createOrtSession, ortFailure, SEQUENTIAL_SESSION_DEFAULTS } from './ortEnvironment';
 
 type QuantMode = SpattenPolicy['quantization']['mode'];
 
@@ -91,25 +91,30 @@ class KernelGraph {
     return { probs, rowMax };
   }
 
-  /** [m, r, n] scores of the rows against keys k [m, n, D], scaled, masked, causally limited. */
-  scores(q: string, k: string, v: KernelVariant): string {
-    const dots = this.op('MatMul', [q, this.op('Transpose', [k], { perm: [0, 2, 1] })]);
-    let s = this.op('Mul', [dots, 'scale']);
+  /**
+   * [m, r, n] scores of the scaled rows `qScaled` (scale * Q, [m, r, D]) against keys k [m, n, D],
+   * masked, causally limited. Scaling Q rather than the scores costs r * D multiplications instead
+   * of r * n (the TypeScript core scales the dot product: the two differ by float64 rounding).
+   */
+  scores(qScaled: string, k: string, v: KernelVariant): string {
+    let s = this.op('MatMul', [qScaled, this.op('Transpose', [k], { perm: [0, 2, 1] })]);
     if (v.withMask) s = this.op('Add', [s, 'mask_f64']);
+    if (v.withBias) s = this.op('Add', [s, 'bias_f64']);
     return v.causal ? this.op('Where', ['visible', s, 'minus_inf']) : s;
   }
 }
 
-/** What changes the graph: the quantization mode, an additive mask input, causal limits. */
+/** What changes the graph: the quantization mode, an additive mask input, a per-head bias input, causal limits. */
 export interface KernelVariant {
   mode: QuantMode;
   withMask: boolean;
+  withBias: boolean;
   causal: boolean;
 }
 
 /** The kernel graph of one variant. */
 export function kernelModel(variant: KernelVariant): onnx.ModelProto {
-  const { mode, withMask, causal } = variant;
+  const { mode, withMask, withBias, causal } = variant;
   const g = new KernelGraph();
   g.double('zero', 0);
   g.double('one', 1);
@@ -121,6 +126,8 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
   const k = f64(gather(gather('k', 'kv_of', 0), 'keys', 1));
   const v = f64(gather(gather('v', 'kv_of', 0), 'keys', 1));
   if (withMask) g.named('mask_f64', 'Cast', [gather(gather('mask', 'rows', 0), 'keys', 1)], { to: T.DOUBLE });
+  // bias [H, Lq, Lk] -> [m, r, n]: the alive heads' alive rows over the alive keys.
+  if (withBias) g.named('bias_f64', 'Cast', [gather(gather(gather('bias', 'heads', 0), 'rows', 1), 'keys', 2)], { to: T.DOUBLE });
   // visible [r, n]: key position <= the row's causal limit.
   if (causal) g.named('visible', 'LessOrEqual', [g.op('Unsqueeze', ['key_pos', g.ints('axis0', [0])]), g.op('Unsqueeze', ['row_limit', g.ints('axis1', [1])])]);
 
@@ -140,12 +147,13 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
       kFirst = g.dequantized(g.op('Add', [g.op('Mul', [hi, 'lsb_step']), 'msb_mid']), c.scale, c.zero);
     }
   }
-  const first = g.softmax(g.scores(qs, kFirst, variant));
+  const qScaled = g.op('Mul', [qs, 'scale']);
+  const first = g.softmax(g.scores(qScaled, kFirst, variant));
   g.named('max_first', 'Identity', [first.rowMax]);
   let probs = first.probs;
   const outputs = [valueInfo('context', 'float32', ['m', 'r', 'd']), valueInfo('max_first', 'float64', ['m', 'r'])];
   if (kFull) {
-    const after = g.softmax(g.scores(qs, kFull, variant));
+    const after = g.softmax(g.scores(qScaled, kFull, variant));
     const refetch = g.named('refetched', 'Less', [first.rowMax, 'threshold']);
     g.named('max_after', 'Identity', [after.rowMax]);
     probs = g.op('Where', [g.op('Unsqueeze', [refetch, g.ints('axis2', [2])]), after.probs, first.probs]);
@@ -170,9 +178,10 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
   ];
   if (causal) inputs.push(valueInfo('row_limit', 'float64', ['r']), valueInfo('key_pos', 'float64', ['n']));
   if (withMask) inputs.push(valueInfo('mask', 'float32', ['lq', 'lk']));
+  if (withBias) inputs.push(valueInfo('bias', 'float32', ['h', 'lq', 'lk']));
   if (mode !== 'off') inputs.push(scalar('q_max'), scalar('k_max'), scalar('v_max'));
   if (mode === 'progressive') inputs.push(scalar('lsb_step'), scalar('lsb_inv_step'), scalar('msb_mid'), scalar('threshold'));
-  return model({ graphName: `spatten_kernel_${mode}${withMask ? '_mask' : ''}${causal ? '_causal' : ''}`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producer: 'spatten-profiler kernel' });
+  return model({ graphName: `spatten_kernel_${mode}${withMask ? '_mask' : ''}${withBias ? '_bias' : ''}${causal ? '_causal' : ''}`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producer: 'spatten-profiler kernel' });
 }
 
 const i64Tensor = (a: Int32Array) => new Tensor('int64', BigInt64Array.from(a, (x) => BigInt(x)), [a.length]);
@@ -187,10 +196,10 @@ export class OrtAttentionKernel implements AttentionKernel {
   constructor(private readonly options: ort.InferenceSession.SessionOptions = {}) {}
 
   private session(v: KernelVariant): Promise<ort.InferenceSession> {
-    const key = `${v.mode}${v.withMask ? '/mask' : ''}${v.causal ? '/causal' : ''}`;
+    const key = `${v.mode}${v.withMask ? '/mask' : ''}${v.withBias ? '/bias' : ''}${v.causal ? '/causal' : ''}`;
     let s = this.sessions.get(key);
     if (!s) {
-      s = createOrtSession(encodeModel(kernelModel(v)), this.options).catch((e: unknown) => {
+      s = createOrtSession(encodeModel(kernelModel(v)), { ...SEQUENTIAL_SESSION_DEFAULTS, ...this.options }).catch((e: unknown) => {
         throw ortFailure('attention kernel', `onnxruntime refused the ${key} attention graph`, e);
       });
       this.sessions.set(key, s);
@@ -203,8 +212,8 @@ export class OrtAttentionKernel implements AttentionKernel {
     const quant = req.quantization;
     const feeds: Record<string, ort.Tensor> = {
       q: new Tensor('float32', req.q, [H, Lq, D]),
-      k: new Tensor('float32', req.k, [Hkv, Lk, D]),
-      v: new Tensor('float32', req.v, [Hkv, Lk, D]),
+      k: new Tensor('float32', req.k, [Hkv, req.kvStride, D]),
+      v: new Tensor('float32', req.v, [Hkv, req.kvStride, D]),
       heads: i64Tensor(req.heads),
       kv_of: i64Tensor(req.kvOf),
       rows: i64Tensor(req.rows),
@@ -217,6 +226,7 @@ export class OrtAttentionKernel implements AttentionKernel {
       feeds.key_pos = new Tensor('float64', Float64Array.from(req.keys), [req.keys.length]);
     }
     if (req.mask) feeds.mask = new Tensor('float32', req.mask, [Lq, Lk]);
+    if (req.bias) feeds.bias = new Tensor('float32', req.bias, [H, Lq, Lk]);
     if (quant.mode !== 'off') {
       const kBits = quant.mode === 'progressive' ? quant.keyBits + quant.keyLsbBits : quant.keyBits;
       feeds.q_max = f64Scalar(2 ** (quant.queryBits - 1) - 1);
@@ -230,7 +240,7 @@ export class OrtAttentionKernel implements AttentionKernel {
       feeds.msb_mid = f64Scalar(quant.msbReading === 'mid-bin' ? (step - 1) / 2 : 0);
       feeds.threshold = f64Scalar(quant.threshold);
     }
-    const session = await this.session({ mode: quant.mode, withMask: req.mask !== null, causal });
+    const session = await this.session({ mode: quant.mode, withMask: req.mask !== null, withBias: req.bias !== null, causal });
     const t0 = performance.now();
     let out: ort.InferenceSession.ReturnType;
     try {

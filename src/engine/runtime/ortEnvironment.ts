@@ -57,3 +57,12 @@ export function ortFailure(where: string, what: string, e: unknown): InputError 
   const message = e instanceof Error ? e.message : String(e);
   return new InputError(where, `${what}: ${ortReason(message)}`, message);
 }
+
+/**
+ * For sessions that run one after another within a pass (graph segments, the attention kernel),
+ * each with its own intra-op thread pool: spinning pools would keep stealing the cores from the
+ * next session, so spinning is off.
+ */
+export const SEQUENTIAL_SESSION_DEFAULTS = {
+  extra: { session: { intra_op: { allow_spinning: '0' } } as Record<string, unknown> },
+} satisfies ort.InferenceSession.SessionOptions;

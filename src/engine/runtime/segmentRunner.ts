@@ -15,22 +15,14 @@ import type { DiscoveredCore } from '../model/attentionCore';
 import { encodeReferencingSources, externalWeightsOptions, type InitializerSources } from '../onnx/initializerSources';
 import type { AttentionCore, AttentionCoreCall } from './attentionCore';
 import type { AttentionKernel } from '../spatten/attentionKernel';
-import { coreMask } from './coreMask';
-import type { CoreTensors } from './coreTensors';
+import { coreMask, type CoreMask } from './coreMask';
+import type { CoreTensors, TensorSource } from './coreTensors';
 import { contextTensor, readCoreTensors } from './coreTensors';
 import { LayerKvCache } from './kvCache';
-import { createOrtSession, ortFailure } from './ortEnvironment';
+import { createOrtSession, ortFailure, SEQUENTIAL_SESSION_DEFAULTS } from './ortEnvironment';
 import type { SegmentPlan } from './segmentPlan';
 
 export type PassKind = 'full' | 'decode' | 'prefix';
-
-/**
- * Segment sessions run one after another, each with its own intra-op thread pool; spinning
- * pools would keep stealing the cores from the next segment, so spinning is off.
- */
-const SEGMENT_SESSION_DEFAULTS = {
-  extra: { session: { intra_op: { allow_spinning: '0' } } as Record<string, unknown> },
-} satisfies ort.InferenceSession.SessionOptions;
 
 export interface PassState {
   /** Per layer: the KV cache (decode) or null before the prompt pass. */
@@ -79,7 +71,7 @@ export class SegmentRunner {
    */
   static async create(plan: SegmentPlan, options: ort.InferenceSession.SessionOptions, weights?: ModelWeightFiles): Promise<SegmentRunner> {
     const sessions: ort.InferenceSession[] = [];
-    const defaults = weights ? { ...SEGMENT_SESSION_DEFAULTS, extra: { session: { ...SEGMENT_SESSION_DEFAULTS.extra.session, ...externalWeightsOptions(weights.dir).session } } } : SEGMENT_SESSION_DEFAULTS;
+    const defaults = weights ? { ...SEQUENTIAL_SESSION_DEFAULTS, extra: { session: { ...SEQUENTIAL_SESSION_DEFAULTS.extra.session, ...externalWeightsOptions(weights.dir).session } } } : SEQUENTIAL_SESSION_DEFAULTS;
     for (const s of plan.segments) {
       try {
         sessions.push(await createOrtSession(encodeReferencingSources(s.proto as onnx.IModelProto, weights?.sources ?? new Map()), { ...defaults, ...options }));
@@ -113,6 +105,7 @@ export class SegmentRunner {
   ): Promise<Map<string, ort.Tensor>> {
     const store = new Map<string, ort.Tensor>(Object.entries(feeds));
     const src = { store, constants: this.plan.constants };
+    const masks = new Map<string, CoreMask>();
     let segIdx = 0;
     for (let stage = 0; stage <= cores.length; stage++) {
       const seg = this.plan.segments[segIdx];
@@ -139,7 +132,7 @@ export class SegmentRunner {
       if (stage === cores.length) break;
       throwIfAborted(signal);
       const t0 = performance.now();
-      await this.runCore(cores[stage], src, positions, kind, step, core, state, kernel);
+      await this.runCore(cores[stage], src, masks, positions, kind, step, core, state, kernel);
       this.timings.coreMs += performance.now() - t0;
     }
     return store;
@@ -148,6 +141,7 @@ export class SegmentRunner {
   private async runCore(
     dc: DiscoveredCore,
     src: { store: Map<string, ort.Tensor>; constants: SegmentPlan['constants'] },
+    masks: Map<string, CoreMask>,
     positions: Int32Array,
     kind: PassKind,
     step: number,
@@ -167,13 +161,13 @@ export class SegmentRunner {
       if (!cache) throw new InputError(where, 'decode step before the prompt pass');
       const cachedKeys = cache.length;
       cache.append(t.k, t.v, t.newKeys);
-      const { k, v } = cache.view();
-      const m = coreMask(dc, src, Lq, cache.length, D, positions, false);
-      call = { ...this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions), cachedKeys };
+      const { k, v, stride } = cache.storage();
+      const m = passMask(masks, dc, src, Lq, cache.length, D, positions, false);
+      call = { ...this.call(layer, step, t, cache.length, k, v, m.scale, null, m.causal, positions), cachedKeys, kvStride: stride };
     } else {
       const Lk = t.newKeys;
       const full = Int32Array.from({ length: Lq }, (_, i) => (kind === 'prefix' || i >= positions.length ? i : positions[i]));
-      const m = coreMask(dc, src, Lq, Lk, D, full, true);
+      const m = passMask(masks, dc, src, Lq, Lk, D, full, true);
       if (m.note) state.notes.add(`layer ${layer}: ${m.note}`);
       if (kind === 'full') {
         // An encoder never appends: the cache copies these rows only when a decode step does.
@@ -200,8 +194,9 @@ export class SegmentRunner {
       src.store.set(dc.context.name, contextTensor(dc, ctx, t));
       return;
     }
+    // A generation's decode steps are all 'decode' or all 'prefix' (EngineSession decides once),
+    // so the per-position context rows that 'prefix' passes keep are never read here.
     const ctx = await invoke(call, H * Lq * D, where);
-    contextRows(state, layer).push(ctx.slice());
     src.store.set(dc.context.name, contextTensor(dc, ctx, t));
   }
 
@@ -229,6 +224,23 @@ export class SegmentRunner {
     }
     return ctx;
   }
+}
+
+/**
+ * The core's scale and mask, computed once per pass for every core that folds the same mask steps
+ * over the same tensors (a BERT or GPT-2 graph feeds one extended mask to every layer): folding
+ * an [Lq, Lk] mask costs as much as a layer's attention kernel at 512 tokens. Tensor names are
+ * single-assignment values of the graph, so within one pass (one `masks` map) a name is one
+ * tensor. The returned mask is shared between cores: cores only read it.
+ */
+function passMask(masks: Map<string, CoreMask>, dc: DiscoveredCore, src: TensorSource, Lq: number, Lk: number, D: number, positions: Int32Array, withMasks: boolean): CoreMask {
+  const key = JSON.stringify([dc.maskSteps, dc.operandScale, dc.causal, dc.fused ?? null, dc.scale ?? null, Lq, Lk, D, withMasks, Array.from(positions)]);
+  let m = masks.get(key);
+  if (!m) {
+    m = coreMask(dc, src, Lq, Lk, D, positions, withMasks);
+    masks.set(key, m);
+  }
+  return m;
 }
 
 /** The layer's per-position context rows, split out of a full pass's context on first use. */

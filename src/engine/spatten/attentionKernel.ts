@@ -7,19 +7,23 @@
 // The kernel must compute exactly what spattenAttentionCore.ts's TypeScript loop computes, in
 // float64 from the float32 operands: per-row symmetric quantize/dequantize of Q, K, V (each
 // dequantized value rounded to float32, as the TypeScript core stores it), scores scale * Q.K +
-// mask over the visible alive keys, softmax, the MSB-only first pass and the LSB refetch of rows
+// mask (+ bias) over the visible alive keys, softmax, the MSB-only first pass and the LSB refetch of rows
 // whose largest probability is below the threshold, importance sums, P x V and per-row |context|.
 import type { AttentionCoreShape } from '../runtime/attentionCore';
 import type { SpattenPolicy } from './policy';
 
 export interface KernelRequest {
   shape: AttentionCoreShape;
-  /** [H, Lq, D], [Hkv, Lk, D], [Hkv, Lk, D]: the call's own operands. */
+  /** [H, Lq, D], [Hkv, kvStride, D], [Hkv, kvStride, D]: the call's own operands. */
   q: Float32Array;
   k: Float32Array;
   v: Float32Array;
+  /** Rows per KV head in k and v (>= keyLen; AttentionCoreCall.kvStride). */
+  kvStride: number;
   /** [Lq, Lk] additive mask or null. */
   mask: Float32Array | null;
+  /** [H, Lq, Lk] additive per-head bias or null (AttentionCoreCall.bias). */
+  bias: Float32Array | null;
   scale: number;
   /** Alive heads (ascending) and the KV head each reads. */
   heads: Int32Array;

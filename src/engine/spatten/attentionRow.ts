@@ -17,7 +17,8 @@ export class AttentionRowScratch {
 }
 
 /**
- * probs[s] = softmax_s(scale * q . k[keys[s]] + mask[maskOffset + keys[s]]) for s in [0, n).
+ * probs[s] = softmax_s(scale * q . k[keys[s]] + mask[maskOffset + keys[s]] + bias[biasOffset + keys[s]])
+ * for s in [0, n) (a null mask or bias adds nothing).
  * q: row at qOffset (length D); k: rows of length D from kBase (key j at kBase + j * D).
  * Returns the largest probability (0 when n = 0 or every score is -Infinity; probs are then 0).
  */
@@ -30,6 +31,8 @@ export function softmaxScores(
   scale: number,
   mask: Float32Array | null,
   maskOffset: number,
+  bias: Float32Array | null,
+  biasOffset: number,
   keys: Int32Array,
   n: number,
   probs: Float64Array,
@@ -42,6 +45,7 @@ export function softmaxScores(
     for (let d = 0; d < headDim; d++) dot += q[qOffset + d] * k[kOff + d];
     let score = scale * dot;
     if (mask !== null) score += mask[maskOffset + j];
+    if (bias !== null) score += bias[biasOffset + j];
     probs[s] = score;
     if (score > max) max = score;
   }

@@ -72,7 +72,8 @@ export class QuantizedOperands {
    */
   prepare(call: AttentionCoreCall, quant: SpattenPolicy['quantization'], aliveKeys: Int32Array, nAlive: number): CoreOperands {
     const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
-    if (quant.mode === 'off') return { qSrc: call.q, kScore: call.k, kFull: call.k, vSrc: call.v, kvStride: Lk };
+    const stride = call.kvStride ?? Lk;
+    if (quant.mode === 'off') return { qSrc: call.q, kScore: call.k, kFull: call.k, vSrc: call.v, kvStride: stride };
     if (this.q.length < H * Lq * D) this.q = new Float32Array(H * Lq * D);
     for (let r = 0; r < H * Lq; r++) {
       const off = r * D;
@@ -89,7 +90,7 @@ export class QuantizedOperands {
       if (planes.done[j] === 1) continue;
       planes.done[j] = 1;
       for (let g = 0; g < Hkv; g++) {
-        const src = (g * Lk + j) * D;
+        const src = (g * stride + j) * D;
         const dst = (g * cap + j) * D;
         quantizeDequantize(call.v, src, D, quant.valueBits, symmetricScale(call.v, src, D, quant.valueBits), planes.v, dst);
         if (quant.mode === 'static') {

@@ -43,9 +43,13 @@ export function validateCoreCall(call: AttentionCoreCall, dims: CoreDimsForValid
     if (got !== want) throw new InputError(where, `${name} has ${got} elements, expected ${want} (${layout})`);
   };
   expect('q', call.q.length, heads * queryLen * headDim, '[H, Lq, D]');
-  expect('k', call.k.length, kvHeads * keyLen * headDim, '[Hkv, Lk, D]');
-  expect('v', call.v.length, kvHeads * keyLen * headDim, '[Hkv, Lk, D]');
+  const stride = call.kvStride ?? keyLen;
+  if (!Number.isInteger(stride) || stride < keyLen) throw new InputError(where, `kvStride ${stride} must be an integer >= keyLen (${keyLen})`);
+  const kvLayout = call.kvStride === undefined ? '[Hkv, Lk, D]' : '[Hkv, kvStride, D]';
+  expect('k', call.k.length, kvHeads * stride * headDim, kvLayout);
+  expect('v', call.v.length, kvHeads * stride * headDim, kvLayout);
   if (call.mask !== null) expect('mask', call.mask.length, queryLen * keyLen, '[Lq, Lk]');
+  if (call.bias) expect('bias', call.bias.length, heads * queryLen * keyLen, '[H, Lq, Lk]');
   expect('queryPositions', call.queryPositions.length, queryLen, '[Lq]');
   for (let i = 0; i < queryLen; i++) {
     const p = call.queryPositions[i];

@@ -1,0 +1,90 @@
+// The SpAtten core's call with its bulk arithmetic in an AttentionKernel (the onnxruntime graph of
+// runtime/ortAttentionKernel.ts): this side gathers the decisions (alive heads, rows, keys) and
+// turns the kernel's vectors of heads x rows and of keys back into the state (importance, head
+// sums, refetches, Trace rows). No [H, Lq, Lk] tensor crosses into JS.
+import type { AttentionCoreCall } from '../runtime/attentionCore';
+import type { AttentionKernel, KernelResult } from './attentionKernel';
+import { pvFlops, qkFlops } from './flops';
+import { upperBound, type SpattenCoreState } from './spattenCoreState';
+
+export async function runAttentionOnKernel(st: SpattenCoreState, call: AttentionCoreCall, kernel: AttentionKernel): Promise<Float32Array> {
+  const b = st.begin(call);
+  const { layer } = call;
+  const { heads: H, kvHeads: Hkv, headDim: D, queryLen: Lq, keyLen: Lk } = call.shape;
+  const nAlive = b.nAlive;
+  const heads: number[] = [];
+  for (let h = 0; h < H; h++) if (st.heads.isAlive(h, layer)) heads.push(h);
+  const rows: number[] = [];
+  for (let i = 0; i < Lq; i++) if (st.tokens.isAlive(call.queryPositions[i], layer)) rows.push(i);
+  const m = heads.length;
+  const r = rows.length;
+  const keys = st.aliveKeys.slice(0, nAlive);
+  // Visible alive keys per row: all, or (causal) those at positions <= the row's.
+  const nVis = Int32Array.from(rows, (i) => (call.causal ? upperBound(keys, nAlive, call.queryPositions[i]) : nAlive));
+  const out = new Float32Array(H * Lq * D);
+  let res: KernelResult | null = null;
+  if (m > 0 && r > 0 && nAlive > 0) {
+    res = await kernel.run({
+      shape: call.shape,
+      q: call.q,
+      k: call.k,
+      v: call.v,
+      kvStride: call.kvStride ?? Lk,
+      mask: call.mask,
+      bias: call.bias ?? null,
+      scale: call.scale,
+      heads: Int32Array.from(heads),
+      kvOf: Int32Array.from(heads, (h) => Math.floor((h * Hkv) / H)),
+      rows: Int32Array.from(rows),
+      rowLimit: Float64Array.from(rows, (i) => (call.causal ? call.queryPositions[i] : Infinity)),
+      keys,
+      quantization: st.policy.quantization,
+    });
+    // The kernel's [m, r, n] work runs in ORT; here only vectors of m * r and n values.
+    const sums = new Float64Array(Lk);
+    const seen = new Float64Array(Lk);
+    for (let s = 0; s < nAlive; s++) sums[keys[s]] = res.importance[s];
+    // Rows that see slot s: those whose visible count exceeds s (nVis is per row, slots ascend).
+    const rowsSeeing = new Int32Array(nAlive + 1);
+    for (let x = 0; x < r; x++) rowsSeeing[nVis[x]]++;
+    let acc = 0;
+    for (let s = nAlive - 1; s >= 0; s--) {
+      acc += rowsSeeing[s + 1];
+      seen[keys[s]] = m * acc;
+    }
+    st.importance.addColumnSums(sums, seen, Lk);
+  }
+  const kvAlive = new Uint8Array(Hkv);
+  let attentionFlops = 0;
+  for (let a = 0; a < m; a++) {
+    const h = heads[a];
+    kvAlive[Math.floor((h * Hkv) / H)] = 1;
+    let maxProbability = 0;
+    let refetched = 0;
+    for (let x = 0; x < r; x++) {
+      const i = rows[x];
+      const at = a * r + x;
+      // No alive key (never for a row whose own token is alive): no distribution, output 0.
+      if (!res) {
+        st.recorder.countRow(layer, h, 0);
+        continue;
+      }
+      out.set(res.context.subarray(at * D, (at + 1) * D), (h * Lq + i) * D);
+      const maxFirst = res.maxFirst[at];
+      const refetch = res.refetched[at] === 1;
+      if (refetch) {
+        st.recorder.countRefetch({ step: b.traceStep, layer, head: h, query: call.queryPositions[i], maxProbBefore: maxFirst, maxProbAfter: res.maxAfter[at] });
+        refetched++;
+      }
+      st.heads.accumulateSum(h, res.rowAbsSum[at]);
+      st.recorder.countRow(layer, h, maxFirst);
+      if (maxFirst > maxProbability) maxProbability = maxFirst;
+      attentionFlops += qkFlops(D, nVis[x]) * (refetch ? 2 : 1) + pvFlops(D, nVis[x]);
+    }
+    st.pushTraceRow({ step: b.traceStep, layer, head: h, headDim: D, Lk, rows: r, nAlive, refetched, maxProbability, localV: null });
+  }
+  let kvHeadsAlive = 0;
+  for (let g = 0; g < Hkv; g++) kvHeadsAlive += kvAlive[g];
+  st.end(call, b, m, kvHeadsAlive, attentionFlops);
+  return out;
+}
