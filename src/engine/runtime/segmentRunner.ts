@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
 import { InputError, throwIfAborted } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
+import type { ModelDims } from '../model/modelDims';
 import { encodeReferencingSources, externalWeightsOptions, type InitializerSources } from '../onnx/initializerSources';
 import type { AttentionCore, AttentionCoreCall } from './attentionCore';
 import type { AttentionKernel } from '../spatten/attentionKernel';
@@ -47,11 +48,8 @@ export interface ModelWeightFiles {
   sources: InitializerSources;
 }
 
-export interface ObservedCoreShape {
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-}
+/** The head geometry a core's tensors showed at run time: ModelDims' head fields. */
+export type ObservedCoreShape = Pick<ModelDims, 'heads' | 'kvHeads' | 'headDim'>;
 
 export class SegmentRunner {
   /** Per layer, the geometry seen at run time (discovery cannot read dynamic reshape targets). */
