@@ -78,7 +78,8 @@ function render(r: TuneResult): void {
       animation: false,
       scales: {
         x: { title: { display: true, text: `${r.objective} as % of dense (modelled)`, color: fg }, ticks: { color: fg } },
-        y: { title: { display: true, text: `${r.metric} loss (measured, calibration)`, color: fg }, ticks: { color: fg } },
+        // Ticks in the loss's own unit (% for accuracy, ppl for perplexity), as the header and budget say it.
+        y: { title: { display: true, text: `${r.metric} loss (measured, calibration)`, color: fg }, ticks: { color: fg, callback: (v) => lossText(r, Number(v)) } },
       },
       plugins: { legend: { labels: { color: fg } }, tooltip: { callbacks: { label: (c) => `#${(c.raw as { trial?: number }).trial ?? ''}: ${(c.parsed.x ?? 0).toFixed(1)} %, ${lossText(r, c.parsed.y ?? 0)}` } } },
       onClick: (_e, elements) => {
