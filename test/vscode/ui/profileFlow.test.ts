@@ -7,7 +7,7 @@
 // hover and decorations come back), and take screenshots in dark, light and high-contrast themes
 // (test-artifacts/vscode-<view>-<theme>.png).
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -241,8 +241,17 @@ async function exportedJson(page: Page): Promise<ProfileReport> {
   // Save dialog (VS Code's own dialog in the web UI). Its default folder is the last one saved to,
   // which an earlier run's sweep export can have moved: type the full path rather than trust it.
   await waitForQuickInput(page, 'Export JSON');
-  await page.locator('.quick-input-widget .quick-input-box input').fill(EXPORTED);
-  await page.keyboard.press('Enter');
+  // code-server's simple save dialog checks the typed folder asynchronously and, now and then,
+  // answers "The folder workspace does not exist" for the test workspace and stays open: accept
+  // again (at most three times) until the file appears.
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  for (let attempt = 1; !existsSync(EXPORTED); attempt++) {
+    if (attempt > 3) throw new Error(`the save dialog did not write ${EXPORTED} after 3 attempts`);
+    await input.fill(EXPORTED);
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    for (let waited = 0; waited < 10_000 && !existsSync(EXPORTED); waited += 200) await sleep(200);
+  }
   // The file appears before it is complete: read until it parses (a loaded machine writes slowly).
   const deadline = Date.now() + 30_000;
   let written: ProfileReport | undefined;
