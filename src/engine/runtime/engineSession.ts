@@ -46,10 +46,12 @@ export interface EngineSessionOptions {
   /** Sequence length of synthetic inputs for graphs without token ids (default 16). */
   sequenceLength?: number;
   /**
-   * Where a SpAtten core's arithmetic runs: 'onnxruntime' (default: runtime/ortAttentionKernel.ts,
-   * the decisions stay in TypeScript) or 'typescript' (the core's own loops, the test oracle).
+   * Where a SpAtten core's arithmetic runs: 'onnxruntime' (default: runtime/ortAttentionKernel.ts
+   * with float32 scores, the decisions stay in TypeScript), 'onnxruntime-float64' (the same graph
+   * in float64: agrees with the TypeScript loops to float64 rounding) or 'typescript' (the core's
+   * own loops, the test oracle).
    */
-  attentionKernel?: 'onnxruntime' | 'typescript';
+  attentionKernel?: 'onnxruntime' | 'onnxruntime-float64' | 'typescript';
 }
 
 export interface StepInfo {
@@ -192,7 +194,7 @@ export class EngineSession {
   /** The kernel for a core that takes one (unless the options ask for the TypeScript loops). */
   private kernelFor(core: AttentionCore): AttentionKernel | undefined {
     if (!core.kernelPath || this.opts.attentionKernel === 'typescript') return undefined;
-    this.kernel ??= new OrtAttentionKernel(this.opts.sessionOptions ?? {});
+    this.kernel ??= new OrtAttentionKernel(this.opts.sessionOptions ?? {}, this.opts.attentionKernel === 'onnxruntime-float64' ? 'float64' : 'float32');
     return this.kernel;
   }
 

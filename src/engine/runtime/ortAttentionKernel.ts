@@ -48,47 +48,67 @@ class KernelGraph {
     return name;
   }
 
+  float(name: string, value: number): string {
+    this.initializers.push({ name, dims: [], dataType: T.FLOAT, floatData: [value] });
+    return name;
+  }
+
   ints(name: string, values: number[]): string {
     this.initializers.push({ name, dims: [values.length], dataType: T.INT64, int64Data: values });
     return name;
   }
 
-  /** float64 -> float32 -> float64: the TypeScript core stores dequantized operands as float32. */
-  asStoredF32(x: string): string {
-    return this.op('Cast', [this.op('Cast', [x], { to: T.FLOAT })], { to: T.DOUBLE });
+  /**
+   * Row quantizer state of float32 x (last axis), in float64 as the TypeScript core computes it:
+   * scale = max|x| / qmax, codes = round(x / scale) (ties to even). |x| <= max|x| keeps the codes
+   * within +-qmax (x * (1 / scale) exceeds qmax by a few ulps at most), so the core's clamp is a
+   * no-op and left out; an all-zero row divides by 1 instead of 0 and gets codes 0.
+   */
+  codes(x: string, qmax: string): { codes: string; scale: string } {
+    const x64 = this.op('Cast', [x], { to: T.DOUBLE });
+    // max|x| as max(max x, -min x): two reads and no |x| tensor.
+    const hi = this.op('ReduceMax', [x64], { axes: [-1], keepdims: 1 });
+    const lo = this.op('ReduceMin', [x64], { axes: [-1], keepdims: 1 });
+    const scale = this.op('Div', [this.op('Max', [hi, this.op('Neg', [lo])]), qmax]);
+    const inv = this.op('Reciprocal', [this.op('Where', [this.op('Equal', [scale, 'zero']), 'one', scale])]);
+    return { codes: this.op('Round', [this.op('Mul', [x64, inv])]), scale };
   }
 
-  /** Row quantizer state: scale = max|x| / qmax per row (last axis), codes clamped to +-qmax. */
-  codes(x: string, qmax: string): { codes: string; scale: string; zero: string } {
-    const maxAbs = this.op('ReduceMax', [this.op('Abs', [x])], { axes: [-1], keepdims: 1 });
-    const scale = this.op('Div', [maxAbs, qmax]);
-    const rounded = this.op('Round', [this.op('Mul', [x, this.op('Reciprocal', [scale])])]);
-    const codes = this.op('Max', [this.op('Min', [rounded, qmax]), this.op('Neg', [qmax])]);
-    return { codes, scale, zero: this.op('Equal', [scale, 'zero']) };
-  }
-
-  /** Dequantized codes * scale (or code-space value) as stored, 0 for an all-zero row. */
-  dequantized(value: string, scale: string, zero: string): string {
-    return this.op('Where', [zero, 'zero', this.asStoredF32(this.op('Mul', [value, scale]))]);
+  /** Dequantized codes * scale (or a code-space value * scale), stored as float32 as the TypeScript core stores it. */
+  dequantized(value: string, scale: string): string {
+    return this.op('Cast', [this.op('Mul', [value, scale])], { to: T.FLOAT });
   }
 
   quantizeDequantize(x: string, qmax: string): string {
     const c = this.codes(x, qmax);
-    return this.dequantized(c.codes, c.scale, c.zero);
+    return this.dequantized(c.codes, c.scale);
   }
 
-  /** Softmax over the last axis as the TypeScript core computes it; also the row max [m, r]. */
-  softmax(scores: string): { probs: string; rowMax: string } {
+  /**
+   * Softmax over the last axis and the row max [m, r] (float64). `c` names the zero/one constants
+   * of the scores' type. With `fused`, ONNX Softmax (one op: ORT computes each row in cache); the
+   * caller guarantees every row has a finite score, since Softmax of an all -inf row is NaN where
+   * the TypeScript core gives 0.
+   */
+  softmax(scores: string, c: ScoreConstants, fused: boolean): { probs: string; rowMax: string } {
+    if (fused) {
+      const probs = this.op('Softmax', [scores], { axis: -1 });
+      return { probs, rowMax: this.toF64(this.op('ReduceMax', [probs], { axes: [-1], keepdims: 0 }), c) };
+    }
     const mx = this.op('ReduceMax', [scores], { axes: [-1], keepdims: 1 });
-    const safeMax = this.op('Where', [this.op('IsInf', [mx]), 'zero', mx]);
+    const safeMax = this.op('Where', [this.op('IsInf', [mx]), c.zero, mx]);
     const e = this.op('Exp', [this.op('Sub', [scores, safeMax])]);
     const sum = this.op('ReduceSum', [e, this.ints(`axes_last_${this.seq}`, [-1])], { keepdims: 1 });
-    const empty = this.op('Equal', [sum, 'zero']);
-    const inv = this.op('Reciprocal', [this.op('Where', [empty, 'one', sum])]);
+    const empty = this.op('Equal', [sum, c.zero]);
+    const inv = this.op('Reciprocal', [this.op('Where', [empty, c.one, sum])]);
     const probs = this.op('Mul', [e, inv]);
     // The largest probability is exp(0) * inv = inv exactly (0 for a row with no finite score).
-    const rowMax = this.op('Squeeze', [this.op('Where', [empty, 'zero', inv]), this.ints(`axes_sq_${this.seq}`, [-1])]);
-    return { probs, rowMax };
+    const rowMax = this.op('Squeeze', [this.op('Where', [empty, c.zero, inv]), this.ints(`axes_sq_${this.seq}`, [-1])]);
+    return { probs, rowMax: this.toF64(rowMax, c) };
+  }
+
+  toF64(x: string, c: ScoreConstants): string {
+    return c.type === T.DOUBLE ? x : this.op('Cast', [x], { to: T.DOUBLE });
   }
 
   /**
@@ -96,20 +116,34 @@ class KernelGraph {
    * masked, causally limited. Scaling Q rather than the scores costs r * D multiplications instead
    * of r * n (the TypeScript core scales the dot product: the two differ by float64 rounding).
    */
-  scores(qScaled: string, k: string, v: KernelVariant): string {
+  scores(qScaled: string, k: string, v: KernelVariant, c: ScoreConstants): string {
     let s = this.op('MatMul', [qScaled, this.op('Transpose', [k], { perm: [0, 2, 1] })]);
-    if (v.withMask) s = this.op('Add', [s, 'mask_f64']);
-    if (v.withBias) s = this.op('Add', [s, 'bias_f64']);
-    return v.causal ? this.op('Where', ['visible', s, 'minus_inf']) : s;
+    if (v.withMask) s = this.op('Add', [s, 'mask_s']);
+    if (v.withBias) s = this.op('Add', [s, 'bias_s']);
+    return v.causal ? this.op('Where', ['visible', s, c.minusInf]) : s;
   }
 }
 
-/** What changes the graph: the quantization mode, an additive mask input, a per-head bias input, causal limits. */
+/** The scores' float type and its constants. */
+interface ScoreConstants {
+  type: onnx.TensorProto.DataType;
+  zero: string;
+  one: string;
+  minusInf: string;
+}
+
+/**
+ * What changes the graph: the quantization mode, an additive mask input, a per-head bias input,
+ * causal limits, the float type of the [m, r, n] part (scores, softmax, P x V) and whether every
+ * row is known to see a finite score (then ONNX's fused Softmax).
+ */
 export interface KernelVariant {
   mode: QuantMode;
   withMask: boolean;
   withBias: boolean;
   causal: boolean;
+  scores: 'float64' | 'float32';
+  rowsNonEmpty: boolean;
 }
 
 /** The kernel graph of one variant. */
@@ -118,19 +152,27 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
   const g = new KernelGraph();
   g.double('zero', 0);
   g.double('one', 1);
-  g.double('minus_inf', -Infinity);
+  const wide = variant.scores === 'float64';
+  const c: ScoreConstants = wide
+    ? { type: T.DOUBLE, zero: 'zero', one: 'one', minusInf: g.double('minus_inf', -Infinity) }
+    : { type: T.FLOAT, zero: g.float('zero_s', 0), one: g.float('one_s', 1), minusInf: g.float('minus_inf_s', -Infinity) };
   const gather = (x: string, idx: string, axis: number) => g.op('Gather', [x, idx], { axis });
   const f64 = (x: string) => g.op('Cast', [x], { to: T.DOUBLE });
-  // Alive heads, rows and keys: Q [m, r, D], K and V [m, n, D] (each head with its KV head).
-  const q = f64(gather(gather('q', 'heads', 0), 'rows', 1));
-  const k = f64(gather(gather('k', 'kv_of', 0), 'keys', 1));
-  const v = f64(gather(gather('v', 'kv_of', 0), 'keys', 1));
-  if (withMask) g.named('mask_f64', 'Cast', [gather(gather('mask', 'rows', 0), 'keys', 1)], { to: T.DOUBLE });
+  // float32 operands into the scores' type: values stored as float32, so the cast is exact.
+  const toScores = (x: string) => (wide ? f64(x) : x);
+  // Alive heads, rows and keys: Q [m, r, D], K and V [m, n, D] (each head with its KV head), float32.
+  const q = gather(gather('q', 'heads', 0), 'rows', 1);
+  const k = gather(gather('k', 'kv_of', 0), 'keys', 1);
+  const v = gather(gather('v', 'kv_of', 0), 'keys', 1);
+  const inScores = (x: string, name: string) => (wide ? g.named(name, 'Cast', [x], { to: T.DOUBLE }) : g.named(name, 'Identity', [x]));
+  if (withMask) inScores(gather(gather('mask', 'rows', 0), 'keys', 1), 'mask_s');
   // bias [H, Lq, Lk] -> [m, r, n]: the alive heads' alive rows over the alive keys.
-  if (withBias) g.named('bias_f64', 'Cast', [gather(gather(gather('bias', 'heads', 0), 'rows', 1), 'keys', 2)], { to: T.DOUBLE });
+  if (withBias) inScores(gather(gather(gather('bias', 'heads', 0), 'rows', 1), 'keys', 2), 'bias_s');
   // visible [r, n]: key position <= the row's causal limit.
   if (causal) g.named('visible', 'LessOrEqual', [g.op('Unsqueeze', ['key_pos', g.ints('axis0', [0])]), g.op('Unsqueeze', ['row_limit', g.ints('axis1', [1])])]);
 
+  // Operands are quantized in float64 (codes then match the TypeScript core's) and stored as
+  // float32 values, as the core stores them; the [m, r, n] part below runs in the scores' type.
   let qs = q;
   let kFirst = k;
   let kFull: string | null = null;
@@ -141,26 +183,28 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
     if (mode === 'static') kFirst = g.quantizeDequantize(k, 'k_max');
     else {
       // K at msb + lsb bits; the MSB plane reads floor(code / 2^lsb) * 2^lsb + mid.
-      const c = g.codes(k, 'k_max');
-      kFull = g.dequantized(c.codes, c.scale, c.zero);
-      const hi = g.op('Floor', [g.op('Mul', [c.codes, 'lsb_inv_step'])]);
-      kFirst = g.dequantized(g.op('Add', [g.op('Mul', [hi, 'lsb_step']), 'msb_mid']), c.scale, c.zero);
+      const codes = g.codes(k, 'k_max');
+      kFull = g.dequantized(codes.codes, codes.scale);
+      const hi = g.op('Floor', [g.op('Mul', [codes.codes, 'lsb_inv_step'])]);
+      kFirst = g.dequantized(g.op('Add', [g.op('Mul', [hi, 'lsb_step']), 'msb_mid']), codes.scale);
     }
   }
-  const qScaled = g.op('Mul', [qs, 'scale']);
-  const first = g.softmax(g.scores(qScaled, kFirst, variant));
+  const qScaled = wide ? g.op('Mul', [f64(qs), 'scale']) : g.op('Cast', [g.op('Mul', [f64(qs), 'scale'])], { to: T.FLOAT });
+  const fused = variant.rowsNonEmpty;
+  const first = g.softmax(g.scores(qScaled, toScores(kFirst), variant, c), c, fused);
   g.named('max_first', 'Identity', [first.rowMax]);
   let probs = first.probs;
   const outputs = [valueInfo('context', 'float32', ['m', 'r', 'd']), valueInfo('max_first', 'float64', ['m', 'r'])];
   if (kFull) {
-    const after = g.softmax(g.scores(qScaled, kFull, variant));
+    const after = g.softmax(g.scores(qScaled, toScores(kFull), variant, c), c, fused);
     const refetch = g.named('refetched', 'Less', [first.rowMax, 'threshold']);
     g.named('max_after', 'Identity', [after.rowMax]);
     probs = g.op('Where', [g.op('Unsqueeze', [refetch, g.ints('axis2', [2])]), after.probs, first.probs]);
     outputs.push(valueInfo('refetched', 'bool', ['m', 'r']), valueInfo('max_after', 'float64', ['m', 'r']));
   }
-  g.named('importance', 'ReduceSum', [probs, g.ints('axes01', [0, 1])], { keepdims: 0 });
-  const ctx = g.named('context', 'Cast', [g.op('MatMul', [probs, vs])], { to: T.FLOAT });
+  g.named('importance', 'Identity', [g.toF64(g.op('ReduceSum', [probs, g.ints('axes01', [0, 1])], { keepdims: 0 }), c)]);
+  const pv = g.op('MatMul', [probs, toScores(vs)]);
+  const ctx = wide ? g.named('context', 'Cast', [pv], { to: T.FLOAT }) : g.named('context', 'Identity', [pv]);
   g.named('row_abs_sum', 'ReduceSum', [g.op('Abs', [f64(ctx)]), g.ints('axes_ctx', [-1])], { keepdims: 0 });
   outputs.push(valueInfo('importance', 'float64', ['n']), valueInfo('row_abs_sum', 'float64', ['m', 'r']));
 
@@ -181,7 +225,11 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
   if (withBias) inputs.push(valueInfo('bias', 'float32', ['h', 'lq', 'lk']));
   if (mode !== 'off') inputs.push(scalar('q_max'), scalar('k_max'), scalar('v_max'));
   if (mode === 'progressive') inputs.push(scalar('lsb_step'), scalar('lsb_inv_step'), scalar('msb_mid'), scalar('threshold'));
-  return model({ graphName: `spatten_kernel_${mode}${withMask ? '_mask' : ''}${withBias ? '_bias' : ''}${causal ? '_causal' : ''}`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producer: 'spatten-profiler kernel' });
+  return model({ graphName: `spatten_kernel_${variantKey(variant).replaceAll('/', '_')}`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producer: 'spatten-profiler kernel' });
+}
+
+function variantKey(v: KernelVariant): string {
+  return `${v.mode}${v.withMask ? '/mask' : ''}${v.withBias ? '/bias' : ''}${v.causal ? '/causal' : ''}/${v.scores}${v.rowsNonEmpty ? '/softmax' : ''}`;
 }
 
 const i64Tensor = (a: Int32Array) => new Tensor('int64', BigInt64Array.from(a, (x) => BigInt(x)), [a.length]);
@@ -193,10 +241,19 @@ export class OrtAttentionKernel implements AttentionKernel {
   /** Wall time in kernel runs (ms, measured). */
   runMs = 0;
 
-  constructor(private readonly options: ort.InferenceSession.SessionOptions = {}) {}
+  /**
+   * `scores`: the float type of the [m, r, n] part. float32 (the default) runs ORT's float32 GEMM
+   * and Softmax, at about a third of float64's cost; its probabilities differ from the TypeScript
+   * core's by float32 rounding (the decisions are checked equal on every fixture and trained model
+   * in ortAttentionKernel.test.ts). float64 agrees with the TypeScript core to float64 rounding.
+   */
+  constructor(
+    private readonly options: ort.InferenceSession.SessionOptions = {},
+    private readonly scores: KernelVariant['scores'] = 'float32',
+  ) {}
 
   private session(v: KernelVariant): Promise<ort.InferenceSession> {
-    const key = `${v.mode}${v.withMask ? '/mask' : ''}${v.withBias ? '/bias' : ''}${v.causal ? '/causal' : ''}`;
+    const key = variantKey(v);
     let s = this.sessions.get(key);
     if (!s) {
       s = createOrtSession(encodeModel(kernelModel(v)), { ...SEQUENTIAL_SESSION_DEFAULTS, ...this.options }).catch((e: unknown) => {
@@ -240,7 +297,7 @@ export class OrtAttentionKernel implements AttentionKernel {
       feeds.msb_mid = f64Scalar(quant.msbReading === 'mid-bin' ? (step - 1) / 2 : 0);
       feeds.threshold = f64Scalar(quant.threshold);
     }
-    const session = await this.session({ mode: quant.mode, withMask: req.mask !== null, withBias: req.bias !== null, causal });
+    const session = await this.session({ mode: quant.mode, withMask: req.mask !== null, withBias: req.bias !== null, causal, scores: this.scores, rowsNonEmpty: req.rowsNonEmpty });
     const t0 = performance.now();
     let out: ort.InferenceSession.ReturnType;
     try {

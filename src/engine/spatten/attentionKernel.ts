@@ -35,6 +35,8 @@ export interface KernelRequest {
   /** Alive keys (positions, ascending). */
   keys: Int32Array;
   quantization: SpattenPolicy['quantization'];
+  /** Every alive row sees at least one finite score (no row's softmax is empty). */
+  rowsNonEmpty: boolean;
 }
 
 /** m alive heads, r alive rows, n alive keys; row vectors are [m, r] head-major. */

@@ -30,8 +30,9 @@ export async function runAttentionOnKernel(st: SpattenCoreState, call: Attention
       k: call.k,
       v: call.v,
       kvStride: call.kvStride ?? Lk,
-      mask: call.mask,
-      bias: call.bias ?? null,
+      // An all-zero mask or bias adds nothing: the kernel skips the [m, r, n] addition.
+      mask: additive(call.mask),
+      bias: additive(call.bias ?? null),
       scale: call.scale,
       heads: Int32Array.from(heads),
       kvOf: Int32Array.from(heads, (h) => Math.floor((h * Hkv) / H)),
@@ -39,6 +40,7 @@ export async function runAttentionOnKernel(st: SpattenCoreState, call: Attention
       rowLimit: Float64Array.from(rows, (i) => (call.causal ? call.queryPositions[i] : Infinity)),
       keys,
       quantization: st.policy.quantization,
+      rowsNonEmpty: nVis.every((x) => x > 0) && !facts(call.mask).minusInfinity && !facts(call.bias ?? null).minusInfinity,
     });
     // The kernel's [m, r, n] work runs in ORT; here only vectors of m * r and n values.
     const sums = new Float64Array(Lk);
@@ -87,4 +89,34 @@ export async function runAttentionOnKernel(st: SpattenCoreState, call: Attention
   for (let g = 0; g < Hkv; g++) kvHeadsAlive += kvAlive[g];
   st.end(call, b, m, kvHeadsAlive, attentionFlops);
   return out;
+}
+
+interface AdditiveFacts {
+  allZero: boolean;
+  minusInfinity: boolean;
+}
+
+/** Per array scanned once: masks are shared by every layer of a pass. */
+const scanned = new WeakMap<Float32Array, AdditiveFacts>();
+
+/** Whether an additive mask or bias is all zero, and whether it holds -Infinity (a row could then have no finite score). */
+function facts(x: Float32Array | null): AdditiveFacts {
+  if (!x) return { allZero: true, minusInfinity: false };
+  let f = scanned.get(x);
+  if (!f) {
+    let allZero = true;
+    let minusInfinity = false;
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] !== 0) allZero = false;
+      if (x[i] === -Infinity) minusInfinity = true;
+    }
+    f = { allZero, minusInfinity };
+    scanned.set(x, f);
+  }
+  return f;
+}
+
+/** The array the kernel must add, or null when it adds nothing. */
+function additive(x: Float32Array | null): Float32Array | null {
+  return x && !facts(x).allZero ? x : null;
 }

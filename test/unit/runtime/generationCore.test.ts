@@ -2,7 +2,7 @@
 // (spatten/quantizedOperands.ts), and the prompt pass runs on the onnxruntime kernel. Oracles:
 // the same core re-quantizing the whole cache at every step (calls without cachedKeys: the
 // previous behaviour) must give the identical Trace, observations and tokens; the TypeScript
-// loops for the prompt pass the same decisions, outputs within 1e-5.
+// loops for the prompt pass the same decisions, outputs within 1e-5 or float32 rounding (logitDiff.ts).
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as path from 'node:path';
@@ -13,7 +13,7 @@ import type { AttentionCore } from '../../../src/engine/runtime/attentionCore';
 import type { SpattenAttentionCore } from '../../../src/engine/spatten/spattenAttentionCore';
 import { generateFixture, REPO_ROOT } from '../../fixtures/generateFixture';
 import { assertSameRecord, spattenCore, tsOnly } from './coreOracle';
-import { maxDiff } from './logitDiff';
+import { KERNEL_MEASURED_REL, kernelOutputBound, maxDiff } from './logitDiff';
 
 /** The TypeScript core told nothing is cached: it quantizes every alive row at every call. */
 function requantizeEveryCall(core: SpattenAttentionCore): AttentionCore {
@@ -40,8 +40,9 @@ async function checkGeneration(t: { diagnostic: (s: string) => void }, file: str
       assert.deepEqual(c.ids, a.ids, `${policy}: tokens with the prompt pass on the kernel`);
       const diff = Math.max(...a.logitsPerStep.map((row, i) => maxDiff(row, c.logitsPerStep[i])));
       t.diagnostic(`${policy} (${a.decodeMode}): kernel vs TypeScript max|logit diff| ${diff.toExponential(2)}, refetched rows ${once.trace().rows.reduce((s, r) => s + r.refetchedQueries, 0)}`);
-      assert.ok(diff <= 1e-5);
-      assertSameRecord(ortCore, once, 1e-9);
+      const bound = Math.max(...a.logitsPerStep.map((row) => kernelOutputBound(row, false)));
+      assert.ok(diff <= bound, `${policy}: outputs differ by ${diff} (bound ${bound})`);
+      assertSameRecord(ortCore, once, KERNEL_MEASURED_REL.float32);
     }
   } finally {
     await engine.release();

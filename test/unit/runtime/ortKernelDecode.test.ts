@@ -1,6 +1,6 @@
 // Decode steps on the onnxruntime kernel: long contexts (heads x keys >= the decode threshold)
 // run there, and must make the TypeScript loops' decisions (token top-k before each layer, head
-// top-k, refetches) with outputs within 1e-5. Synthetic calls straight into the core: a 2-layer,
+// top-k, refetches) with outputs within 1e-5 or float32 rounding (logitDiff.ts). Synthetic calls straight into the core: a 2-layer,
 // 8-head (4 KV heads) model at 2048+ keys, without the cost of a 2048-token prompt pass in the oracle.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import { OrtAttentionKernel } from '../../../src/engine/runtime/ortAttentionKern
 import { createSpattenCore, type SpattenCoreDims } from '../../../src/engine/spatten/spattenAttentionCore';
 import { randomArray, seededRandom } from '../spatten/coreCallFixtures';
 import { assertSameRecord } from './coreOracle';
+import { KERNEL_MEASURED_REL, kernelOutputBound } from './logitDiff';
 
 const H = 8;
 const HKV = 4;
@@ -58,22 +59,24 @@ const POLICIES: Record<string, unknown>[] = [
 ];
 
 for (const policy of POLICIES) {
-  test(`decode steps on the ORT kernel, ${String(policy.name)}: the TypeScript loops' decisions, outputs within 1e-5`, async (t) => {
+  test(`decode steps on the ORT kernel, ${String(policy.name)}: the TypeScript loops' decisions, outputs within 1e-5 or float32 rounding`, async (t) => {
     const kernel = new OrtAttentionKernel();
     try {
       const viaKernel = createSpattenCore(policy, DIMS);
       const oracle = createSpattenCore(policy, DIMS);
       let worst = 0;
+      let bound = 0;
       for (const call of decodeCalls()) {
         const a = await viaKernel.runWithKernel(call, kernel);
         const b = oracle.run(call);
         for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        bound = Math.max(bound, kernelOutputBound(b, false));
       }
       assert.ok(kernel.runMs > 0, 'the kernel ran');
       const rows = oracle.trace().rows;
       t.diagnostic(`max|out diff| ${worst.toExponential(2)}, refetched ${rows.reduce((s, r) => s + r.refetchedQueries, 0)} of ${rows.reduce((s, r) => s + r.queries, 0)} rows, last step kept ${oracle.observations().keptTokensByLayer.at(-1)?.length} tokens`);
-      assert.ok(worst <= 1e-5, `outputs differ by ${worst}`);
-      assertSameRecord(viaKernel, oracle, 1e-9);
+      assert.ok(worst <= bound, `outputs differ by ${worst} (bound ${bound})`);
+      assertSameRecord(viaKernel, oracle, KERNEL_MEASURED_REL.float32);
     } finally {
       await kernel.release();
     }
