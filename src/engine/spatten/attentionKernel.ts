@@ -4,8 +4,9 @@
 // keys are alive and how operands are quantized; the kernel returns only per-row and per-key
 // vectors and the context, never an [H, Lq, Lk] tensor.
 //
-// The kernel must compute exactly what spattenAttentionCore.ts's TypeScript loop computes, in
-// float64 from the float32 operands: per-row symmetric quantize/dequantize of Q, K, V (each
+// The kernel must compute what spattenAttentionCore.ts's TypeScript loop computes (the loop in
+// float64 from the float32 operands; a kernel may run the scores in float32, see
+// runtime/ortAttentionKernel.ts): per-row symmetric quantize/dequantize of Q, K, V (each
 // dequantized value rounded to float32, as the TypeScript core stores it), scores scale * Q.K +
 // mask (+ bias) over the visible alive keys, softmax, the MSB-only first pass and the LSB refetch of rows
 // whose largest probability is below the threshold, importance sums, P x V and per-row |context|.
