@@ -13,8 +13,9 @@
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
-import { readBoundedFile } from '../files/boundedRead';
+import { readReleasableFile } from '../files/boundedRead';
 import { externalRef, resolveExternalData } from './externalData';
+import { detachFromFileBuffer } from './weightsOnDisk';
 import { ranges, type FileRange, type InitializerSources } from './initializerSources';
 import { longToNumber } from './tensorData';
 
@@ -151,7 +152,8 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
   const maxExternalBytes = opts.maxExternalBytes ?? 2 * GiB;
   const inline = opts.inlineExternalData ?? true;
 
-  const bytes = await readBoundedFile(abs, { label: 'model file', maxBytes });
+  const file = await readReleasableFile(abs, { label: 'model file', maxBytes });
+  const bytes = file.bytes;
   if (bytes.byteLength === 0) throw new InputError(where, 'model file is empty');
   sniff(bytes, where);
   const proto = decodeModel(bytes, where);
@@ -172,11 +174,15 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
     const length = ref.length ?? ref.tensor.rawData?.byteLength;
     if (length !== undefined) initializerSources.set(ref.tensor, { location: ref.location, offset: ref.offset, length } satisfies FileRange);
   }
+  // The proto no longer views the file's buffer: give its memory back now (bytes is empty after).
+  const fileBytes = bytes.byteLength;
+  detachFromFileBuffer(proto, bytes, initializerSources, dir);
+  file.release();
   return {
     proto,
     dir,
     fileName: path.basename(abs),
-    fileBytes: bytes.byteLength,
+    fileBytes,
     externalBytes: ext.externalBytes,
     externalFiles: ext.files,
     opset,
