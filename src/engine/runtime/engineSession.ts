@@ -208,7 +208,7 @@ export class EngineSession {
       this.whole = null;
       if (wholeGraphRefusal(this.cores) === null) {
         try {
-          this.whole = await WholeGraphPass.create(this.model.proto, this.discovered.graph, this.cores, this.opts.sessionOptions ?? {});
+          this.whole = await WholeGraphPass.create(this.model.proto, this.discovered.graph, this.cores, this.opts.sessionOptions ?? {}, this.model.weights);
         } catch (e) {
           this.warnings.push(`the unmodified graph with importance outputs could not be built (${e instanceof Error ? e.message : String(e)}): attention runs in the engine's cores`);
         }

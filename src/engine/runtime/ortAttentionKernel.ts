@@ -139,8 +139,9 @@ interface ScoreConstants {
 
 /**
  * What changes the graph: the quantization mode, an additive mask input, a per-head bias input,
- * causal limits, the float type of the [m, r, n] part (scores, softmax, P x V) and whether every
- * row is known to see a finite score (then ONNX's fused Softmax).
+ * causal limits, the float type of the [m, r, n] part (scores, softmax, P x V), whether every
+ * row is known to see a finite score (then ONNX's fused Softmax) and whether the probabilities
+ * leave the graph instead of the context.
  */
 export interface KernelVariant {
   mode: QuantMode;
@@ -149,6 +150,8 @@ export interface KernelVariant {
   causal: boolean;
   scores: 'float64' | 'float32';
   rowsNonEmpty: boolean;
+  /** Output the final probabilities [m, r, n] instead of P x V (local V pruning happens in the caller). */
+  probabilities: boolean;
 }
 
 /** The kernel graph of one variant. */
@@ -199,7 +202,7 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
   const first = g.softmax(g.scores(qScaled, toScores(kFirst), variant, c), c, fused);
   g.named('max_first', 'Identity', [first.rowMax]);
   let probs = first.probs;
-  const outputs = [valueInfo('context', 'float32', ['m', 'r', 'd']), valueInfo('max_first', 'float64', ['m', 'r'])];
+  const outputs = [valueInfo('max_first', 'float64', ['m', 'r'])];
   if (kFull) {
     const after = g.softmax(g.scores(qScaled, toScores(kFull), variant, c), c, fused);
     const refetch = g.named('refetched', 'Less', [first.rowMax, 'threshold']);
@@ -208,10 +211,16 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
     outputs.push(valueInfo('refetched', 'bool', ['m', 'r']), valueInfo('max_after', 'float64', ['m', 'r']));
   }
   g.named('importance', 'Identity', [g.toF64(g.op('ReduceSum', [probs, g.ints('axes01', [0, 1])], { keepdims: 0 }), c)]);
-  const pv = g.op('MatMul', [probs, toScores(vs)]);
-  const ctx = wide ? g.named('context', 'Cast', [pv], { to: T.FLOAT }) : g.named('context', 'Identity', [pv]);
-  g.named('row_abs_sum', 'ReduceSum', [g.op('Abs', [f64(ctx)]), g.ints('axes_ctx', [-1])], { keepdims: 0 });
-  outputs.push(valueInfo('importance', 'float64', ['n']), valueInfo('row_abs_sum', 'float64', ['m', 'r']));
+  outputs.push(valueInfo('importance', 'float64', ['n']));
+  if (variant.probabilities) {
+    g.named('probs', 'Identity', [g.toF64(probs, c)]);
+    outputs.push(valueInfo('probs', 'float64', ['m', 'r', 'n']));
+  } else {
+    const pv = g.op('MatMul', [probs, toScores(vs)]);
+    const ctx = wide ? g.named('context', 'Cast', [pv], { to: T.FLOAT }) : g.named('context', 'Identity', [pv]);
+    g.named('row_abs_sum', 'ReduceSum', [g.op('Abs', [f64(ctx)]), g.ints('axes_ctx', [-1])], { keepdims: 0 });
+    outputs.push(valueInfo('context', 'float32', ['m', 'r', 'd']), valueInfo('row_abs_sum', 'float64', ['m', 'r']));
+  }
 
   const i64 = (name: string, dim: string) => valueInfo(name, 'int64', [dim]);
   const scalar = (name: string) => valueInfo(name, 'float64', []);
@@ -234,7 +243,7 @@ export function kernelModel(variant: KernelVariant): onnx.ModelProto {
 }
 
 function variantKey(v: KernelVariant): string {
-  return `${v.mode}${v.withMask ? '/mask' : ''}${v.withBias ? '/bias' : ''}${v.causal ? '/causal' : ''}/${v.scores}${v.rowsNonEmpty ? '/softmax' : ''}`;
+  return `${v.mode}${v.withMask ? '/mask' : ''}${v.withBias ? '/bias' : ''}${v.causal ? '/causal' : ''}/${v.scores}${v.rowsNonEmpty ? '/softmax' : ''}${v.probabilities ? '/probs' : ''}`;
 }
 
 const i64Tensor = (a: Int32Array) => new Tensor('int64', BigInt64Array.from(a, (x) => BigInt(x)), [a.length]);
@@ -302,7 +311,9 @@ export class OrtAttentionKernel implements AttentionKernel {
       feeds.msb_mid = f64Scalar(quant.msbReading === 'mid-bin' ? (step - 1) / 2 : 0);
       feeds.threshold = f64Scalar(quant.threshold);
     }
-    const session = await this.session({ mode: quant.mode, withMask: req.mask !== null, withBias: req.bias !== null, causal, scores: this.scores, rowsNonEmpty: req.rowsNonEmpty });
+    // Probabilities for a per-row top-k: float64, so its selection is the TypeScript core's.
+    const scores = req.probabilities ? 'float64' : this.scores;
+    const session = await this.session({ mode: quant.mode, withMask: req.mask !== null, withBias: req.bias !== null, causal, scores, rowsNonEmpty: req.rowsNonEmpty, probabilities: req.probabilities });
     const t0 = performance.now();
     let out: ort.InferenceSession.ReturnType;
     try {
@@ -314,12 +325,13 @@ export class OrtAttentionKernel implements AttentionKernel {
     const rows = req.heads.length * req.rows.length;
     const refetched = out.refetched ? Uint8Array.from(out.refetched.data as Uint8Array) : new Uint8Array(rows);
     return {
-      context: out.context.data as Float32Array,
+      context: out.context ? (out.context.data as Float32Array) : new Float32Array(0),
       maxFirst: out.max_first.data as Float64Array,
       refetched,
       maxAfter: out.max_after ? (out.max_after.data as Float64Array) : new Float64Array(rows),
-      rowAbsSum: out.row_abs_sum.data as Float64Array,
+      rowAbsSum: out.row_abs_sum ? (out.row_abs_sum.data as Float64Array) : new Float64Array(0),
       importance: out.importance.data as Float64Array,
+      probabilities: out.probs ? (out.probs.data as Float64Array) : null,
     };
   }
 

@@ -14,8 +14,10 @@ import { InputError } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
 import type { GraphIndex } from '../model/graphIndex';
 import { encodeModel, node } from '../onnx/graphBuilder';
+import { encodeReferencingSources, externalWeightsOptions } from '../onnx/initializerSources';
 import type { DenseLayerStats } from './attentionCore';
 import { createOrtSession, ortFailure } from './ortEnvironment';
+import type { ModelWeightFiles } from './segmentRunner';
 
 const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
 
@@ -98,11 +100,18 @@ export class WholeGraphPass {
     private readonly cores: DiscoveredCore[],
   ) {}
 
-  static async create(proto: onnx.IModelProto, g: GraphIndex, cores: DiscoveredCore[], options: ort.InferenceSession.SessionOptions): Promise<WholeGraphPass> {
+  /**
+   * `weights`: where the model's weights lie on disk (a loaded file); the session then reads them
+   * from there instead of from a protobuf encode that would copy every weight through JS.
+   */
+  static async create(proto: onnx.IModelProto, g: GraphIndex, cores: DiscoveredCore[], options: ort.InferenceSession.SessionOptions, weights?: ModelWeightFiles): Promise<WholeGraphPass> {
     const why = wholeGraphRefusal(cores);
     if (why) throw new InputError('whole-graph pass', why);
+    const extended = withCoreReductions(proto, g, cores);
+    const bytes = weights ? encodeReferencingSources(extended, weights.sources) : encodeModel(extended);
+    const external = weights ? { extra: { ...options.extra, session: { ...(options.extra as { session?: object } | undefined)?.session, ...externalWeightsOptions(weights.dir).session } } } : {};
     try {
-      return new WholeGraphPass(await createOrtSession(encodeModel(withCoreReductions(proto, g, cores)), options), cores);
+      return new WholeGraphPass(await createOrtSession(bytes, { ...options, ...external }), cores);
     } catch (e) {
       throw ortFailure('whole-graph pass', 'onnxruntime refused the model with the importance reductions', e);
     }

@@ -38,6 +38,12 @@ export interface KernelRequest {
   quantization: SpattenPolicy['quantization'];
   /** Every alive row sees at least one finite score (no row's softmax is empty). */
   rowsNonEmpty: boolean;
+  /**
+   * Return the final probabilities instead of the context (local V pruning: the caller selects
+   * each row's V rows and multiplies). They are then computed in float64, so the per-row top-k
+   * sees the TypeScript core's values to float64 rounding.
+   */
+  probabilities: boolean;
 }
 
 /** m alive heads, r alive rows, n alive keys; row vectors are [m, r] head-major. */
@@ -54,6 +60,8 @@ export interface KernelResult {
   rowAbsSum: Float64Array;
   /** [n] sum over alive heads and rows of the final probability of each alive key. */
   importance: Float64Array;
+  /** [m, r, n] final probabilities when the request asked for them (context and rowAbsSum are then empty). */
+  probabilities: Float64Array | null;
 }
 
 export interface AttentionKernel {

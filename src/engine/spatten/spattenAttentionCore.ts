@@ -67,12 +67,11 @@ export class SpattenAttentionCore implements AttentionCore {
 
   /**
    * As run(), with the arithmetic of the alive heads, rows and keys in `kernel` and only the
-   * decisions here. Calls the kernel cannot express fall back to run(): local V pruning (its
-   * per-row top-k and measured rounds need every row's probabilities) and decode steps that
-   * re-run a prefix (rows computed again but not counted); small decode steps run there too.
+   * decisions here (under local V pruning also each row's top-k and P x V of the kept rows).
+   * Calls the kernel cannot express fall back to run(): decode steps that re-run a prefix (rows
+   * computed again but not counted); small decode steps run there too.
    */
   async runWithKernel(call: AttentionCoreCall, kernel: AttentionKernel): Promise<Float32Array> {
-    if (this.st.localVApplies(call.step)) return this.run(call);
     if (call.shape.queryLen === 1 && call.shape.heads * call.shape.keyLen < KERNEL_MIN_DECODE_SCORES) return this.run(call);
     const replayFrom = this.dims.mode === 'generation' && call.step >= 0 ? this.st.computedUpTo[call.layer] : 0;
     for (let i = 0; i < call.queryPositions.length; i++) if (call.queryPositions[i] < replayFrom) return this.run(call);

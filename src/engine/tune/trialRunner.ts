@@ -95,7 +95,9 @@ export class TrialRunner {
     const { EngineSession } = await import('../runtime/engineSession');
     const { ReferenceModel } = await import('../runtime/referenceRun');
     const reference = await ReferenceModel.create(loaded.proto, discovered, { sessionOptions: SINGLE_THREAD });
-    const session = await EngineSession.create({ proto: loaded.proto, fileName: loaded.fileName }, discovered, { sessionOptions: SINGLE_THREAD }).catch(async (e: unknown) => {
+    // Weights referenced on disk: no worker copies them through a protobuf encode.
+    const weights = { dir: loaded.dir, sources: loaded.initializerSources };
+    const session = await EngineSession.create({ proto: loaded.proto, fileName: loaded.fileName, weights }, discovered, { sessionOptions: SINGLE_THREAD }).catch(async (e: unknown) => {
       await reference.release();
       throw e;
     });

@@ -23,6 +23,9 @@ const POLICIES: (string | Record<string, unknown>)[] = [
   'paper-bert',
   { extends: 'aggressive', name: 'aggressive-no-local-v', localVPruning: { enabled: false } },
   { extends: 'paper-bert', name: 'progressive-bert', quantization: { mode: 'progressive', keyBits: 6, keyLsbBits: 4, valueBits: 6, threshold: 0.3 } },
+  // Local V pruning: the kernel hands over float64 probabilities, each row's top-k runs here.
+  'aggressive',
+  { extends: 'paper-bert', name: 'bert-local-v', localVPruning: { enabled: true, keepFraction: 0.3 } },
 ];
 
 /** The kernel path only: the dense-pass shortcut of policy off is tested in wholeGraphPass.test.ts. */

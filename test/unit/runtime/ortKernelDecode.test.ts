@@ -56,6 +56,9 @@ const POLICIES: Record<string, unknown>[] = [
   { extends: 'paper-gpt2-small', name: 'gpt2-small-no-local-v', localVPruning: { enabled: false } },
   { extends: 'aggressive', name: 'aggressive-no-local-v', localVPruning: { enabled: false } },
   { extends: 'paper-bert', name: 'static-with-heads' },
+  // Local V pruning on the kernel: float64 probabilities out, the per-row top-k here.
+  { extends: 'paper-gpt2-small', name: 'gpt2-small' },
+  { extends: 'aggressive', name: 'aggressive' },
 ];
 
 for (const policy of POLICIES) {
