@@ -61,21 +61,11 @@ export function ortFailure(where: string, what: string, e: unknown): InputError 
 /**
  * For sessions that run one after another within a pass (graph segments, the attention kernel),
  * each with its own intra-op thread pool: spinning pools would keep stealing the cores from the
- * next session, so spinning is off.
+ * next session, so spinning is off. CPU arenas stay on: without them every run allocates its
+ * buffers afresh, and the kernel's [m, r, n] buffers then made it 2.3x slower (60 against 26 ms
+ * per pass at 512 tokens) and the segments' MatMul and Add about 1.6x (ORT profiles, measured),
+ * for 20 MB less peak RSS on the 6-layer bench encoder.
  */
 export const SEQUENTIAL_SESSION_DEFAULTS = {
   extra: { session: { intra_op: { allow_spinning: '0' } } as Record<string, unknown> },
-} satisfies ort.InferenceSession.SessionOptions;
-
-/**
- * Graph segments also run without a CPU arena: each session's arena would keep its own peak of
- * activations for the process's life, so a pass's RSS grew by one arena per segment (512 tokens of
- * the 6-layer 8x64 bench encoder: 453 MB peak with arenas, 378 MB without; segment time unchanged
- * within the noise, measured). The attention kernel keeps its arena: its [m, r, n] buffers of
- * several MB, allocated afresh at every run without one, made it 2.3x slower (60 against 26 ms
- * per pass at 512 tokens, measured).
- */
-export const SEGMENT_SESSION_DEFAULTS = {
-  ...SEQUENTIAL_SESSION_DEFAULTS,
-  enableCpuMemArena: false,
 } satisfies ort.InferenceSession.SessionOptions;

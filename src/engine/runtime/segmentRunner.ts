@@ -20,7 +20,7 @@ import { coreMask, type CoreMask } from './coreMask';
 import type { CoreTensors, TensorSource } from './coreTensors';
 import { contextTensor, readCoreTensors } from './coreTensors';
 import { LayerKvCache } from './kvCache';
-import { createOrtSession, ortFailure, SEGMENT_SESSION_DEFAULTS } from './ortEnvironment';
+import { createOrtSession, ortFailure, SEQUENTIAL_SESSION_DEFAULTS } from './ortEnvironment';
 import type { SegmentPlan } from './segmentPlan';
 
 export type PassKind = 'full' | 'decode' | 'prefix';
@@ -69,7 +69,7 @@ export class SegmentRunner {
    */
   static async create(plan: SegmentPlan, options: ort.InferenceSession.SessionOptions, weights?: ModelWeightFiles): Promise<SegmentRunner> {
     const sessions: ort.InferenceSession[] = [];
-    const defaults = weights ? { ...SEGMENT_SESSION_DEFAULTS, extra: { session: { ...SEGMENT_SESSION_DEFAULTS.extra.session, ...externalWeightsOptions(weights.dir).session } } } : SEGMENT_SESSION_DEFAULTS;
+    const defaults = weights ? { ...SEQUENTIAL_SESSION_DEFAULTS, extra: { session: { ...SEQUENTIAL_SESSION_DEFAULTS.extra.session, ...externalWeightsOptions(weights.dir).session } } } : SEQUENTIAL_SESSION_DEFAULTS;
     for (const s of plan.segments) {
       try {
         sessions.push(await createOrtSession(encodeReferencingSources(s.proto as onnx.IModelProto, weights?.sources ?? new Map()), { ...defaults, ...options }));
