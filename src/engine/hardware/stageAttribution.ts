@@ -20,14 +20,27 @@ export interface ScheduledOp {
 let covered = new Float64Array(256);
 let merged = new Float64Array(256);
 
+/** Index (even) of the first interval of covered[0 .. len) that ends after t. */
+function firstCoveredEndingAfter(len: number, t: number): number {
+  let lo = 0;
+  let hi = len >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (covered[2 * mid + 1] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
+}
+
 /**
  * Cycles by stage over [start, end), written into `stages` (one per stage): each cycle to the first busy stage in stage order, idle ones
  * to `idleStage`. `units` come in priority order: every stage a unit places comes no later in
  * the stage order than any stage of a unit after it (ties only on the same stage), so a cycle's
- * first busy stage is that of the first unit busy in it. Each unit's pieces are then charged
- * with their cycles not covered by the units before it, and the units' busy intervals merged
- * into the covered set: one linear pass per unit, no sweep over every unit at every boundary.
- * Every time is a whole cycle, so the sums are exact whatever order they are taken in.
+ * first busy stage is that of the first unit busy in it. Each unit's pieces (in any order) are
+ * then charged with their cycles not covered by the units before it (the first unit's whole),
+ * and the units' busy intervals merged into the covered set: one pass per unit, no sweep over
+ * every unit at every boundary. Every time is a whole cycle, so the sums are exact whatever order
+ * they are taken in.
  */
 export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, idleStage: number, stages: Float64Array): Float64Array {
   stages.fill(0);
@@ -37,14 +50,16 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
   for (const unit of units) {
     const p = unit.labelled;
     const len = unit.labelledLen;
-    let j = 0; // first covered interval that may overlap the current piece (pieces come in time order)
     for (let i = 0; i < len; i += 3) {
       let s = p[i];
       const e = p[i + 1];
       if (e > lastEnd) lastEnd = e;
-      while (j < covLen && covered[j + 1] <= s) j += 2;
+      if (covLen === 0) {
+        stages[p[i + 2]] += e - s;
+        continue;
+      }
       let free = 0;
-      for (let k = j; s < e; k += 2) {
+      for (let k = firstCoveredEndingAfter(covLen, s); s < e; k += 2) {
         if (k >= covLen || covered[k] >= e) {
           free += e - s;
           break;
