@@ -24,7 +24,7 @@
 import type { TopKCall, TraceRow } from '../trace/trace';
 import { loadCall, type TraceColumns } from '../trace/traceColumns';
 import type { HardwareConfig } from './hardwareConfig';
-import { tensorBytes, transactionRoundedBytes } from './hbmChannel';
+import { dramTransferCycles, tensorBytes, transactionRoundedBytes } from './hbmChannel';
 import { topKCallTimingInto, type TopKTiming } from './topKEngine';
 import { mixSeed5 } from '../seededRandom';
 
@@ -59,6 +59,13 @@ export interface RowWork {
   qBits: number;
   refetchedQueries: number;
   bytes: TensorBytes;
+  /**
+   * DRAM cycles of the row's own fetches (dramTransferCycles): K MSBs with the queries, the K LSB
+   * plane, V. Worked out once here: the stage occupancy and the schedule both read them.
+   */
+  kFetchCycles: number;
+  kLsbCycles: number;
+  vFetchCycles: number;
   /** Cycles per query row on Q x K, softmax and prob x V (datapath width applied). */
   qkPerQuery: number;
   softmaxPerQuery: number;
@@ -118,6 +125,7 @@ export function newRowWorkSlot(): RowWorkSlot {
   const work: RowWork = {
     step: 0, layer: 0, head: 0, queries: 0, keys: 0, values: 0, headDim: 0, kMsbBits: 0, kLsbBits: 0, vBits: 0, qBits: 0, refetchedQueries: 0,
     bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 },
+    kFetchCycles: 0, kLsbCycles: 0, vFetchCycles: 0,
     qkPerQuery: 0, softmaxPerQuery: 0, pvPerQuery: 0, kLines: 0, vLines: 0,
     localVTopK: undefined, tokenTopK: undefined, qkMacs: 0, pvMacs: 0, softmaxElements: 0,
   };
@@ -186,6 +194,9 @@ function fillRowWork(
   bytes.kLsb = refetched > 0 ? transactionRoundedBytes(tensorBytes(keys, d, lsbBits), c) : 0;
   bytes.v = transactionRoundedBytes(tensorBytes(values, d, vBits), c);
   bytes.q = transactionRoundedBytes(tensorBytes(q, d, qBits), c);
+  w.kFetchCycles = dramTransferCycles(bytes.kMsb + bytes.q, c);
+  w.kLsbCycles = dramTransferCycles(bytes.kLsb, c);
+  w.vFetchCycles = dramTransferCycles(bytes.v, c);
   const lat = c.latencies.topKRound;
   const kPerLine = vectorsPerLine(c.qkMultipliers, c);
   const vPerLine = vectorsPerLine(c.pvMultipliers, c);

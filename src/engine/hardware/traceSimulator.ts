@@ -183,11 +183,11 @@ export class TraceSimulator {
    */
   addGroup(cols: TraceColumns, order: Int32Array | undefined, from: number, size: number, headCall: TopKTiming | undefined): void {
     const { c, wo, slots, occ } = this;
-    const rowOf = (j: number): number => (order ? order[from + j] : from + j);
     while (slots.length < size) slots.push(newRowWorkSlot());
     const works = (this.worksOfSize[size] ??= slots.slice(0, size).map((s) => s.work));
-    for (let j = 0; j < size; j++) rowWorkOfColumns(cols, rowOf(j), c, wo, slots[j]);
-    const first = rowOf(0);
+    // Row j of the group (no closure for it: this runs once per row of the trace).
+    for (let j = 0; j < size; j++) rowWorkOfColumns(cols, order ? order[from + j] : from + j, c, wo, slots[j]);
+    const first = order ? order[from] : from;
     this.recordShape(cols.step[first], cols.layer[first], cols.headDim[first], cols.sentenceLength[first], size);
     const layer = works[0].layer;
     let acc = this.layers.get(layer);
@@ -202,11 +202,11 @@ export class TraceSimulator {
         this.topKTotal++;
         if (w.tokenTopK.measured) this.topKMeasured++;
       }
-      rowStageOccupancy(w, c, occ);
+      rowStageOccupancy(w, occ);
       acc.addRow(w, c, occ, rowIsMemoryBound(w, occ));
     }
     if (headCall) acc.addComparisons(headCall.comparisons);
-    const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, rowOf(j)));
+    const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, order ? order[from + j] : from + j));
     const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, this.opts, this.t, this.tl, this.scratch);
     acc.addGroup(gt);
     this.t += gt.cycles;
