@@ -4,7 +4,9 @@
 //   simulate    simulateColumns, pipelined timing, in this process
 //   stream      simulateWorkloadCsvFile (the CLI's path: read and simulate group by group), in this process
 //   end to end  `node out/cli.js simulate TRACE --json FILE`, a whole process
-//   start-up    `node out/cli.js --version`: node and the bundle's loading, the fixed cost in the above
+//   start-up    `node out/cli.js --version`: node and the bundle's loading (the full program's)
+//   start-up, simulate  `node out/cli.js simulate --help`: the same for the program that serves
+//               simulate (out/cliHardware.js since the split), the fixed cost in end to end
 // Each figure is the median of n interleaved runs (parse, simulate, CLI, then again), so a load
 // that comes and goes on a shared machine hits every variant alike. Wall time gives rows/s; CPU
 // time (user + system) is printed beside it, the steadier figure on a loaded machine. Peak RSS:
@@ -89,6 +91,7 @@ if (!cliOnly) {
 }
 variants.push({ name: 'end to end (CLI)', run: () => runCli(cli) });
 variants.push({ name: 'start-up (CLI)', run: () => runCli(cli, ['--version']) });
+variants.push({ name: 'start-up, simulate (CLI)', run: () => runCli(cli, ['simulate', '--help']) });
 if (before && !cliOnly) {
   let trace: Trace | undefined;
   variants.push({ name: 'parse (before)', run: () => timed(() => (trace = parseBefore(readFileSync(file, 'utf8'), { fileName: file }))) });
@@ -97,6 +100,7 @@ if (before && !cliOnly) {
 if (baselineCli) {
   variants.push({ name: 'end to end (CLI before)', run: () => runCli(baselineCli) });
   variants.push({ name: 'start-up (CLI before)', run: () => runCli(baselineCli, ['--version']) });
+  variants.push({ name: 'start-up, simulate (CLI before)', run: () => runCli(baselineCli, ['simulate', '--help']) });
 }
 
 const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
@@ -128,16 +132,16 @@ const results = variants.map((v) => {
 
 const pad = (s: string, n: number): string => s.padStart(n);
 console.log(`cycle model on ${path.basename(file)}: ${rows} rows, ${runs} interleaved runs, medians`);
-console.log(`${'variant'.padEnd(24)}${pad('wall ms', 10)}${pad('rows/s', 12)}${pad('CPU ms', 10)}${pad('rows/CPU s', 12)}${pad('peak RSS', 10)}`);
+console.log(`${'variant'.padEnd(32)}${pad('wall ms', 10)}${pad('rows/s', 12)}${pad('CPU ms', 10)}${pad('rows/CPU s', 12)}${pad('peak RSS', 10)}`);
 for (const r of results) {
   const rss = r.peakRssMb !== undefined ? `${r.peakRssMb.toFixed(0)} MB` : '';
   // Start-up replays no row: its rates would mean nothing.
   const perRow = !r.name.startsWith('start-up');
   const rate = (x: number): string => (perRow ? Math.round(x).toLocaleString('en') : '-');
-  console.log(`${r.name.padEnd(24)}${pad(r.medianWallMs.toFixed(0), 10)}${pad(rate(r.rowsPerSecond), 12)}${pad(r.medianCpuMs.toFixed(0), 10)}${pad(rate(r.rowsPerCpuSecond), 12)}${pad(rss, 10)}`);
+  console.log(`${r.name.padEnd(32)}${pad(r.medianWallMs.toFixed(0), 10)}${pad(rate(r.rowsPerSecond), 12)}${pad(r.medianCpuMs.toFixed(0), 10)}${pad(rate(r.rowsPerCpuSecond), 12)}${pad(rss, 10)}`);
 }
 const byName = new Map(results.map((r) => [r.name, r]));
-for (const what of ['end to end', 'start-up']) {
+for (const what of ['end to end', 'start-up', 'start-up, simulate']) {
   const after = byName.get(`${what} (CLI)`);
   const was = byName.get(`${what} (CLI before)`);
   if (after && was) {

@@ -3,7 +3,9 @@
 //                         stay external). No engine code: activation parses only this.
 //   out/profileWorker.js  the worker thread that runs a profile (the engine and onnxruntime-node)
 //   out/engineModules.js  engine code the host runs itself on demand (model summary, exports)
-//   out/cli.js        the headless CLI `spatten-profile` (node, cjs; onnxruntime-node external)
+//   out/cli.js        the headless CLI `spatten-profile` (node, cjs): a small entry that loads one of
+//   out/cliFull.js      every command (onnxruntime-node external), or
+//   out/cliHardware.js  simulate and ablate only, which then start without the profile path's code
 //   out/webview.js    the report webview (browser, iife; also inlined into exported HTML)
 //   out/tuneWorker.js a `tune` trial worker (child process; the engine and onnxruntime-node)
 //   out/tuneChart.js  the `tune` Pareto page (browser, iife; inlined into tune --html and the tune view)
@@ -23,7 +25,10 @@ const builds = [];
 if (existsSync('src/extension/extension.ts')) builds.push({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'out' });
 if (existsSync('src/worker/profileWorker.ts')) builds.push({ ...node, entryPoints: { profileWorker: 'src/worker/profileWorker.ts' }, outdir: 'out' });
 if (existsSync('src/extension/engineModules.ts')) builds.push({ ...node, entryPoints: { engineModules: 'src/extension/engineModules.ts' }, outdir: 'out' });
-if (existsSync('src/cli/main.ts')) builds.push({ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'out', banner: { js: '#!/usr/bin/env node' } });
+if (existsSync('src/cli/bin.ts')) {
+  builds.push({ ...node, entryPoints: { cli: 'src/cli/bin.ts' }, outdir: 'out', banner: { js: '#!/usr/bin/env node' } });
+  builds.push({ ...node, entryPoints: { cliFull: 'src/cli/main.ts', cliHardware: 'src/cli/hardwareMain.ts' }, outdir: 'out' });
+}
 if (existsSync('src/webview/main.ts')) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'out' });
 if (existsSync('src/worker/tuneWorker.ts')) builds.push({ ...node, entryPoints: { tuneWorker: 'src/worker/tuneWorker.ts' }, outdir: 'out' });
 if (existsSync('src/webview/tuneChart.ts')) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { tuneChart: 'src/webview/tuneChart.ts' }, outdir: 'out' });

@@ -23,7 +23,7 @@
 // back to back (as the authors' fused 6-bit layout does), so only the tail of each tensor rounds up.
 import type { TraceRow } from '../../src/engine/trace/trace';
 import type { HardwareConfig } from '../../src/engine/hardware/hardwareConfig';
-import { tensorBytes, transactionRoundedBytes } from '../../src/engine/hardware/hbmChannel';
+import { dramTransferCycles, tensorBytes, transactionRoundedBytes } from '../../src/engine/hardware/hbmChannel';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
 import { mixSeed } from '../../src/engine/seededRandom';
 
@@ -58,6 +58,10 @@ export interface RowWork {
   qBits: number;
   refetchedQueries: number;
   bytes: TensorBytes;
+  /** DRAM cycles of the row's own K (with Q), K LSB and V fetches: the src RowWork's fields, so the src timing models take this one (the oracle's own schedule does not read them). */
+  kFetchCycles: number;
+  kLsbCycles: number;
+  vFetchCycles: number;
   /** Cycles per query row on Q x K, softmax and prob x V (datapath width applied). */
   qkPerQuery: number;
   softmaxPerQuery: number;
@@ -151,6 +155,9 @@ export function rowWork(row: TraceRow, c: HardwareConfig, o: WorkOptions): RowWo
     qBits,
     refetchedQueries: refetched,
     bytes,
+    kFetchCycles: dramTransferCycles(bytes.kMsb + bytes.q, c),
+    kLsbCycles: dramTransferCycles(bytes.kLsb, c),
+    vFetchCycles: dramTransferCycles(bytes.v, c),
     qkPerQuery: streamCycles(keys, d, c.qkMultipliers, c),
     // The softmax unit takes the dot products as Q x K emits them, softmaxLanes per cycle.
     softmaxPerQuery: Math.ceil(keys / c.softmaxLanes),

@@ -15,10 +15,26 @@ import { energyPerOp, type EnergyCounts, type EnergyPerOp } from '../../src/engi
 import type { HardwareConfig } from '../../src/engine/hardware/hardwareConfig';
 import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
 import { rowWork, type RowWork, type WorkOptions } from './rowWork';
-import { addCounts, assemble, zeroCounts, type LayerAcc, type SimulationResult, type TimingModel } from '../../src/engine/hardware/simulationResult';
+import { assemble, type LayerAcc, type SimulationResult, type TimingModel } from '../../src/engine/hardware/simulationResult';
 import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from '../../src/engine/hardware/timeline';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
 import { mixSeed } from '../../src/engine/seededRandom';
+
+// The energy counts of a row added into an EnergyCounts object, as src's simulationResult did
+// before the cycle model kept its sums in typed arrays (addCountsAt): kept here as it was.
+function zeroCounts(): EnergyCounts {
+  return { macs: 0, softmaxElements: 0, comparisons: 0, sramBytes: 0, dramBytes: 0 };
+}
+
+function addCounts(acc: EnergyCounts, w: RowWork, c: HardwareConfig): void {
+  const wordBytes = (w.headDim * c.datapathBits) / 8; // one vector as datapath words in SRAM
+  acc.macs += w.qkMacs + w.pvMacs;
+  acc.softmaxElements += w.softmaxElements;
+  acc.comparisons += (w.localVTopK ? w.queries * w.localVTopK.comparisons : 0) + (w.tokenTopK ? w.tokenTopK.comparisons : 0);
+  // Written once when fetched, read once per query (and per recompute).
+  acc.sramBytes += (w.keys + w.values) * wordBytes + ((w.queries + w.refetchedQueries) * w.keys + w.queries * w.values) * wordBytes;
+  acc.dramBytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
+}
 
 export interface SimulateOptions {
   timing: TimingModel;

@@ -69,15 +69,15 @@ export interface GroupTiming {
   stages: Float64Array;
   /** Busy cycles by unit (index = HARDWARE_UNITS); the busiest is the group's lower bound. */
   unitBusy: Float64Array;
-  ops: ScheduledOp[];
+  ops: readonly ScheduledOp[];
 }
 
 /** Occupancy of each unit-stage for one row (index = PIPELINE_STAGES), cycles. Overwrites `out`. */
-export function rowStageOccupancy(w: RowWork, c: HardwareConfig, out: Float64Array): Float64Array {
+export function rowStageOccupancy(w: RowWork, out: Float64Array): Float64Array {
   out.fill(0);
-  out[S.fetchK] = dramTransferCycles(w.bytes.kMsb + w.bytes.q, c);
-  out[S.fetchKLsb] = dramTransferCycles(w.bytes.kLsb, c);
-  out[S.fetchV] = dramTransferCycles(w.bytes.v, c);
+  out[S.fetchK] = w.kFetchCycles;
+  out[S.fetchKLsb] = w.kLsbCycles;
+  out[S.fetchV] = w.vFetchCycles;
   out[S.qk] = w.queries * w.qkPerQuery;
   out[S.softmax] = w.queries * w.softmaxPerQuery;
   out[S.requant] = w.refetchedQueries * (w.qkPerQuery + w.softmaxPerQuery);
@@ -219,6 +219,8 @@ const span = (): Span => ({ start: 0, end: 0 });
 const P = { kFetch: span(), qk: span(), sm: span(), lsb: span(), rq: span(), rs: span(), localTopK: span(), vFetch: span(), pv: span(), tokenTopK: span(), headTopK: span() };
 // The op list of the group being scheduled, when a timeline wants it (else undefined).
 let ops: ScheduledOp[] | undefined;
+// The op list of a group scheduled without a timeline (shared: nothing adds to it).
+const NO_OPS: readonly ScheduledOp[] = Object.freeze([]);
 
 /** Place a request on a unit's calendar; with a timeline, its pieces become ops (bytes shared out by piece length). */
 function put(unit: number, stage: number, ready: number, duration: number, head: number, bytes: number, out: Span): Span {
@@ -280,7 +282,7 @@ export function scheduleGroupPipelined(
       const kAt = kPool.allocate(start, w.kLines + (mate?.kLines ?? 0));
       kAllocId = kPool.lastId;
       const bytes = w.bytes.kMsb + w.bytes.q + (mate ? mate.bytes.kMsb + mate.bytes.q : 0);
-      kFetch = put(U_DRAM, S.fetchK, kAt, dramTransferCycles(bytes, c), w.head, bytes, P.kFetch);
+      kFetch = put(U_DRAM, S.fetchK, kAt, mate ? dramTransferCycles(bytes, c) : w.kFetchCycles, w.head, bytes, P.kFetch);
     }
     const kf = kFetch as Span;
     // Q x K then softmax, streaming behind the fetch; queries one after another.
@@ -296,7 +298,7 @@ export function scheduleGroupPipelined(
     const RQ = w.refetchedQueries;
     if (RQ > 0) {
       // Re-queued with priority once the first flat row is known; the rows behind keep going.
-      const lsb = put(U_DRAM, S.fetchKLsb, firstDecided, dramTransferCycles(w.bytes.kLsb, c), w.head, w.bytes.kLsb, P.lsb);
+      const lsb = put(U_DRAM, S.fetchKLsb, firstDecided, w.kLsbCycles, w.head, w.bytes.kLsb, P.lsb);
       const rq = put(U_QK, S.requant, lsb.start + inLat, RQ * w.qkPerQuery, w.head, 0, P.rq);
       const rqEnd = Math.max(rq.end, lsb.end + inLat);
       const rs = put(U_SM, S.requant, rq.start + L.qk, RQ * w.softmaxPerQuery, w.head, 0, P.rs);
@@ -326,7 +328,7 @@ export function scheduleGroupPipelined(
       const mate = pairV ? rows[r + 1] : undefined;
       const vAt = vPool.allocate(firstSelected, w.vLines + (mate?.vLines ?? 0));
       const vAllocId = vPool.lastId;
-      vFetch = put(U_DRAM, S.fetchV, vAt, dramTransferCycles(w.bytes.v + (mate?.bytes.v ?? 0), c), w.head, w.bytes.v + (mate?.bytes.v ?? 0), P.vFetch);
+      vFetch = put(U_DRAM, S.fetchV, vAt, mate ? dramTransferCycles(w.bytes.v + mate.bytes.v, c) : w.vFetchCycles, w.head, w.bytes.v + (mate?.bytes.v ?? 0), P.vFetch);
       const vf = vFetch;
       const pv = put(U_PV, S.pv, Math.max(vf.start + lat, firstSelected), Q * w.pvPerQuery, w.head, 0, P.pv);
       const pvEnd = Math.max(pv.end, vf.end + lat, lastSelected + w.pvPerQuery);
@@ -360,5 +362,5 @@ export function scheduleGroupPipelined(
   ops = undefined;
   // The timeline wants each unit's ops in time order; the calendars place them out of order.
   groupOps?.sort((a, b) => a.unit - b.unit || a.start - b.start);
-  return { start, end, stages, unitBusy, ops: groupOps ?? [] };
+  return { start, end, stages, unitBusy, ops: groupOps ?? NO_OPS };
 }

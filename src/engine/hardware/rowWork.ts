@@ -21,9 +21,10 @@
 //
 // Transaction rounding is per (row, tensor): the fetched vectors of one head are assumed packed
 // back to back (as the authors' fused 6-bit layout does), so only the tail of each tensor rounds up.
-import type { TraceRow } from '../trace/trace';
+import type { TopKCall, TraceRow } from '../trace/trace';
+import { loadCall, type TraceColumns } from '../trace/traceColumns';
 import type { HardwareConfig } from './hardwareConfig';
-import { tensorBytes, transactionRoundedBytes } from './hbmChannel';
+import { dramTransferCycles, tensorBytes, transactionRoundedBytes } from './hbmChannel';
 import { topKCallTimingInto, type TopKTiming } from './topKEngine';
 import { mixSeed5 } from '../seededRandom';
 
@@ -58,6 +59,13 @@ export interface RowWork {
   qBits: number;
   refetchedQueries: number;
   bytes: TensorBytes;
+  /**
+   * DRAM cycles of the row's own fetches (dramTransferCycles): K MSBs with the queries, the K LSB
+   * plane, V. Worked out once here: the stage occupancy and the schedule both read them.
+   */
+  kFetchCycles: number;
+  kLsbCycles: number;
+  vFetchCycles: number;
   /** Cycles per query row on Q x K, softmax and prob x V (datapath width applied). */
   qkPerQuery: number;
   softmaxPerQuery: number;
@@ -103,11 +111,13 @@ export function rowWork(row: TraceRow, c: HardwareConfig, o: WorkOptions): RowWo
   return rowWorkInto(row, c, o, newRowWorkSlot());
 }
 
-/** A RowWork to refill with rowWorkInto, and the two top-k timings it may point to. */
+/** A RowWork to refill with rowWorkInto, the two top-k timings it may point to, and the two top-k calls rowWorkOfColumns reads into. */
 export interface RowWorkSlot {
   work: RowWork;
   localVTopK: TopKTiming;
   tokenTopK: TopKTiming;
+  localVTopKCall: TopKCall;
+  tokenTopKCall: TopKCall;
 }
 
 export function newRowWorkSlot(): RowWorkSlot {
@@ -115,10 +125,17 @@ export function newRowWorkSlot(): RowWorkSlot {
   const work: RowWork = {
     step: 0, layer: 0, head: 0, queries: 0, keys: 0, values: 0, headDim: 0, kMsbBits: 0, kLsbBits: 0, vBits: 0, qBits: 0, refetchedQueries: 0,
     bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 },
+    kFetchCycles: 0, kLsbCycles: 0, vFetchCycles: 0,
     qkPerQuery: 0, softmaxPerQuery: 0, pvPerQuery: 0, kLines: 0, vLines: 0,
     localVTopK: undefined, tokenTopK: undefined, qkMacs: 0, pvMacs: 0, softmaxElements: 0,
   };
-  return { work, localVTopK: { cycles: 0, comparisons: 0, measured: false }, tokenTopK: { cycles: 0, comparisons: 0, measured: false } };
+  return {
+    work,
+    localVTopK: { cycles: 0, comparisons: 0, measured: false },
+    tokenTopK: { cycles: 0, comparisons: 0, measured: false },
+    localVTopKCall: { n: 0, k: 0, roundSizes: undefined },
+    tokenTopKCall: { n: 0, k: 0, roundSizes: undefined },
+  };
 }
 
 /**
@@ -126,28 +143,50 @@ export function newRowWorkSlot(): RowWorkSlot {
  * per head of a (step, layer) and refills them, instead of allocating a million of them.
  */
 export function rowWorkInto(row: TraceRow, c: HardwareConfig, o: WorkOptions, slot: RowWorkSlot): RowWork {
+  return fillRowWork(slot, c, o, row.step, row.layer, row.head, row.queries, row.headDim, row.keysFetched, row.valuesFetched, row.keyBits, row.valueBits, row.queryBits, row.lsbBits, row.refetchedQueries, row.localVTopK, row.tokenTopK);
+}
+
+/**
+ * rowWorkInto for row i of columns, read straight from them: no TraceRow is filled first (the
+ * cycle model's per-row path; a refilled row object cost a tenth of the million-row trace's time,
+ * most of it in boxing its non-integer requant threshold, which rowWork never reads).
+ */
+export function rowWorkOfColumns(cols: TraceColumns, i: number, c: HardwareConfig, o: WorkOptions, slot: RowWorkSlot): RowWork {
+  return fillRowWork(
+    slot, c, o, cols.step[i], cols.layer[i], cols.head[i], cols.queries[i], cols.headDim[i], cols.keysFetched[i], cols.valuesFetched[i],
+    cols.keyBits[i], cols.valueBits[i], cols.queryBits[i], cols.lsbBits[i], cols.refetchedQueries[i],
+    loadCall(cols.localVTopKK[i], cols.localVTopKN[i], cols.localVTopKRounds[i], cols.roundSizes, slot.localVTopKCall),
+    loadCall(cols.tokenTopKK[i], cols.tokenTopKN[i], cols.tokenTopKRounds[i], cols.roundSizes, slot.tokenTopKCall),
+  );
+}
+
+/** The RowWork of a trace row given by its fields (the TraceRow field of the same name). */
+function fillRowWork(
+  slot: RowWorkSlot, c: HardwareConfig, o: WorkOptions,
+  step: number, layer: number, head: number, q: number, d: number, keysFetched: number, valuesFetched: number,
+  keyBits: number, valueBits: number, queryBits: number, rowLsbBits: number, refetchedQueries: number,
+  localVTopK: TopKCall | undefined, tokenTopK: TopKCall | undefined,
+): RowWork {
   const w = slot.work;
-  const q = row.queries;
-  const d = row.headDim;
   const rounding = o.fetchRounding ?? 1;
-  const keys = roundUp(row.keysFetched, rounding);
-  const values = Math.min(roundUp(row.valuesFetched, rounding), keys);
+  const keys = roundUp(keysFetched, rounding);
+  const values = Math.min(roundUp(valuesFetched, rounding), keys);
   // How the keys are fetched: MSB bits, LSB bits (0 = none) and the query rows that refetch. A K
   // wider than 8 bits with no LSB width is "MSB + LSB total, always refetched" (see the top).
   let msbBits: number;
   let lsbBits: number;
   let refetched: number;
-  if (row.keyBits > 8 && row.lsbBits === -1) {
-    msbBits = row.keyBits - c.defaultLsbBits;
+  if (keyBits > 8 && rowLsbBits === -1) {
+    msbBits = keyBits - c.defaultLsbBits;
     lsbBits = c.defaultLsbBits;
     refetched = q;
   } else {
-    msbBits = bitsOf(row.keyBits, o.unquantizedBits);
-    lsbBits = row.lsbBits > 0 ? row.lsbBits : 0;
-    refetched = lsbBits > 0 ? Math.min(row.refetchedQueries, q) : 0;
+    msbBits = bitsOf(keyBits, o.unquantizedBits);
+    lsbBits = rowLsbBits > 0 ? rowLsbBits : 0;
+    refetched = lsbBits > 0 ? Math.min(refetchedQueries, q) : 0;
   }
-  const vBits = bitsOf(row.valueBits, o.unquantizedBits);
-  const qBits = bitsOf(row.queryBits, o.unquantizedBits);
+  const vBits = bitsOf(valueBits, o.unquantizedBits);
+  const qBits = bitsOf(queryBits, o.unquantizedBits);
   // K and V are fetched once per row and reused by all its queries (they sit in the SRAM); the LSB
   // plane is fetched once if any query refetches; every query vector is fetched.
   const bytes = w.bytes;
@@ -155,12 +194,15 @@ export function rowWorkInto(row: TraceRow, c: HardwareConfig, o: WorkOptions, sl
   bytes.kLsb = refetched > 0 ? transactionRoundedBytes(tensorBytes(keys, d, lsbBits), c) : 0;
   bytes.v = transactionRoundedBytes(tensorBytes(values, d, vBits), c);
   bytes.q = transactionRoundedBytes(tensorBytes(q, d, qBits), c);
+  w.kFetchCycles = dramTransferCycles(bytes.kMsb + bytes.q, c);
+  w.kLsbCycles = dramTransferCycles(bytes.kLsb, c);
+  w.vFetchCycles = dramTransferCycles(bytes.v, c);
   const lat = c.latencies.topKRound;
   const kPerLine = vectorsPerLine(c.qkMultipliers, c);
   const vPerLine = vectorsPerLine(c.pvMultipliers, c);
-  w.step = row.step;
-  w.layer = row.layer;
-  w.head = row.head;
+  w.step = step;
+  w.layer = layer;
+  w.head = head;
   w.queries = q;
   w.keys = keys;
   w.values = values;
@@ -181,11 +223,11 @@ export function rowWorkInto(row: TraceRow, c: HardwareConfig, o: WorkOptions, sl
   w.softmaxElements = (q + refetched) * keys;
   w.localVTopK = undefined;
   w.tokenTopK = undefined;
-  if (row.localVTopK && row.localVTopK.k < row.localVTopK.n) {
-    w.localVTopK = topKCallTimingInto(slot.localVTopK, row.localVTopK, c.topKComparators, lat, mixSeed5(o.seed, 1, row.step, row.layer, row.head));
+  if (localVTopK && localVTopK.k < localVTopK.n) {
+    w.localVTopK = topKCallTimingInto(slot.localVTopK, localVTopK, c.topKComparators, lat, mixSeed5(o.seed, 1, step, layer, head));
   }
-  if (row.tokenTopK) {
-    w.tokenTopK = topKCallTimingInto(slot.tokenTopK, row.tokenTopK, c.topKComparators, lat, mixSeed5(o.seed, 2, row.step, row.layer, row.head));
+  if (tokenTopK) {
+    w.tokenTopK = topKCallTimingInto(slot.tokenTopK, tokenTopK, c.topKComparators, lat, mixSeed5(o.seed, 2, step, layer, head));
   }
   return w;
 }

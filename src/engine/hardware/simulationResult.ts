@@ -120,18 +120,23 @@ export interface LayerAcc {
   heads: Map<number, HeadAcc>;
 }
 
-export function zeroCounts(): EnergyCounts {
-  return { macs: 0, softmaxElements: 0, comparisons: 0, sramBytes: 0, dramBytes: 0 };
+/** EnergyCounts as COUNT_SLOTS values of a Float64Array: macs, softmaxElements, comparisons, sramBytes, dramBytes. */
+export const COUNT_SLOTS = 5;
+
+/** Add one row's energy counts to sums[at .. at + COUNT_SLOTS) (countsAt's order). */
+export function addCountsAt(sums: Float64Array, at: number, w: RowWork, c: HardwareConfig): void {
+  const wordBytes = (w.headDim * c.datapathBits) / 8; // one vector as datapath words in SRAM
+  sums[at] += w.qkMacs + w.pvMacs;
+  sums[at + 1] += w.softmaxElements;
+  sums[at + 2] += (w.localVTopK ? w.queries * w.localVTopK.comparisons : 0) + (w.tokenTopK ? w.tokenTopK.comparisons : 0);
+  // Written once when fetched, read once per query (and per recompute).
+  sums[at + 3] += (w.keys + w.values) * wordBytes + ((w.queries + w.refetchedQueries) * w.keys + w.queries * w.values) * wordBytes;
+  sums[at + 4] += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
 }
 
-export function addCounts(acc: EnergyCounts, w: RowWork, c: HardwareConfig): void {
-  const wordBytes = (w.headDim * c.datapathBits) / 8; // one vector as datapath words in SRAM
-  acc.macs += w.qkMacs + w.pvMacs;
-  acc.softmaxElements += w.softmaxElements;
-  acc.comparisons += (w.localVTopK ? w.queries * w.localVTopK.comparisons : 0) + (w.tokenTopK ? w.tokenTopK.comparisons : 0);
-  // Written once when fetched, read once per query (and per recompute).
-  acc.sramBytes += (w.keys + w.values) * wordBytes + ((w.queries + w.refetchedQueries) * w.keys + w.queries * w.values) * wordBytes;
-  acc.dramBytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
+/** The EnergyCounts at sums[at .. at + COUNT_SLOTS). */
+export function countsAt(sums: Float64Array, at: number): EnergyCounts {
+  return { macs: sums[at], softmaxElements: sums[at + 1], comparisons: sums[at + 2], sramBytes: sums[at + 3], dramBytes: sums[at + 4] };
 }
 
 function stagesRecord(names: readonly string[], v: Float64Array): StageCycles {

@@ -15,49 +15,74 @@ export interface ScheduledOp {
   bytes: number;
 }
 
-// The covered cycles so far (sorted, disjoint intervals [s0, e0, s1, e1, ...]) and a scratch
-// array for merging the next unit in; reused by every call (one per (step, layer)).
-let covered = new Float64Array(256);
-let merged = new Float64Array(256);
+// Two scratch arrays the covered set (sorted, disjoint intervals [s0, e0, s1, e1, ...]) is merged
+// into, unit after unit, one into the other; reused by every call (one per (step, layer)).
+let scratchA = new Float64Array(256);
+let scratchB = new Float64Array(256);
+
+/** Index (even) of the first interval of cov[0 .. len) that ends after t. */
+function firstEndingAfter(cov: Float64Array, len: number, t: number): number {
+  let lo = 0;
+  let hi = len >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cov[2 * mid + 1] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
+}
 
 /**
  * Cycles by stage over [start, end), written into `stages` (one per stage): each cycle to the first busy stage in stage order, idle ones
  * to `idleStage`. `units` come in priority order: every stage a unit places comes no later in
  * the stage order than any stage of a unit after it (ties only on the same stage), so a cycle's
- * first busy stage is that of the first unit busy in it. Each unit's pieces are then charged
- * with their cycles not covered by the units before it, and the units' busy intervals merged
- * into the covered set: one linear pass per unit, no sweep over every unit at every boundary.
- * Every time is a whole cycle, so the sums are exact whatever order they are taken in.
+ * first busy stage is that of the first unit busy in it. Each unit's pieces (in any order) are
+ * then charged with their cycles not covered by the units before it (the first busy unit's whole,
+ * and its busy intervals are the covered set as they stand, not copied), and the units' busy
+ * intervals merged into the covered set: one pass per unit, no sweep over every unit at every
+ * boundary. Every time is a whole cycle, so the sums are exact whatever order they are taken in.
  */
 export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, idleStage: number, stages: Float64Array): Float64Array {
   stages.fill(0);
+  let cov: Float64Array = scratchA; // the covered set: a scratch array, or the first busy unit's own intervals (only read)
   let covLen = 0;
   let coveredCycles = 0;
   let lastEnd = start; // the last busy cycle (end exclusive)
   for (const unit of units) {
     const p = unit.labelled;
     const len = unit.labelledLen;
-    let j = 0; // first covered interval that may overlap the current piece (pieces come in time order)
+    const iv = unit.intervals();
+    const ivLen = unit.intervalCount();
+    if (covLen === 0) {
+      for (let i = 0; i < len; i += 3) {
+        const e = p[i + 1];
+        if (e > lastEnd) lastEnd = e;
+        stages[p[i + 2]] += e - p[i];
+      }
+      cov = iv;
+      covLen = ivLen;
+      for (let k = 0; k < ivLen; k += 2) coveredCycles += iv[k + 1] - iv[k];
+      continue;
+    }
     for (let i = 0; i < len; i += 3) {
       let s = p[i];
       const e = p[i + 1];
       if (e > lastEnd) lastEnd = e;
-      while (j < covLen && covered[j + 1] <= s) j += 2;
       let free = 0;
-      for (let k = j; s < e; k += 2) {
-        if (k >= covLen || covered[k] >= e) {
+      for (let k = firstEndingAfter(cov, covLen, s); s < e; k += 2) {
+        if (k >= covLen || cov[k] >= e) {
           free += e - s;
           break;
         }
-        if (covered[k] > s) free += covered[k] - s;
-        if (covered[k + 1] > s) s = covered[k + 1];
+        if (cov[k] > s) free += cov[k] - s;
+        if (cov[k + 1] > s) s = cov[k + 1];
       }
       stages[p[i + 2]] += free;
     }
-    // covered = covered U the unit's busy intervals.
-    const iv = unit.intervals();
-    const ivLen = unit.intervalCount();
-    if (merged.length < covLen + ivLen) merged = new Float64Array(2 * (covLen + ivLen));
+    // covered = covered U the unit's busy intervals, into the scratch array the covered set is not.
+    if (cov !== scratchA && scratchA.length < covLen + ivLen) scratchA = new Float64Array(2 * (covLen + ivLen));
+    if (cov === scratchA && scratchB.length < covLen + ivLen) scratchB = new Float64Array(2 * (covLen + ivLen));
+    const merged = cov === scratchA ? scratchB : scratchA;
     let a = 0;
     let b = 0;
     let m = 0;
@@ -65,9 +90,9 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
     while (a < covLen || b < ivLen) {
       let s: number;
       let e: number;
-      if (b >= ivLen || (a < covLen && covered[a] <= iv[b])) {
-        s = covered[a];
-        e = covered[a + 1];
+      if (b >= ivLen || (a < covLen && cov[a] <= iv[b])) {
+        s = cov[a];
+        e = cov[a + 1];
         a += 2;
       } else {
         s = iv[b];
@@ -85,9 +110,7 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
         coveredCycles += e - s;
       }
     }
-    const swap = covered;
-    covered = merged;
-    merged = swap;
+    cov = merged;
     covLen = m;
   }
   // Idle: the gaps up to the last busy cycle, and whatever of [start, end) comes after it.

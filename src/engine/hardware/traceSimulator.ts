@@ -7,16 +7,17 @@
 // dim), and the heads are known only once the whole trace is read (the largest head id), so each
 // group's shape is recorded (a few int32 per group) and the dense figures are added at finish(),
 // per layer in group order: the same sums, in the same order, as adding them group by group.
-import { loadRow, newRowView, rowAt, type TraceColumns } from '../trace/traceColumns';
+import { newRowView, rowAt, type TraceColumns } from '../trace/traceColumns';
 import type { Trace, TraceRow } from '../trace/trace';
 import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
 import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
 import { denseRows, denseShapeKey } from './denseBaseline';
-import { energyPerOp, type EnergyCounts, type EnergyPerOp } from './energyModel';
+import { energyPerOp, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
 import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
-import { newRowWorkSlot, rowWork, rowWorkInto, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
-import { addCounts, assemble, zeroCounts, type HeadAcc, type LayerAcc, type SimulationResult } from './simulationResult';
+import { newRowWorkSlot, rowWork, rowWorkOfColumns, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
+import { addCountsAt, assemble, COUNT_SLOTS, type LayerAcc, type SimulationResult } from './simulationResult';
+import { LayerSums, type DenseGroupSums } from './layerSums';
 import type { SimulateOptions } from './simulate';
 import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from './timeline';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
@@ -120,36 +121,6 @@ function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: n
   }
 }
 
-function addEnergyCounts(acc: EnergyCounts, more: EnergyCounts): void {
-  acc.macs += more.macs;
-  acc.softmaxElements += more.softmaxElements;
-  acc.comparisons += more.comparisons;
-  acc.sramBytes += more.sramBytes;
-  acc.dramBytes += more.dramBytes;
-}
-
-function newLayerAcc(stageCount: number): LayerAcc {
-  return {
-    cycles: 0,
-    denseCycles: 0,
-    lowerBoundCycles: 0,
-    stages: new Float64Array(stageCount),
-    denseStages: new Float64Array(stageCount),
-    unitBusy: new Float64Array(HARDWARE_UNITS.length),
-    denseUnitBusy: new Float64Array(HARDWARE_UNITS.length),
-    bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 },
-    denseBytes: 0,
-    counts: zeroCounts(),
-    denseCounts: zeroCounts(),
-    heads: new Map(),
-  };
-}
-
-interface DenseGroupResult extends GroupResult {
-  counts: EnergyCounts;
-  bytes: number;
-}
-
 /** The conventions a run uses (resolvedConventions in simulate.ts). */
 export interface Conventions {
   unquantizedBits: number;
@@ -170,15 +141,13 @@ export class TraceSimulator {
   private readonly e: EnergyPerOp;
   private readonly stageNames: readonly string[];
   private readonly tl: TimelineBuilder | undefined;
-  private readonly layers = new Map<number, LayerAcc>();
+  private readonly layers = new Map<number, LayerSums>();
   private readonly occ = new Float64Array(NS);
   private readonly view = newRowView();
   // One RowWork per head of the current (step, layer), refilled group after group.
   private readonly slots: RowWorkSlot[] = [];
   // The first `size` slots' RowWorks, one array per group size (the same objects every time).
   private readonly worksOfSize: RowWork[][] = [];
-  // Each layer's heads by index (acc.heads keyed the same): an array read per row instead of a Map lookup.
-  private readonly headArrays = new Map<number, HeadAcc[]>();
   private readonly scratch = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
   private t = 0;
   private topKTotal = 0;
@@ -213,25 +182,18 @@ export class TraceSimulator {
    * when `order` is undefined), in head order; `headCall` the head top-k after it, if any.
    */
   addGroup(cols: TraceColumns, order: Int32Array | undefined, from: number, size: number, headCall: TopKTiming | undefined): void {
-    const { c, wo, slots, occ, view } = this;
-    const rowOf = (j: number): number => (order ? order[from + j] : from + j);
+    const { c, wo, slots, occ } = this;
     while (slots.length < size) slots.push(newRowWorkSlot());
     const works = (this.worksOfSize[size] ??= slots.slice(0, size).map((s) => s.work));
-    for (let j = 0; j < size; j++) rowWorkInto(loadRow(cols, rowOf(j), view), c, wo, slots[j]);
-    const first = rowOf(0);
+    // Row j of the group (no closure for it: this runs once per row of the trace).
+    for (let j = 0; j < size; j++) rowWorkOfColumns(cols, order ? order[from + j] : from + j, c, wo, slots[j]);
+    const first = order ? order[from] : from;
     this.recordShape(cols.step[first], cols.layer[first], cols.headDim[first], cols.sentenceLength[first], size);
     const layer = works[0].layer;
     let acc = this.layers.get(layer);
-    if (!acc) this.layers.set(layer, (acc = newLayerAcc(this.stageNames.length)));
-    let headsOfLayer = this.headArrays.get(layer);
-    if (!headsOfLayer) this.headArrays.set(layer, (headsOfLayer = []));
+    if (!acc) this.layers.set(layer, (acc = new LayerSums(this.stageNames.length)));
     for (let j = 0; j < size; j++) {
       const w = works[j];
-      addCounts(acc.counts, w, c);
-      acc.bytes.kMsb += w.bytes.kMsb;
-      acc.bytes.kLsb += w.bytes.kLsb;
-      acc.bytes.v += w.bytes.v;
-      acc.bytes.q += w.bytes.q;
       if (w.localVTopK) {
         this.topKTotal++;
         if (w.localVTopK.measured) this.topKMeasured++;
@@ -240,24 +202,13 @@ export class TraceSimulator {
         this.topKTotal++;
         if (w.tokenTopK.measured) this.topKMeasured++;
       }
-      rowStageOccupancy(w, c, occ);
-      let h = headsOfLayer[w.head];
-      if (!h) acc.heads.set(w.head, (h = headsOfLayer[w.head] = { rows: 0, busy: new Float64Array(NS), memRows: 0, bytes: { kMsb: 0, kLsb: 0, v: 0, q: 0 } }));
-      h.rows++;
-      for (let s = 0; s < NS; s++) h.busy[s] += occ[s];
-      if (rowIsMemoryBound(w, occ)) h.memRows++;
-      h.bytes.kMsb += w.bytes.kMsb;
-      h.bytes.kLsb += w.bytes.kLsb;
-      h.bytes.v += w.bytes.v;
-      h.bytes.q += w.bytes.q;
+      rowStageOccupancy(w, occ);
+      acc.addRow(w, c, occ, rowIsMemoryBound(w, occ));
     }
-    if (headCall) acc.counts.comparisons += headCall.comparisons;
-    const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, rowOf(j)));
+    if (headCall) acc.addComparisons(headCall.comparisons);
+    const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, order ? order[from + j] : from + j));
     const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, this.opts, this.t, this.tl, this.scratch);
-    acc.cycles += gt.cycles;
-    acc.lowerBoundCycles += gt.lowerBound;
-    for (let s = 0; s < this.stageNames.length; s++) acc.stages[s] += gt.stages[s];
-    for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.unitBusy[u] += gt.unitBusy[u];
+    acc.addGroup(gt);
     this.t += gt.cycles;
   }
 
@@ -301,8 +252,8 @@ export class TraceSimulator {
   /** The result, once every group was added; `heads` and `mode` of the whole trace (its dense baseline). */
   finish(heads: number, mode: Trace['mode']): SimulationResult {
     const { c, opts, denseWo } = this;
-    const memo = new Map<string, DenseGroupResult>();
-    let dense: DenseGroupResult | undefined;
+    const memo = new Map<string, DenseGroupSums>();
+    let dense: DenseGroupSums | undefined;
     this.forEachShape((g, first, changed) => {
       const size = this.gSize[g];
       if (changed) {
@@ -311,10 +262,10 @@ export class TraceSimulator {
         if (!dense) {
           const rows = denseRows(first, size, heads, mode);
           const works = rows.map((r) => rowWork(r, c, denseWo));
-          const counts = zeroCounts();
+          const counts = new Float64Array(COUNT_SLOTS);
           let bytes = 0;
           for (const w of works) {
-            addCounts(counts, w, c);
+            addCountsAt(counts, 0, w, c);
             bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
           }
           // The schedule is translation invariant, so timing from cycle 0 gives the group's length.
@@ -322,16 +273,11 @@ export class TraceSimulator {
           memo.set(key, dense);
         }
       }
-      const d = dense as DenseGroupResult;
-      const acc = this.layers.get(this.gLayer[g]) as LayerAcc;
-      addEnergyCounts(acc.denseCounts, d.counts);
-      acc.denseBytes += d.bytes;
-      acc.denseCycles += d.cycles;
-      for (let s = 0; s < this.stageNames.length; s++) acc.denseStages[s] += d.stages[s];
-      for (let u = 0; u < HARDWARE_UNITS.length; u++) acc.denseUnitBusy[u] += d.unitBusy[u];
+      (this.layers.get(this.gLayer[g]) as LayerSums).addDenseGroup(dense as DenseGroupSums);
     });
     const { topKTotal, topKMeasured } = this;
-    return assemble(c, { timing: opts.timing, denseBits: opts.denseBits, ...this.conv }, this.layers, this.stageNames, this.e, { topKTotal, topKMeasured }, this.tl?.timeline);
+    const layers = new Map<number, LayerAcc>([...this.layers].map(([layer, sums]) => [layer, sums.toLayerAcc()]));
+    return assemble(c, { timing: opts.timing, denseBits: opts.denseBits, ...this.conv }, layers, this.stageNames, this.e, { topKTotal, topKMeasured }, this.tl?.timeline);
   }
 
   /** DRAM bytes of the dense baseline with tensors at `bits` (whole numbers: any order sums them exactly). */

@@ -195,7 +195,8 @@ export function loadRow(c: TraceColumns, i: number, v: RowView): TraceRow {
   return r;
 }
 
-function loadCall(k: number, n: number, rounds: number, roundSizes: number[][], into: TopKCall): TopKCall | undefined {
+/** A row's top-k call from its columns (k < 0: none), written into `into`. */
+export function loadCall(k: number, n: number, rounds: number, roundSizes: number[][], into: TopKCall): TopKCall | undefined {
   if (k < 0) return undefined;
   into.k = k;
   into.n = n;

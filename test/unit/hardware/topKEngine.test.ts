@@ -28,12 +28,15 @@ test('estimated rounds: deterministic per seed, shrinking, and the expected quic
 });
 
 test('the estimate walks the seeded rounds of quick-select: the same cycles and comparisons as the rounds kept (the oracle)', () => {
-  for (let s = 0; s < 300; s++) {
-    const seed = mixSeed5(1, 1, s, s % 24, s % 16);
-    const n = 1 + ((s * 37) % 2000);
-    const k = (s * 13) % (n + 1);
-    const rounds = estimateRoundSizes(n, k, seededRandom(seed));
-    const t = topKCallTiming({ n, k }, 16, 3, seed);
-    assert.deepEqual(t, { cycles: topKCyclesFromRounds(rounds, 16, 3), comparisons: rounds.reduce((a, b) => a + b, 0), measured: false }, `n ${n} k ${k}`);
+  // Comparators of the presets (16) and others; sizes past 2^30 on every tenth call.
+  for (const comparators of [16, 1, 3, 64]) {
+    for (let s = 0; s < 300; s++) {
+      const seed = mixSeed5(1, 1, s, s % 24, s % 16);
+      const n = s % 10 === 9 ? 2 ** 30 + s * 1e6 : 1 + ((s * 37) % 2000);
+      const k = (s * 13) % (n + 1);
+      const rounds = estimateRoundSizes(n, k, seededRandom(seed));
+      const t = topKCallTiming({ n, k }, comparators, 3, seed);
+      assert.deepEqual(t, { cycles: topKCyclesFromRounds(rounds, comparators, 3), comparisons: rounds.reduce((a, b) => a + b, 0), measured: false }, `n ${n} k ${k} comparators ${comparators}`);
+    }
   }
 });
