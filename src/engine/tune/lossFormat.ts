@@ -1,7 +1,7 @@
 // A tune loss as the user states the budget: percentage points for accuracy and agreement,
 // nats for KL, perplexity points for perplexity. Shared by the CLI table and the tune page.
 import type { TuneMetric } from './tuneLoss';
-import type { PairedComparison, PairedVerdict } from './pairedComparison';
+import type { PairedComparison } from './pairedComparison';
 
 export function formatLoss(metric: TuneMetric, x: number): string {
   if (metric === 'accuracy' || metric === 'agreement') return `${(x * 100).toFixed(2)} %`;
@@ -20,22 +20,28 @@ export function formatLossDifference(metric: TuneMetric, x: number): string {
   return metric === 'kl' ? `${sign}${x.toPrecision(3)} nats` : `${sign}${x.toFixed(3)} ppl`;
 }
 
-const VERDICT_TEXT: Record<PairedVerdict, string> = {
-  better: 'better than',
-  'no-worse-within-budget': 'no worse than',
-  inconclusive: 'not shown to be within the budget of',
-  'worse-beyond-budget': 'worse, beyond the budget, than',
-};
+/** The verdict as a sentence, with the margin it was read against. */
+function verdictText(c: PairedComparison, margin: string): string {
+  switch (c.verdict) {
+    case 'better':
+      return `better than ${c.against}`;
+    case 'no-worse-within-budget':
+      return `no worse than ${c.against} within the budget of ${margin}`;
+    case 'inconclusive':
+      return `inconclusive: the CI's worse end is past the budget of ${margin}`;
+    case 'worse-beyond-budget':
+      return `worse than ${c.against} by more than the budget of ${margin}`;
+  }
+}
 
 /**
- * The paired held-out comparison in one line, e.g. "tuned − preset: +0.33 pp [-0.67, +1.33] paired,
- * McNemar p=1.00 (b=2, c=3), n=300: no worse than paper-bert within the budget 1.00 pp".
+ * The paired held-out comparison in one line, e.g. "tuned − paper-bert: +0.33 pp [0.00 pp, +1.00 pp]
+ * paired, 95 % CI, McNemar p=1.00 (b=0, c=1), n=300: no worse than paper-bert within the budget of 1.00 pp".
  */
 export function formatPairedComparison(c: PairedComparison): string {
   const d = (x: number) => formatLossDifference(c.metric, x);
   const mcnemar = c.mcnemar ? `, McNemar p=${c.mcnemar.p.toFixed(c.mcnemar.p < 0.01 ? 4 : 2)} (b=${c.mcnemar.b}, c=${c.mcnemar.c})` : '';
-  const within = c.verdict === 'better' ? '' : ` (budget ${d(c.margin).replace(/^\+/, '')})`;
-  return `tuned − ${c.against}: ${d(c.difference)} [${d(c.interval.low)}, ${d(c.interval.high)}] paired, ${Math.round(c.interval.level * 100)} % CI${mcnemar}, n=${c.inputs}: ${VERDICT_TEXT[c.verdict]} ${c.against}${within}`;
+  return `tuned − ${c.against}: ${d(c.difference)} [${d(c.interval.low)}, ${d(c.interval.high)}] paired, ${Math.round(c.interval.level * 100)} % CI${mcnemar}, n=${c.inputs}: ${verdictText(c, d(c.margin).replace(/^\+/, ''))}`;
 }
 
 /** What the paired line means, for the table's footnote and the tune page. */

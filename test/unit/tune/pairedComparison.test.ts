@@ -113,7 +113,11 @@ test('the paired line says the difference, its interval, McNemar and n', () => {
   const c = comparePaired('accuracy', tuned, preset, 'paper-bert', 0.01, { seed: 1 });
   const line = formatPairedComparison(c);
   assert.match(line, /^tuned − paper-bert: \+0\.33 pp \[[-+]?\d\.\d\d pp, \+\d\.\d\d pp\] paired, 95 % CI, McNemar p=1\.00 \(b=1, c=2\), n=300: /);
-  assert.match(line, new RegExp(c.verdict === 'no-worse-within-budget' ? 'no worse than paper-bert \\(budget 1\\.00 pp\\)$' : 'paper-bert'));
+  assert.match(line, new RegExp(c.verdict === 'no-worse-within-budget' ? 'no worse than paper-bert within the budget of 1\\.00 pp$' : 'budget of 1\\.00 pp$'));
+  // The other verdicts in words.
+  assert.match(formatPairedComparison({ ...c, verdict: 'inconclusive' }), /: inconclusive: the CI's worse end is past the budget of 1\.00 pp$/);
+  assert.match(formatPairedComparison({ ...c, verdict: 'better' }), /: better than paper-bert$/);
+  assert.match(formatPairedComparison({ ...c, verdict: 'worse-beyond-budget' }), /: worse than paper-bert by more than the budget of 1\.00 pp$/);
 });
 
 test('outcomes that are not pairs are refused', () => {
