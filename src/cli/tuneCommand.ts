@@ -6,14 +6,16 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../engine/errors';
-import { PASSAGE_CHARS, readTuneInputs } from '../engine/tune/tuneInputs';
+import { evenlySpaced, PASSAGE_CHARS, readTuneInputs } from '../engine/tune/tuneInputs';
+import type { InputBatch } from '../engine/inputFiles';
 import { DEFAULT_MAX_TOKENS, MAX_TOKENS_CEILING } from '../engine/profile';
 import { POLICY_PRESET_NAMES, type PolicyPresetName } from '../engine/spatten/policy';
 import { parseBudget, TUNE_METRICS, TUNE_OBJECTIVES, type TuneMetric, type TuneObjective } from '../engine/tune/tuneLoss';
 import { runTune, type TuneResult, type TunedPoint } from '../engine/tune/runTune';
 import { defaultPoolSize } from '../engine/tune/trialPool';
 import { tuneHtml } from '../engine/tune/tuneHtml';
-import { formatBestPoint, formatLoss as formatLossOf } from '../engine/tune/lossFormat';
+import { formatBestPoint, formatLoss as formatLossOf, formatPairedComparison, PAIRED_NOTE } from '../engine/tune/lossFormat';
+import type { PairedComparison } from '../engine/tune/pairedComparison';
 import { formatValue } from '../engine/report/formatQuantity';
 import { hardwareArgument } from './profileInputs';
 import { defaultIo, formatTable, type CommandIo } from './simulateCommand';
@@ -24,6 +26,7 @@ interface TuneFlags {
   textFile?: string;
   batchFile?: string;
   passageChars: number;
+  inputs?: number;
   budget: string;
   metric: TuneMetric;
   objective: TuneObjective;
@@ -46,9 +49,10 @@ function fraction(v: string): number {
 }
 
 /** The inputs to split: a batch file's lines, or a text file cut into passages at line ends. */
-function tuneInputs(o: TuneFlags): Promise<{ texts: string[]; labels?: (number | string)[] }> {
+async function tuneInputs(o: TuneFlags): Promise<InputBatch> {
   if ((o.textFile === undefined) === (o.batchFile === undefined)) throw new InputError('input', 'give exactly one of --text-file, --batch-file');
-  return o.batchFile !== undefined ? readTuneInputs(o.batchFile, 'lines') : readTuneInputs(o.textFile as string, 'passages', o.passageChars);
+  const all = o.batchFile !== undefined ? await readTuneInputs(o.batchFile, 'lines') : await readTuneInputs(o.textFile as string, 'passages', o.passageChars);
+  return o.inputs === undefined ? all : evenlySpaced(all, o.inputs);
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -83,6 +87,14 @@ export function formatTuneSummary(r: TuneResult): string {
   const rows = [...pointRows(r, r.baseline), ...(r.chosen ? pointRows(r, r.chosen) : []), ...(r.matched ? pointRows(r, r.matched) : [])];
   lines.push(formatTable(['policy', 'split', 'inputs', `${r.metric} loss`, 'loss 95% CI (bootstrap)', metricName, 'DRAM reduction', 'speedup', 'energy saving'], rows).trimEnd());
   lines.push('(loss and accuracy: measured, dense vs SpAtten on the same inputs; DRAM reduction, speedup, energy saving: modelled, dense fp32 / SpAtten summed over the inputs, pipelined timing)');
+  const paired = [r.chosen, r.matched].filter((p): p is TunedPoint => p?.heldOutVsBaseline !== undefined);
+  if (paired.length > 0) {
+    lines.push('');
+    lines.push(`Held-out, paired against ${r.baseline.label} (measured):`);
+    for (const p of paired) lines.push(`  ${p.label}${p.trial ? ` (#${p.trial})` : ''}: ${formatPairedComparison(p.heldOutVsBaseline as PairedComparison)}`);
+    lines.push(`(${PAIRED_NOTE})`);
+    lines.push('');
+  }
   lines.push(`${r.baseline.label}: ${r.baseline.description}`);
   if (r.chosen) lines.push(`tuned:  ${r.chosen.description}`);
   if (r.matched) lines.push(`${r.matched.label}: ${r.matched.description}`);
@@ -100,6 +112,7 @@ export function registerTuneCommand(program: Command, io: CommandIo = defaultIo)
     .argument('<model>', 'the .onnx model (its tokenizer beside it)')
     .option('--text-file <file>', 'a text file, cut into passages of at least --passage-chars characters at line ends (language models)')
     .option('--passage-chars <n>', 'shortest passage a --text-file is cut into, in characters (a longer context per input; --max-tokens still truncates)', countIn(1, 1_000_000), PASSAGE_CHARS)
+    .option('--inputs <n>', 'use n of the inputs (passages or lines), evenly spaced through the file (default: all)', countIn(2, 1_000_000))
     .option('--batch-file <file>', 'one input per line (.txt) or per JSON line with "text" and optional "label" (.jsonl)')
     .requiredOption('--budget <loss>', 'largest accuracy loss allowed: 1% (accuracy, agreement), 0.5 or 2% (perplexity: absolute or of dense), 0.01 (kl, nats)')
     .addOption(new Option('--metric <name>', 'what the budget bounds').choices([...TUNE_METRICS]).default('accuracy'))

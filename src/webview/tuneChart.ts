@@ -1,13 +1,15 @@
 // The `tune` page (bundled to out/tuneChart.js): the Pareto chart of every trial (modelled cost vs
 // measured loss on the calibration inputs; the front joined by a line, the budget as a dashed line,
-// the paper preset and the chosen policy marked) and the trial list. Used by the HTML of
+// the paper preset and the chosen policy marked), the side-by-side with the preset and each tuned
+// point's paired held-out comparison with it, and the trial list. Used by the HTML of
 // `spatten-profile tune --html` and by the extension's tune view. Clicking a point selects its
 // trial: its policy JSON is shown, and inside VS Code the extension is asked to profile it
 // ({type: 'openTrial', trial}) or, with "Use this policy", to save it ({type: 'usePolicy', trial}).
 // The data comes from a <script type="application/json" id="tune-data"> element (the TuneResult).
 import type * as ChartJs from 'chart.js' with { 'resolution-mode': 'import' };
-import type { TuneResult, TuneTrialRow } from '../engine/tune/runTune';
-import { formatLoss } from '../engine/tune/lossFormat';
+import type { TuneResult, TuneTrialRow, TunedPoint } from '../engine/tune/runTune';
+import type { PairedComparison } from '../engine/tune/pairedComparison';
+import { formatLoss, formatPairedComparison, PAIRED_NOTE } from '../engine/tune/lossFormat';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const chartJs = require('chart.js') as typeof ChartJs;
 const { Chart, LinearScale, LineController, LineElement, PointElement, ScatterController, Legend, Tooltip } = chartJs;
@@ -64,6 +66,7 @@ function render(r: TuneResult): void {
     el('p', {}, `${r.trials.length} trials, metric ${r.metric}, budget ${lossText(r, r.budget.absolute)}, objective ${r.objective} (modelled on ${r.hardware}), seed ${r.seed}. Each point is one policy run through the engine on the calibration inputs (loss: measured; cost: modelled).`),
     el('div', { class: 'chart-box' }, canvas),
     sideBySide(r),
+    ...pairedLines(r),
     selected,
   );
   if (vscode && r.chosen) {
@@ -116,6 +119,17 @@ function sideBySide(r: TuneResult): HTMLElement {
     el('thead', {}, el('tr', {}, ...head.map((c) => el('th', {}, c)))),
     el('tbody', {}, ...rows),
   );
+}
+
+/** Each tuned point against the preset on the same held-out inputs, and what that reading means. */
+function pairedLines(r: TuneResult): HTMLElement[] {
+  const points = [r.chosen, r.matched].filter((p): p is TunedPoint & { heldOutVsBaseline: PairedComparison } => p?.heldOutVsBaseline !== undefined);
+  if (points.length === 0) return [];
+  return [
+    el('h2', {}, `Held-out, paired against ${r.baseline.label} (measured)`),
+    el('ul', { id: 'tune-paired' }, ...points.map((p) => el('li', {}, `${p.label}${p.trial ? ` (#${p.trial})` : ''}: ${formatPairedComparison(p.heldOutVsBaseline)}`))),
+    el('p', { class: 'note' }, PAIRED_NOTE),
+  ];
 }
 
 const data = document.getElementById('tune-data');

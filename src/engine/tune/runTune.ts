@@ -3,7 +3,8 @@
 //   inputs -> seeded split: calibration / held-out
 //     -> search (tuneSearch.ts) over the policy space (policySpace.ts), every trial through the
 //        real engine in the worker pool (trialPool.ts), loss measured on calibration inputs
-//     -> the chosen policy and the paper preset re-measured on the held-out inputs, with intervals
+//     -> the chosen policy and the paper preset re-measured on the held-out inputs, with intervals,
+//        and each tuned point compared with the preset input by input (pairedComparison.ts)
 //     -> TuneResult: every trial (the Pareto front flagged), the chosen policy JSON, the side-by-side
 import { InputError } from '../errors';
 import { mixSeed, seededRandom } from '../seededRandom';
@@ -15,6 +16,7 @@ import { cheapestWithinBudget } from './pareto';
 import { startTrialPool } from './trialPool';
 import { absoluteBudget, estimateLoss, totalCost, type Budget, type CostFigures, type LossEstimate, type TuneMetric, type TuneObjective } from './tuneLoss';
 import type { TrialSetup } from './trialRunner';
+import { comparePaired, type PairedComparison } from './pairedComparison';
 
 export interface TuneRequest extends TrialSetup {
   metric: TuneMetric;
@@ -56,6 +58,8 @@ export interface TunedPoint {
   description: string;
   calibration: PolicyFigures;
   heldOut: PolicyFigures;
+  /** Tuned points: this policy against the preset on the same held-out inputs, input by input. */
+  heldOutVsBaseline?: PairedComparison;
 }
 
 export interface TuneTrialRow extends Trial {
@@ -149,12 +153,14 @@ export async function runTune(req: TuneRequest): Promise<TuneResult> {
     const held = await pool.evaluate(heldJobs);
     const heldFigures = (k: number) => figures(estimateLoss(req.metric, held[k], { seed: mixSeed(req.seed, 0xbeef, k) }), totalCost(held[k]));
     const calFigures = (t: Trial) => figures(t.loss, t.cost);
+    // held[0] is the preset on the same held-out indices, in the same order: the pairs.
+    const vsBaseline = (k: number) => ({ heldOutVsBaseline: comparePaired(req.metric, held[k], held[0], baselineName, search.budget, { seed: mixSeed(req.seed, 0xbeef, 0x9a1, k) }) });
     const baseline: TunedPoint = { label: baselineName, trial: baselineTrial.id, policy: baselineName, description: describeCandidate(baselineTrial.candidate, shape), calibration: calFigures(baselineTrial), heldOut: heldFigures(0) };
     const chosen: TunedPoint | undefined = chosenTrial
-      ? { label: 'tuned', trial: chosenTrial.id, policy: candidatePolicy(chosenTrial.candidate, shape, `tuned (${info.name}, ${req.metric} budget ${search.budget}, seed ${req.seed})`), description: describeCandidate(chosenTrial.candidate, shape), calibration: calFigures(chosenTrial), heldOut: heldFigures(1) }
+      ? { label: 'tuned', trial: chosenTrial.id, policy: candidatePolicy(chosenTrial.candidate, shape, `tuned (${info.name}, ${req.metric} budget ${search.budget}, seed ${req.seed})`), description: describeCandidate(chosenTrial.candidate, shape), calibration: calFigures(chosenTrial), heldOut: heldFigures(1), ...vsBaseline(1) }
       : undefined;
     const matched: TunedPoint | undefined = matchedTrial
-      ? { label: `tuned at ${baselineName} accuracy`, trial: matchedTrial.id, policy: policyOf(matchedTrial), description: describeCandidate(matchedTrial.candidate, shape), calibration: calFigures(matchedTrial), heldOut: heldFigures(heldJobs.length - 1) }
+      ? { label: `tuned at ${baselineName} accuracy`, trial: matchedTrial.id, policy: policyOf(matchedTrial), description: describeCandidate(matchedTrial.candidate, shape), calibration: calFigures(matchedTrial), heldOut: heldFigures(heldJobs.length - 1), ...vsBaseline(heldJobs.length - 1) }
       : undefined;
     const cpu = process.cpuUsage(cpu0);
     const warnings = [...info.warnings];

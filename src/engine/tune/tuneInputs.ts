@@ -38,3 +38,17 @@ export async function readTuneInputs(file: string, how: 'lines' | 'passages', pa
   if (texts.length < 2) throw new InputError(file, `is too short to split into calibration and held-out passages (at least 2 passages of ${passageChars} characters)`);
   return { texts };
 }
+
+/**
+ * `count` of the inputs, evenly spaced through the file (index floor(k x n / count)), labels kept
+ * with their texts: a long corpus subsampled across all of it (every genre of a corpus that is
+ * stored genre by genre), not just its opening.
+ */
+export function evenlySpaced(batch: InputBatch, count: number): InputBatch {
+  const n = batch.texts.length;
+  if (!(Number.isInteger(count) && count >= 2)) throw new InputError('--inputs', `${count} must be a whole number, at least 2`);
+  if (count > n) throw new InputError('--inputs', `${count} inputs asked for, but the file gives only ${n}`);
+  const picks = Array.from({ length: count }, (_, k) => Math.floor((k * n) / count));
+  const labels = batch.labels;
+  return { texts: picks.map((i) => batch.texts[i]), ...(labels ? { labels: picks.map((i) => labels[i]) } : {}) };
+}

@@ -67,8 +67,8 @@ function sum(xs: readonly InputOutcome[], f: (o: InputOutcome) => number): numbe
   return s;
 }
 
-/** The metric on both sides for a set of outcomes; the loss is pruned-side worse minus dense. */
-function sides(metric: TuneMetric, xs: readonly InputOutcome[]): { dense: number; pruned: number; loss: number } {
+/** The metric on both sides (dense, SpAtten) for a set of outcomes; the loss is how much worse SpAtten is. */
+export function metricSides(metric: TuneMetric, xs: readonly InputOutcome[]): { dense: number; pruned: number; loss: number } {
   switch (metric) {
     case 'accuracy': {
       const dense = sum(xs, (o) => o.denseCorrect ?? NaN) / xs.length;
@@ -135,25 +135,44 @@ export interface EstimateOptions {
   level?: number;
 }
 
+/**
+ * A seeded percentile-bootstrap interval of `statistic` over n inputs: each resample draws n
+ * input indices with replacement and hands them to `statistic`, so a statistic that looks at two
+ * policies' outcomes of the same inputs resamples them as pairs.
+ */
+export function bootstrapInterval(n: number, statistic: (draw: Int32Array) => number, options: EstimateOptions = {}): Interval {
+  const level = options.level ?? 0.95;
+  const resamples = options.resamples ?? 2000;
+  const random = seededRandom(options.seed ?? 1);
+  const values = new Float64Array(resamples);
+  const draw = new Int32Array(n);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) draw[i] = Math.floor(random() * n);
+    values[r] = statistic(draw);
+  }
+  values.sort();
+  const at = (q: number) => values[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))];
+  const alpha = (1 - level) / 2;
+  return { low: at(alpha), high: at(1 - alpha), level, method: 'bootstrap' };
+}
+
 /** The loss of a policy on these inputs, with a paired percentile-bootstrap interval. */
 export function estimateLoss(metric: TuneMetric, outcomes: readonly InputOutcome[], options: EstimateOptions = {}): LossEstimate {
   const n = outcomes.length;
   if (n === 0) throw new InputError('estimateLoss', 'no inputs');
   checkMetric(metric, outcomes[0]);
   const level = options.level ?? 0.95;
-  const resamples = options.resamples ?? 2000;
-  const point = sides(metric, outcomes);
-  const random = seededRandom(options.seed ?? 1);
-  const losses = new Float64Array(resamples);
-  const draw: InputOutcome[] = new Array<InputOutcome>(n);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) draw[i] = outcomes[Math.floor(random() * n)];
-    losses[r] = sides(metric, draw).loss;
-  }
-  losses.sort();
-  const at = (q: number) => losses[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))];
-  const alpha = (1 - level) / 2;
-  const out: LossEstimate = { metric, loss: point.loss, interval: { low: at(alpha), high: at(1 - alpha), level, method: 'bootstrap' }, inputs: n, dense: point.dense, pruned: point.pruned };
+  const point = metricSides(metric, outcomes);
+  const picked: InputOutcome[] = new Array<InputOutcome>(n);
+  const interval = bootstrapInterval(
+    n,
+    (draw) => {
+      for (let i = 0; i < n; i++) picked[i] = outcomes[draw[i]];
+      return metricSides(metric, picked).loss;
+    },
+    options,
+  );
+  const out: LossEstimate = { metric, loss: point.loss, interval, inputs: n, dense: point.dense, pruned: point.pruned };
   if (metric === 'accuracy') {
     out.denseInterval = wilsonInterval(sum(outcomes, (o) => o.denseCorrect ?? 0), n, level);
     out.prunedInterval = wilsonInterval(sum(outcomes, (o) => o.prunedCorrect ?? 0), n, level);

@@ -65,6 +65,18 @@ test('tune on a GPT-2 fixture: trials, front, chosen policy round-trips through 
   assert.ok(a.chosen, 'dense meets any budget');
   assert.ok(a.chosen.calibration.loss.loss <= a.budget.absolute);
   assert.ok(a.chosen.heldOut.loss.interval.low <= a.chosen.heldOut.loss.loss && a.chosen.heldOut.loss.loss <= a.chosen.heldOut.loss.interval.high);
+  // The chosen policy against the preset on the same held-out passages, pair by pair: the
+  // difference of the two held-out rows, with a paired interval and a verdict against the budget.
+  const paired = a.chosen.heldOutVsBaseline;
+  assert.ok(paired, 'a paired comparison with the preset');
+  assert.equal(paired.against, 'paper-gpt2-small');
+  assert.equal(paired.inputs, a.split.heldOut.length);
+  assert.equal(paired.margin, a.budget.absolute);
+  assert.ok(Math.abs(paired.difference - (a.chosen.heldOut.loss.loss - a.baseline.heldOut.loss.loss)) <= 1e-9 * Math.max(1, Math.abs(a.baseline.heldOut.loss.loss)), JSON.stringify(paired));
+  assert.ok(paired.interval.low <= paired.difference && paired.difference <= paired.interval.high, JSON.stringify(paired));
+  assert.equal(paired.mcnemar, undefined, 'McNemar is for accuracy');
+  assert.match(r.stdout, /Held-out, paired against paper-gpt2-small \(measured\):\n {2}tuned \(#\d+\): tuned − paper-gpt2-small: [+-]?[\d.]+ ppl \[/);
+  assert.match(r.stdout, /non-inferiority with the budget as margin/);
 
   const html = readFileSync(path.join(dir, 'a.html'), 'utf8');
   assert.match(html, /id="tune-data"/);
@@ -89,13 +101,16 @@ test('tune on a BERT fixture with --metric agreement and a single worker', (t) =
   const dir = scratchDir('spatten-tune-', t);
   const batch = path.join(dir, 'batch.txt');
   writeFileSync(batch, SENTENCES.join('\n') + '\n');
-  const r = cli('tune', fx.path, '--batch-file', batch, '--budget', '20%', '--metric', 'agreement', '--objective', 'latency', '--trials', '5', '--workers', '1', '--json', '-');
+  // --inputs 5: five of the six lines, evenly spaced.
+  const r = cli('tune', fx.path, '--batch-file', batch, '--inputs', '5', '--budget', '20%', '--metric', 'agreement', '--objective', 'latency', '--trials', '5', '--workers', '1', '--json', '-');
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout) as TuneResult;
   assert.equal(j.baseline.label, 'paper-bert');
   assert.equal(j.objective, 'latency');
   assert.equal(j.trials.length, 5);
   assert.equal(j.search.workers, 1);
+  assert.equal(j.split.calibration.length + j.split.heldOut.length, 5);
+  if (j.chosen) assert.equal(j.chosen.heldOutVsBaseline?.inputs, j.split.heldOut.length);
 });
 
 test('bad tune flags: usage errors exit 2, bad input exits 3 naming it', () => {
@@ -108,6 +123,7 @@ test('bad tune flags: usage errors exit 2, bad input exits 3 naming it', () => {
   const k = cli('tune', 'm.onnx', '--batch-file', 'x.txt', '--budget', '1%', '--metric', 'kl');
   assert.equal(k.code, 3);
   assert.match(k.stderr, /nats/);
+  assert.equal(cli('tune', 'm.onnx', '--batch-file', 'x.txt', '--budget', '1%', '--inputs', '1').code, 2, '--inputs below 2');
   const f = cli('tune', 'missing.onnx', '--batch-file', 'no-such-file.jsonl', '--budget', '1%');
   assert.equal(f.code, 3);
   assert.match(f.stderr, /no-such-file\.jsonl/);

@@ -40,6 +40,10 @@ suite('tune policy', () => {
     assert.equal(r.baseline.label, 'paper-bert');
     assert.equal(r.model.name, 'encoder', 'named as the report names it: the folder of a generic model.onnx');
     assert.ok(r.chosen, 'the dense anchor meets any budget, so a policy is chosen');
+    // The chosen policy against paper-bert on the same held-out emails: McNemar's discordant pairs
+    // are at most the held-out count.
+    const paired = r.chosen.heldOutVsBaseline;
+    assert.ok(paired?.mcnemar && paired.inputs === r.split.heldOut.length && paired.mcnemar.b + paired.mcnemar.c <= paired.inputs, JSON.stringify(paired));
     assert.ok(api.tuneViewOpen(), 'the tune view is open');
 
     written = await vscode.commands.executeCommand<string | undefined>('spatten.useTunedPolicy');

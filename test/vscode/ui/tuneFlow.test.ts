@@ -130,6 +130,10 @@ describe('VS Code UI: tune policy', () => {
     const table = await frame.locator('#tune-side-by-side').innerText();
     assert.match(table, /paper-bert/);
     assert.match(table, /tuned/);
+    // The paired held-out comparison with the preset, and what it means.
+    const paired = await frame.locator('#tune-paired').innerText();
+    assert.match(paired, /tuned − paper-bert: [+-]?\d+\.\d\d pp \[[+-]?\d+\.\d\d pp, [+-]?\d+\.\d\d pp\] paired, 95 % CI, McNemar p=[\d.]+ \(b=\d+, c=\d+\), n=\d+: /);
+    assert.match(await frame.locator('#tune-root').innerText(), /non-inferiority with the budget as margin/);
     // The view and its tab name the model as the report does.
     assert.equal(await frame.locator('h1').first().innerText(), 'Tune: encoder');
     await page.locator('.tab', { hasText: 'SpAtten Tune: encoder' }).first().waitFor({ timeout: 10_000 });
