@@ -74,6 +74,8 @@ export interface SearchResult {
   rung0Inputs: number;
   /** Calibration inputs at each rung (the last: all). */
   rungSizes: number[];
+  /** Per calibration-measured trial (by id): its outcomes on every calibration input, in one order for all. */
+  calibrationOutcomes: Map<number, InputOutcome[]>;
 }
 
 /** Promotion ratio of successive halving: at most 1 in ETA screened candidates goes on. */
@@ -204,7 +206,8 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
   const measured = trials.filter((t) => t.full);
   const front = new Set(paretoFront(measured.map(point)).map((i) => measured[i].id));
   for (const t of trials) t.onFront = front.has(t.id);
-  return { trials, chosen: bestWithinBudget(), budget, inputEvaluations, rung0Inputs: sizes[0], rungSizes: sizes };
+  const calibrationOutcomes = new Map(entries.filter((e) => e.trial.full).map((e) => [e.trial.id, e.outcomes]));
+  return { trials, chosen: bestWithinBudget(), budget, inputEvaluations, rung0Inputs: sizes[0], rungSizes: sizes, calibrationOutcomes };
 }
 
 /**
