@@ -46,4 +46,4 @@ export function formatPairedComparison(c: PairedComparison): string {
 
 /** What the paired line means, for the table's footnote and the tune page. */
 export const PAIRED_NOTE =
-  'paired: both policies on the same held-out inputs; difference = tuned loss − preset loss (+ = tuned worse), 95 % paired bootstrap CI; McNemar exact p on the inputs where exactly one policy is right (b: only tuned, c: only the preset). Read as non-inferiority with the budget as margin: "no worse" when the CI\'s worse (upper) end is within the budget.';
+  'paired: both policies on the same held-out inputs; difference = tuned loss − preset loss (+ = tuned worse), 95 % paired bootstrap CI; for accuracy, McNemar exact p on the inputs where exactly one policy is right (b: only tuned, c: only the preset). Read as non-inferiority with the budget as margin: "no worse" when the CI\'s worse (upper) end is within the budget.';
