@@ -201,7 +201,9 @@ export function matchedPoint(search: SearchResult, baseline: Trial, metric: Tune
   let best: Trial | undefined;
   for (const t of search.trials) {
     const mine = search.calibrationOutcomes.get(t.id);
-    if (!mine || t.id === baseline.id || (best && t.relativeCost >= best.relativeCost)) continue;
+    // Cheapest first; at equal cost the smaller loss, as the budget's choice breaks ties (so a
+    // trial tied with the chosen one does not stand beside it as a second point).
+    if (!mine || t.id === baseline.id || (best && (t.relativeCost > best.relativeCost || (t.relativeCost === best.relativeCost && t.loss.loss >= best.loss.loss)))) continue;
     const same = t.loss.loss <= baseline.loss.loss || comparePaired(metric, mine, base, baselineName, tolerance, { seed: mixSeed(seed, t.id) }).interval.high <= tolerance;
     if (same) best = t;
   }

@@ -31,6 +31,9 @@ test("matched point (accuracy): at or below the preset's calibration loss; one e
     [6, 0.2, null], // screened only: no calibration outcomes
   ]);
   assert.equal(matchedPoint(s, trial(2), 'accuracy', 'paper-bert', 1)?.id, 3);
+  // A tie in cost goes to the smaller loss, as the budget's choice breaks it.
+  const { search: tie, trial: tt } = search('accuracy', 0.01, [[2, 0.8, emails(4)], [3, 0.5, emails(4)], [8, 0.5, emails(3)]]);
+  assert.equal(matchedPoint(tie, tt(2), 'accuracy', 'paper-bert', 1)?.id, 8);
   const { search: worse, trial: t2 } = search('accuracy', 0.01, [[2, 0.8, emails(4)], [4, 0.3, emails(14)], [7, 0.4, emails(5)]]);
   assert.equal(matchedPoint(worse, t2(2), 'accuracy', 'paper-bert', 1), undefined);
 });
