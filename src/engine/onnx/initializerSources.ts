@@ -54,7 +54,7 @@ function referenced(t: onnx.ITensorProto, r: FileRange): onnx.ITensorProto {
 /**
  * The encoded model with every initializer of at least REFERENCE_MIN_BYTES that has a source
  * replaced by an external-data reference to it (the proto itself is not changed). ORT must be
- * told the model's folder (see `externalWeightsOptions`).
+ * told the model's folder (see `withModelFolder`).
  */
 export function encodeReferencingSources(model: onnx.IModelProto, sources: InitializerSources): Uint8Array {
   const g = model.graph;
@@ -66,7 +66,11 @@ export function encodeReferencingSources(model: onnx.IModelProto, sources: Initi
   return onnx.ModelProto.encode({ ...model, graph: { ...g, initializer } }).finish();
 }
 
-/** Session options that let ORT resolve the references of `encodeReferencingSources`. */
-export function externalWeightsOptions(modelDir: string): { session: Record<string, string> } {
-  return { session: { model_external_initializers_file_folder_path: modelDir } };
+/**
+ * `options` plus the session entry that lets ORT resolve the references of
+ * `encodeReferencingSources` (the model's folder), keeping the other session entries.
+ */
+export function withModelFolder<T extends { extra?: unknown }>(options: T, modelDir: string): T {
+  const extra = (options.extra ?? {}) as { session?: Record<string, unknown> };
+  return { ...options, extra: { ...extra, session: { ...extra.session, model_external_initializers_file_folder_path: modelDir } } };
 }

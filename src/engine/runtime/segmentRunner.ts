@@ -13,7 +13,7 @@ import type { onnx } from 'onnx-proto';
 import { InputError, throwIfAborted } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
 import type { ModelDims } from '../model/modelDims';
-import { encodeReferencingSources, externalWeightsOptions, type InitializerSources } from '../onnx/initializerSources';
+import { encodeReferencingSources, withModelFolder, type InitializerSources } from '../onnx/initializerSources';
 import type { AttentionCore, AttentionCoreCall } from './attentionCore';
 import type { AttentionKernel } from '../spatten/attentionKernel';
 import { coreMask, type CoreMask } from './coreMask';
@@ -69,7 +69,7 @@ export class SegmentRunner {
    */
   static async create(plan: SegmentPlan, options: ort.InferenceSession.SessionOptions, weights?: ModelWeightFiles): Promise<SegmentRunner> {
     const sessions: ort.InferenceSession[] = [];
-    const defaults = weights ? { ...SEQUENTIAL_SESSION_DEFAULTS, extra: { session: { ...SEQUENTIAL_SESSION_DEFAULTS.extra.session, ...externalWeightsOptions(weights.dir).session } } } : SEQUENTIAL_SESSION_DEFAULTS;
+    const defaults = weights ? withModelFolder(SEQUENTIAL_SESSION_DEFAULTS, weights.dir) : SEQUENTIAL_SESSION_DEFAULTS;
     for (const s of plan.segments) {
       try {
         sessions.push(await createOrtSession(encodeReferencingSources(s.proto as onnx.IModelProto, weights?.sources ?? new Map()), { ...defaults, ...options }));

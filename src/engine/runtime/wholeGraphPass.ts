@@ -14,7 +14,7 @@ import { InputError } from '../errors';
 import type { DiscoveredCore } from '../model/attentionCore';
 import type { GraphIndex } from '../model/graphIndex';
 import { encodeModel, node } from '../onnx/graphBuilder';
-import { encodeReferencingSources, externalWeightsOptions } from '../onnx/initializerSources';
+import { encodeReferencingSources, withModelFolder } from '../onnx/initializerSources';
 import type { DenseLayerStats } from './attentionCore';
 import { createOrtSession, ortFailure } from './ortEnvironment';
 import type { ModelWeightFiles } from './segmentRunner';
@@ -109,9 +109,8 @@ export class WholeGraphPass {
     if (why) throw new InputError('whole-graph pass', why);
     const extended = withCoreReductions(proto, g, cores);
     const bytes = weights ? encodeReferencingSources(extended, weights.sources) : encodeModel(extended);
-    const external = weights ? { extra: { ...options.extra, session: { ...(options.extra as { session?: object } | undefined)?.session, ...externalWeightsOptions(weights.dir).session } } } : {};
     try {
-      return new WholeGraphPass(await createOrtSession(bytes, { ...options, ...external }), cores);
+      return new WholeGraphPass(await createOrtSession(bytes, weights ? withModelFolder(options, weights.dir) : options), cores);
     } catch (e) {
       throw ortFailure('whole-graph pass', 'onnxruntime refused the model with the importance reductions', e);
     }

@@ -50,7 +50,8 @@ export async function runAttentionOnKernel(st: SpattenCoreState, call: Attention
       rowsNonEmpty: nVis.every((x) => x > 0) && !facts(call.mask).minusInfinity && !facts(call.bias ?? null).minusInfinity,
       probabilities: localV,
     });
-    // The kernel's [m, r, n] work runs in ORT; here only vectors of m * r and n values.
+    // The kernel's [m, r, n] work runs in ORT; here only vectors of m * r and n values (and, under
+    // local V, the probabilities its per-row top-k needs).
     const sums = new Float64Array(Lk);
     const seen = new Float64Array(Lk);
     for (let s = 0; s < nAlive; s++) sums[keys[s]] = res.importance[s];
