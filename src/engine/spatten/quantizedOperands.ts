@@ -12,7 +12,7 @@
 // whole cache again would produce.
 import type { AttentionCoreCall } from '../runtime/attentionCore';
 import type { SpattenPolicy } from './policy';
-import { quantizeDequantize, splitMsbLsb, symmetricScale } from './progressiveQuantization';
+import { quantizeRows, splitRows } from './progressiveQuantization';
 
 export interface CoreOperands {
   /** [H, Lq, D] */
@@ -57,6 +57,10 @@ class LayerPlanes {
 export class QuantizedOperands {
   private q = new Float32Array(0);
   private layers: LayerPlanes[] = [];
+  /** 0, 1, 2, ...: every row of Q. */
+  private qRows = new Int32Array(0);
+  /** Scratch: positions a prepare() call quantizes. */
+  private fresh = new Int32Array(0);
 
   /** perLayer false (encoders: nothing is ever reused): one set of planes serves every layer. */
   constructor(private readonly perLayer: boolean) {}
@@ -75,30 +79,29 @@ export class QuantizedOperands {
     const stride = call.kvStride ?? Lk;
     if (quant.mode === 'off') return { qSrc: call.q, kScore: call.k, kFull: call.k, vSrc: call.v, kvStride: stride };
     if (this.q.length < H * Lq * D) this.q = new Float32Array(H * Lq * D);
-    for (let r = 0; r < H * Lq; r++) {
-      const off = r * D;
-      quantizeDequantize(call.q, off, D, quant.queryBits, symmetricScale(call.q, off, D, quant.queryBits), this.q, off);
-    }
+    if (this.qRows.length < H * Lq) this.qRows = Int32Array.from({ length: H * Lq }, (_, r) => r);
+    quantizeRows(call.q, 0, this.qRows, H * Lq, D, quant.queryBits, this.q, 0);
     const planes = (this.layers[this.perLayer ? call.layer : 0] ??= new LayerPlanes());
     planes.ensure(Hkv, Lk, D);
     // Rows past the cached prefix are new (or recomputed by a full pass): quantize them again.
     planes.done.fill(0, this.perLayer ? Math.min(call.cachedKeys ?? 0, planes.cap) : 0);
     const cap = planes.cap;
-    const total = quant.keyBits + quant.keyLsbBits;
+    // The alive rows not quantized yet, then each KV head's rows in one call (quantizeRows says why).
+    if (this.fresh.length < nAlive) this.fresh = new Int32Array(Math.max(nAlive, this.fresh.length * 2));
+    const fresh = this.fresh;
+    let n = 0;
     for (let a = 0; a < nAlive; a++) {
       const j = aliveKeys[a];
       if (planes.done[j] === 1) continue;
       planes.done[j] = 1;
-      for (let g = 0; g < Hkv; g++) {
-        const src = (g * stride + j) * D;
-        const dst = (g * cap + j) * D;
-        quantizeDequantize(call.v, src, D, quant.valueBits, symmetricScale(call.v, src, D, quant.valueBits), planes.v, dst);
-        if (quant.mode === 'static') {
-          quantizeDequantize(call.k, src, D, quant.keyBits, symmetricScale(call.k, src, D, quant.keyBits), planes.kFull, dst);
-        } else {
-          splitMsbLsb(call.k, src, D, quant.keyBits, quant.keyLsbBits, symmetricScale(call.k, src, D, total), planes.kMsb, planes.kFull, dst, quant.msbReading);
-        }
-      }
+      fresh[n++] = j;
+    }
+    for (let g = 0; g < Hkv && n > 0; g++) {
+      const src = g * stride * D;
+      const dst = g * cap * D;
+      quantizeRows(call.v, src, fresh, n, D, quant.valueBits, planes.v, dst);
+      if (quant.mode === 'static') quantizeRows(call.k, src, fresh, n, D, quant.keyBits, planes.kFull, dst);
+      else splitRows(call.k, src, fresh, n, D, quant.keyBits, quant.keyLsbBits, quant.msbReading, planes.kMsb, planes.kFull, dst);
     }
     return { qSrc: this.q, kScore: quant.mode === 'static' ? planes.kFull : planes.kMsb, kFull: planes.kFull, vSrc: planes.v, kvStride: cap };
   }

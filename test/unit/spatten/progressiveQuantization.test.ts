@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { quantizeDequantize, splitMsbLsb, symmetricScale } from '../../../src/engine/spatten/progressiveQuantization';
+import { quantizeDequantize, quantizeRows, splitMsbLsb, splitRows, symmetricScale } from '../../../src/engine/spatten/progressiveQuantization';
 import { createSpattenCore } from '../../../src/engine/spatten/spattenAttentionCore';
 import { makeCall } from './coreCallFixtures';
 import { assertClose } from './handCases';
@@ -39,6 +39,37 @@ test('MSB-only error is at most half an MSB step on random data', () => {
     assert.ok(Math.abs(msb[i] - full[i]) <= 8 * s + 1e-9);
     assert.ok(Math.abs(full[i] - x[i]) <= 0.5 * s + 1e-6);
   }
+});
+
+test('the row loops write the per-row quantizers\' exact bits, for the rows named and no others', () => {
+  const D = 8;
+  // 6 rows; row 3 is all zero (scale 0), values span several magnitudes and both signs.
+  const src = Float32Array.from({ length: 6 * D }, (_, i) => (Math.floor(i / D) === 3 ? 0 : Math.sin(i * 2.3) * 10 ** ((i % 5) - 2)));
+  const rows = Int32Array.from([5, 0, 3, 2]);
+  const n = 3; // row 2 is past n: untouched
+  for (const bits of [4, 6, 8]) {
+    const got = new Float32Array(6 * D).fill(7);
+    quantizeRows(src, 0, rows, n, D, bits, got, 0);
+    const want = new Float32Array(6 * D).fill(7);
+    for (const j of [5, 0, 3]) quantizeDequantize(src, j * D, D, bits, symmetricScale(src, j * D, D, bits), want, j * D);
+    assert.deepEqual(Array.from(got), Array.from(want), `quantizeRows at ${bits} bits`);
+  }
+  for (const reading of ['truncate', 'mid-bin'] as const) {
+    const msb = new Float32Array(6 * D).fill(7);
+    const full = new Float32Array(6 * D).fill(7);
+    splitRows(src, 0, rows, n, D, 6, 4, reading, msb, full, 0);
+    const wantMsb = new Float32Array(6 * D).fill(7);
+    const wantFull = new Float32Array(6 * D).fill(7);
+    for (const j of [5, 0, 3]) splitMsbLsb(src, j * D, D, 6, 4, symmetricScale(src, j * D, D, 10), wantMsb, wantFull, j * D, reading);
+    assert.deepEqual(Array.from(msb), Array.from(wantMsb), `splitRows MSB reading (${reading})`);
+    assert.deepEqual(Array.from(full), Array.from(wantFull), `splitRows full reading (${reading})`);
+  }
+  // Offsets: the source and destination bases shift every row alike.
+  const out = new Float32Array(7 * D);
+  quantizeRows(src, D, Int32Array.of(0), 1, D, 6, out, 2 * D);
+  const ref = new Float32Array(D);
+  quantizeDequantize(src, D, D, 6, symmetricScale(src, D, D, 6), ref, 0);
+  assert.deepEqual(Array.from(out.subarray(2 * D, 3 * D)), Array.from(ref));
 });
 
 // One head, 4 tokens, D = 2. Key rows [a_j, 0.7] with a = [0.7, 0, -0.7, 0.3]: each row's scale
