@@ -221,7 +221,7 @@ export class EngineSession {
   private async fullPassStore(inputIds: number[] | null, core: AttentionCore, signal?: AbortSignal): Promise<Map<string, ort.Tensor>> {
     const positions = this.fullPositions(inputIds);
     const whole = await this.wholePass(core);
-    if (!whole || !core.densePass) return this.passStore(this.fullRunner, inputIds, positions, 'full', -1, core, newPassState(this.cores.length), signal);
+    if (!whole || !core.densePass) return this.passStore(this.fullRunner, inputIds, positions, 'full', -1, core, newPassState(this.cores.length, false), signal);
     throwIfAborted(signal);
     const { outputs, stats } = await whole.run(this.feeds(inputIds, positions));
     for (const s of stats) core.densePass.recordDenseLayer(s);

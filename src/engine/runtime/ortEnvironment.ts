@@ -65,7 +65,15 @@ export function ortFailure(where: string, what: string, e: unknown): InputError 
  * buffers afresh, and the kernel's [m, r, n] buffers then made it 2.3x slower (60 against 26 ms
  * per pass at 512 tokens) and the segments' MatMul and Add about 1.6x (ORT profiles, measured),
  * for 20 MB less peak RSS on the 6-layer bench encoder.
+ *
+ * Memory patterns off: with a pattern ORT plans one block for all of a run's activations per input
+ * shape and each session keeps its block in its arena; with a session per layer those blocks add
+ * up. Off, a whole 512-token profile of the 6-layer bench encoder peaks 23 MB lower (352 against
+ * 329 MB) at the same pass time (218-248 against 242-270 ms, interleaved), measured. On these
+ * machines memory is also time: a first touch of a page costs about 14 us (measured), so every
+ * MB a pass grows by costs about 3.5 ms.
  */
 export const SEQUENTIAL_SESSION_DEFAULTS = {
   extra: { session: { intra_op: { allow_spinning: '0' } } as Record<string, unknown> },
+  enableMemPattern: false,
 } satisfies ort.InferenceSession.SessionOptions;

@@ -21,7 +21,7 @@ import type { CoreTensors, TensorSource } from './coreTensors';
 import { contextTensor, readCoreTensors } from './coreTensors';
 import { LayerKvCache } from './kvCache';
 import { createOrtSession, ortFailure, SEQUENTIAL_SESSION_DEFAULTS } from './ortEnvironment';
-import type { SegmentPlan } from './segmentPlan';
+import { coreReads, type SegmentPlan } from './segmentPlan';
 
 export type PassKind = 'full' | 'decode' | 'prefix';
 
@@ -35,10 +35,16 @@ export interface PassState {
   contexts: (Float32Array[] | { ctx: Float32Array; H: number; L: number; D: number })[];
   /** Runtime notes per layer (mask contradictions), deduplicated by the session. */
   notes: Set<string>;
+  /**
+   * Whether decode or prefix steps may follow this pass, so a full pass keeps each layer's K, V and
+   * context. An encoder pass keeps none: each layer's tensors are released as soon as the next
+   * layer no longer needs them (6 x 5 MB on the 512-token bench encoder).
+   */
+  stepsFollow: boolean;
 }
 
-export function newPassState(layers: number): PassState {
-  return { kv: new Array(layers).fill(null), contexts: Array.from({ length: layers }, () => []), notes: new Set() };
+export function newPassState(layers: number, stepsFollow = true): PassState {
+  return { kv: new Array(layers).fill(null), contexts: Array.from({ length: layers }, () => []), notes: new Set(), stepsFollow };
 }
 
 /** Where the model's weights lie on disk (LoadedModel): segments then reference them instead of carrying copies. */
@@ -56,6 +62,8 @@ export class SegmentRunner {
   readonly observed = new Map<number, ObservedCoreShape>();
   /** Wall time spent in ORT segment runs and in the engine's cores (tensor reads, mask, core, context), ms. */
   readonly timings = { segmentMs: 0, coreMs: 0 };
+  /** lastUses() for the cores it was computed for. */
+  private drops: { cores: DiscoveredCore[]; names: string[][] } | null = null;
 
   private constructor(
     readonly plan: SegmentPlan,
@@ -103,6 +111,7 @@ export class SegmentRunner {
   ): Promise<Map<string, ort.Tensor>> {
     const store = new Map<string, ort.Tensor>(Object.entries(feeds));
     const src = { store, constants: this.plan.constants };
+    const drops = this.lastUses(cores);
     const masks = new Map<string, CoreMask>();
     let segIdx = 0;
     for (let stage = 0; stage <= cores.length; stage++) {
@@ -132,8 +141,30 @@ export class SegmentRunner {
       const t0 = performance.now();
       await this.runCore(cores[stage], src, masks, positions, kind, step, core, state, kernel);
       this.timings.coreMs += performance.now() - t0;
+      // Nothing later reads these: dropping them lets the GC take a layer's Q, K, V and masks back
+      // while the pass goes on (a pass would otherwise hold every layer's at once).
+      for (const name of drops[stage]) store.delete(name);
     }
     return store;
+  }
+
+  /**
+   * Per stage, the store tensors nothing reads after it: stage s runs segment s (if any), then core
+   * s, so a tensor last read by segment s or core s goes at the end of stage s. Model outputs stay.
+   */
+  private lastUses(cores: DiscoveredCore[]): string[][] {
+    if (this.drops?.cores === cores) return this.drops.names;
+    const last = new Map<string, number>();
+    const read = (name: string, stage: number) => last.set(name, Math.max(last.get(name) ?? -1, stage));
+    for (const seg of this.plan.segments) for (const name of seg.inputs) read(name, seg.index);
+    cores.forEach((c, i) => {
+      for (const name of coreReads(c, true)) read(name, i);
+    });
+    for (const name of this.plan.finalOutputs) read(name, Infinity);
+    const names: string[][] = cores.map(() => []);
+    for (const [name, stage] of last) if (stage < cores.length) names[stage].push(name);
+    this.drops = { cores, names };
+    return names;
   }
 
   private async runCore(
@@ -168,11 +199,11 @@ export class SegmentRunner {
       const m = passMask(masks, dc, src, Lq, Lk, D, full, true);
       if (m.note) state.notes.add(`layer ${layer}: ${m.note}`);
       if (kind === 'full') {
-        // An encoder never appends: the cache copies these rows only when a decode step does.
-        state.kv[layer] = LayerKvCache.deferred(Hkv, D, t.k, t.v, Lk);
+        // The cache copies these rows only when a decode step appends.
+        if (state.stepsFollow) state.kv[layer] = LayerKvCache.deferred(Hkv, D, t.k, t.v, Lk);
         call = this.call(layer, step, t, Lk, t.k, t.v, m.scale, m.mask, m.causal, full);
         const ctx = await invoke(call, H * Lq * D, where);
-        state.contexts[layer] = { ctx, H, L: Lq, D };
+        if (state.stepsFollow) state.contexts[layer] = { ctx, H, L: Lq, D };
         src.store.set(dc.context.name, contextTensor(dc, ctx, t));
         return;
       }
