@@ -61,19 +61,32 @@ export function ortFailure(where: string, what: string, e: unknown): InputError 
 /**
  * For sessions that run one after another within a pass (graph segments, the attention kernel),
  * each with its own intra-op thread pool: spinning pools would keep stealing the cores from the
- * next session, so spinning is off. CPU arenas stay on: without them every run allocates its
- * buffers afresh, and the kernel's [m, r, n] buffers then made it 2.3x slower (60 against 26 ms
- * per pass at 512 tokens) and the segments' MatMul and Add about 1.6x (ORT profiles, measured),
- * for 20 MB less peak RSS on the 6-layer bench encoder.
+ * next session, so spinning is off.
  *
  * Memory patterns off: with a pattern ORT plans one block for all of a run's activations per input
  * shape and each session keeps its block in its arena; with a session per layer those blocks add
- * up. Off, a whole 512-token profile of the 6-layer bench encoder peaks 23 MB lower (352 against
- * 329 MB) at the same pass time (218-248 against 242-270 ms, interleaved), measured. On these
- * machines memory is also time: a first touch of a page costs about 14 us (measured), so every
- * MB a pass grows by costs about 3.5 ms.
+ * up. Off, a whole 512-token profile of the 6-layer bench encoder peaked 23 MB lower (352 against
+ * 329 MB) at the same pass time (218-248 against 242-270 ms, interleaved), measured.
+ *
+ * On these machines memory is also time: the first touch of a page costs about 14 us (measured),
+ * so each MB a pass grows by costs about 3.5 ms, and a one-pass profile pays for every arena.
  */
 export const SEQUENTIAL_SESSION_DEFAULTS = {
   extra: { session: { intra_op: { allow_spinning: '0' } } as Record<string, unknown> },
   enableMemPattern: false,
+} satisfies ort.InferenceSession.SessionOptions;
+
+/**
+ * The attention kernel keeps its CPU arena: without it every run allocates its [m, r, n] buffers
+ * afresh, 2.3x slower (60 against 26 ms per pass at 512 tokens, measured). The graph segments run
+ * without one: each segment's arena kept its own peak (about 15 MB per layer on the 6-layer bench
+ * encoder at 512 tokens), while without arenas the segments reuse each other's freed memory
+ * through the C allocator. Measured on that encoder, a whole 512-token profile peaked at 290 MB
+ * (its dense reference run) instead of 306-345 MB, its cold engine pass took 0.49-0.65 s instead
+ * of 0.74-1.02 s; warm passes in one process: 40-42 against 46-51 ms at 128 tokens, 136-152
+ * against 130-132 ms at 512; the BERT-base fixture's paper-bert pass stayed 1.07x / 1.09x ORT's.
+ */
+export const SEGMENT_SESSION_DEFAULTS = {
+  ...SEQUENTIAL_SESSION_DEFAULTS,
+  enableCpuMemArena: false,
 } satisfies ort.InferenceSession.SessionOptions;

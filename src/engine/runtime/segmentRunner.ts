@@ -20,7 +20,7 @@ import { coreMask, type CoreMask } from './coreMask';
 import type { CoreTensors, TensorSource } from './coreTensors';
 import { contextTensor, readCoreTensors } from './coreTensors';
 import { LayerKvCache } from './kvCache';
-import { createOrtSession, ortFailure, SEQUENTIAL_SESSION_DEFAULTS } from './ortEnvironment';
+import { createOrtSession, ortFailure, SEGMENT_SESSION_DEFAULTS } from './ortEnvironment';
 import { coreReads, type SegmentPlan } from './segmentPlan';
 
 export type PassKind = 'full' | 'decode' | 'prefix';
@@ -77,7 +77,7 @@ export class SegmentRunner {
    */
   static async create(plan: SegmentPlan, options: ort.InferenceSession.SessionOptions, weights?: ModelWeightFiles): Promise<SegmentRunner> {
     const sessions: ort.InferenceSession[] = [];
-    const defaults = weights ? withModelFolder(SEQUENTIAL_SESSION_DEFAULTS, weights.dir) : SEQUENTIAL_SESSION_DEFAULTS;
+    const defaults = weights ? withModelFolder(SEGMENT_SESSION_DEFAULTS, weights.dir) : SEGMENT_SESSION_DEFAULTS;
     for (const s of plan.segments) {
       try {
         sessions.push(await createOrtSession(encodeReferencingSources(s.proto as onnx.IModelProto, weights?.sources ?? new Map()), { ...defaults, ...options }));
