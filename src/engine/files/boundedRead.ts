@@ -151,6 +151,25 @@ export async function readReleasableFile(file: string, kind: FileKind, opts: Rea
   return { bytes, release: () => buffer.resize?.(0) };
 }
 
+/**
+ * The file opened and checked as every read here checks it (a regular file within the cap), for a
+ * caller that reads parts of it itself (onnx/modelWithoutWeights.ts); the caller closes it.
+ */
+export async function openCheckedFile(file: string, kind: FileKind, opts: ReadOptions = {}): Promise<{ handle: fs.promises.FileHandle; size: number }> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, OPEN_FLAGS);
+  } catch (e) {
+    throw openFailure(e, file, kind, opts);
+  }
+  try {
+    return { handle, size: checkOpened(await handle.stat(), file, kind) };
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+}
+
 async function readInto(file: string, kind: FileKind, opts: ReadOptions, allocate: (size: number) => Buffer): Promise<Uint8Array> {
   let handle: fs.promises.FileHandle;
   try {

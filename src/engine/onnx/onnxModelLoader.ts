@@ -13,10 +13,11 @@
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { InputError } from '../errors';
-import { readReleasableFile } from '../files/boundedRead';
+import { openCheckedFile, readReleasableFile } from '../files/boundedRead';
 import { externalRef, resolveExternalData } from './externalData';
-import { detachFromFileBuffer } from './weightsOnDisk';
-import { ranges, type FileRange, type InitializerSources } from './initializerSources';
+import { readModelWithoutWeights } from './modelWithoutWeights';
+import { detachFromFileBuffer, leaveWeightsOnDisk } from './weightsOnDisk';
+import { ranges, REFERENCE_MIN_BYTES, type FileRange, type InitializerSources } from './initializerSources';
 import { longToNumber } from './tensorData';
 
 export const GiB = 1024 * 1024 * 1024;
@@ -144,6 +145,72 @@ export function validateModelProto(proto: onnx.IModelProto, where: string): numb
   return opset;
 }
 
+/**
+ * Files from this size are decoded without their large initializers' bytes (modelWithoutWeights.ts
+ * says why); smaller ones cost little to read whole.
+ */
+export const READ_WITHOUT_WEIGHTS_MIN_BYTES = 4 * 1024 * 1024;
+
+interface DecodedFile {
+  proto: onnx.ModelProto;
+  fileBytes: number;
+  /** Ranges in the .onnx file of initializers' bytes (sources of the weights on disk). */
+  initializerSources: InitializerSources;
+  /** Makes the proto independent of what was read (large bytes on demand), frees the rest. */
+  detach(dir: string): void;
+}
+
+/** The file decoded without its large weights' bytes, or null to read it whole (small or unusual). */
+export async function decodeWithoutWeights(abs: string, maxBytes: number): Promise<DecodedFile | null> {
+  const { handle, size } = await openCheckedFile(abs, { label: 'model file', maxBytes });
+  try {
+    if (size < READ_WITHOUT_WEIGHTS_MIN_BYTES) return null;
+    const head = Buffer.alloc(64);
+    await handle.read(head, 0, 64, 0);
+    sniff(head, abs);
+    const read = readModelWithoutWeights(handle.fd, size, REFERENCE_MIN_BYTES);
+    if (!read) return null;
+    let proto: onnx.ModelProto;
+    try {
+      proto = onnx.ModelProto.decode(read.bytes);
+    } catch {
+      return null; // the whole file's decode names the fault
+    }
+    const initializers = proto.graph?.initializer ?? [];
+    const fileName = path.basename(abs);
+    const initializerSources: InitializerSources = new Map();
+    for (const r of read.rawData) {
+      const t = initializers[r.initializer];
+      if (t) initializerSources.set(t, { location: fileName, offset: r.offset, length: r.length });
+    }
+    return { proto, fileBytes: size, initializerSources, detach: (dir) => leaveWeightsOnDisk(proto, read.bytes, read.skipped, dir, fileName) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The whole file read and decoded: `bytes` fields view the file's buffer until detach(). */
+async function decodeWholeFile(abs: string, maxBytes: number): Promise<DecodedFile> {
+  const file = await readReleasableFile(abs, { label: 'model file', maxBytes });
+  const bytes = file.bytes;
+  if (bytes.byteLength === 0) throw new InputError(abs, 'model file is empty');
+  sniff(bytes, abs);
+  const proto = decodeModel(bytes, abs);
+  // Offsets of the initializers' bytes in the file, recorded before external data is inlined
+  // (which forgets its locations).
+  const initializerSources = ranges(proto.graph?.initializer ?? [], bytes, path.basename(abs));
+  return {
+    proto,
+    fileBytes: bytes.byteLength,
+    initializerSources,
+    detach: (dir) => {
+      // The proto no longer views the file's buffer: give its memory back now.
+      detachFromFileBuffer(proto, bytes, initializerSources, dir);
+      file.release();
+    },
+  };
+}
+
 /** Reads, decodes and validates an .onnx file; external data is resolved and (by default) inlined. */
 export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): Promise<LoadedModel> {
   const abs = path.resolve(filePath);
@@ -152,32 +219,23 @@ export async function loadOnnxModel(filePath: string, opts: LoadOptions = {}): P
   const maxExternalBytes = opts.maxExternalBytes ?? 2 * GiB;
   const inline = opts.inlineExternalData ?? true;
 
-  const file = await readReleasableFile(abs, { label: 'model file', maxBytes });
-  const bytes = file.bytes;
-  if (bytes.byteLength === 0) throw new InputError(where, 'model file is empty');
-  sniff(bytes, where);
-  const proto = decodeModel(bytes, where);
+  const decoded = (await decodeWithoutWeights(abs, maxBytes)) ?? (await decodeWholeFile(abs, maxBytes));
+  const { proto, fileBytes, initializerSources } = decoded;
   const opset = validateModelProto(proto, where);
 
   const dir = path.dirname(abs);
-  // The file is read once: decoded `bytes` fields are views into it, never copies, and their
-  // offsets in it are recorded before external data is inlined (which forgets its locations).
   const initializers = proto.graph?.initializer ?? [];
-  const initializerSources = ranges(initializers, bytes, path.basename(abs));
   const external = initializers.filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL).map(externalRef);
   const ext = await resolveExternalData(proto, dir, where, {
     maxExternalBytes,
     inline,
-    inlineLimitBytes: opts.inlineLimitBytes ?? PROTOBUF_LIMIT_BYTES - bytes.byteLength,
+    inlineLimitBytes: opts.inlineLimitBytes ?? PROTOBUF_LIMIT_BYTES - fileBytes,
   });
   for (const ref of external) {
     const length = ref.length ?? ref.tensor.rawData?.byteLength;
     if (length !== undefined) initializerSources.set(ref.tensor, { location: ref.location, offset: ref.offset, length } satisfies FileRange);
   }
-  // The proto no longer views the file's buffer: give its memory back now (bytes is empty after).
-  const fileBytes = bytes.byteLength;
-  detachFromFileBuffer(proto, bytes, initializerSources, dir);
-  file.release();
+  decoded.detach(dir);
   return {
     proto,
     dir,

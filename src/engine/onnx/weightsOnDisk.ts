@@ -45,14 +45,14 @@ function readOnDemand(t: onnx.ITensorProto, dir: string, r: FileRange): void {
   });
 }
 
-/** Every Uint8Array reachable from `x` that views `buffer`, replaced by a copy (in place). */
+/** Every Uint8Array reachable from `x` that views `buffer`, replaced by a copy (in place; a Buffer's slice() would be another view). */
 function copyViews(x: unknown, buffer: ArrayBufferLike, skip: Set<object>): void {
   if (x === null || typeof x !== 'object' || skip.has(x)) return;
   if (Array.isArray(x)) {
     for (let i = 0; i < x.length; i++) {
       const v: unknown = x[i];
       if (v instanceof Uint8Array) {
-        if (v.buffer === buffer) x[i] = v.slice();
+        if (v.buffer === buffer) x[i] = new Uint8Array(v);
       } else copyViews(v, buffer, skip);
     }
     return;
@@ -62,7 +62,7 @@ function copyViews(x: unknown, buffer: ArrayBufferLike, skip: Set<object>): void
   for (const k of Object.keys(o)) {
     const v = o[k];
     if (v instanceof Uint8Array) {
-      if (v.buffer === buffer) o[k] = v.slice();
+      if (v.buffer === buffer) o[k] = new Uint8Array(v);
     } else copyViews(v, buffer, skip);
   }
 }
@@ -81,4 +81,21 @@ export function detachFromFileBuffer(proto: onnx.IModelProto, fileBytes: Uint8Ar
     lazy.add(t);
   }
   copyViews(proto, fileBytes.buffer, lazy);
+}
+
+/**
+ * For a proto decoded from `decodedFrom`, the model without its large raw_data fields
+ * (modelWithoutWeights.ts): each initializer left out reads its bytes from its range in
+ * `fileName` on demand, and every view into `decodedFrom` is copied, as detachFromFileBuffer does.
+ */
+export function leaveWeightsOnDisk(proto: onnx.IModelProto, decodedFrom: Uint8Array, skipped: { initializer: number; offset: number; length: number }[], dir: string, fileName: string): void {
+  const initializers = proto.graph?.initializer ?? [];
+  const lazy = new Set<object>();
+  for (const s of skipped) {
+    const t = initializers[s.initializer];
+    if (!t) continue;
+    readOnDemand(t, dir, { location: fileName, offset: s.offset, length: s.length });
+    lazy.add(t);
+  }
+  copyViews(proto, decodedFrom.buffer, lazy);
 }

@@ -1,0 +1,96 @@
+// The model read without its large weights' bytes: with those bytes read back from their ranges it
+// encodes to exactly what decoding the whole file gives, on fixtures of every family and on both
+// trained models; an unusual or damaged layout is handed back (null) for the whole file's decoder
+// to judge, and the loader's messages for damaged large files are the same as before.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { onnx } from 'onnx-proto';
+import { readModelWithoutWeights } from '../../../src/engine/onnx/modelWithoutWeights';
+import { decodeWithoutWeights, loadOnnxModel, READ_WITHOUT_WEIGHTS_MIN_BYTES } from '../../../src/engine/onnx/onnxModelLoader';
+import { leaveWeightsOnDisk } from '../../../src/engine/onnx/weightsOnDisk';
+import { generateFixture, REPO_ROOT } from '../../fixtures/generateFixture';
+import { scratchDir } from '../scratchDir';
+
+function withoutWeights(file: string, minSkip: number) {
+  const fd = fs.openSync(file, 'r');
+  try {
+    return readModelWithoutWeights(fd, fs.fstatSync(fd).size, minSkip);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function encodeWhole(file: string): Buffer {
+  return Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.decode(fs.readFileSync(file))).finish());
+}
+
+const files = () => [
+  generateFixture('bert', 'fp32').path,
+  generateFixture('gpt2', 'fp32').path,
+  generateFixture('llama', 'int8').path,
+  generateFixture('bert-fused', 'fp32').path,
+  path.join(REPO_ROOT, 'models/encoder/model.onnx'),
+  path.join(REPO_ROOT, 'models/decoder/model.onnx'),
+];
+
+for (const minSkip of [1, 64, 4096]) {
+  test(`left out at >= ${minSkip} B and read back from disk: the same model as a whole decode`, () => {
+    for (const file of files()) {
+      const read = withoutWeights(file, minSkip);
+      assert.ok(read, `${path.basename(file)} has an ordinary layout`);
+      const proto = onnx.ModelProto.decode(read.bytes);
+      const whole = fs.readFileSync(file);
+      // Every raw_data range points at the bytes of its initializer in the file.
+      const plain = onnx.ModelProto.decode(whole);
+      const inits = plain.graph?.initializer ?? [];
+      for (const r of read.rawData) {
+        assert.ok(Buffer.from(inits[r.initializer].rawData ?? []).equals(whole.subarray(r.offset, r.offset + r.length)), `${path.basename(file)}: range of '${inits[r.initializer].name}'`);
+      }
+      assert.equal(read.rawData.length, inits.filter((t) => (t.rawData?.byteLength ?? 0) > 0).length, 'one range per initializer with raw_data');
+      assert.ok(read.skipped.every((s) => s.length >= minSkip));
+      assert.ok(read.skipped.length > 0, `${path.basename(file)}: something was left out`);
+      assert.ok(read.bytes.byteLength < whole.byteLength, 'the model without weights is smaller');
+      leaveWeightsOnDisk(proto, read.bytes, read.skipped, path.dirname(file), path.basename(file));
+      assert.ok(Buffer.from(onnx.ModelProto.encode(proto).finish()).equals(encodeWhole(file)), `${path.basename(file)} encodes the same`);
+    }
+  });
+}
+
+test('the loader reads large files this way (the trained models), with the same result as a whole decode', async () => {
+  const file = path.join(REPO_ROOT, 'models/decoder/model.onnx');
+  assert.ok(fs.statSync(file).size >= READ_WITHOUT_WEIGHTS_MIN_BYTES);
+  assert.notEqual(await decodeWithoutWeights(file, 2 ** 31 - 1), null, 'the loader\'s path for large files takes it');
+  const m = await loadOnnxModel(file);
+  assert.ok(Buffer.from(onnx.ModelProto.encode(m.proto).finish()).equals(encodeWhole(file)));
+  assert.equal(m.fileBytes, fs.statSync(file).size);
+});
+
+test('an unusual or damaged layout is handed back for the whole decode', (tc) => {
+  const dir = scratchDir('without-weights-', tc);
+  const good = fs.readFileSync(generateFixture('bert', 'fp32').path);
+  const write = (name: string, bytes: Uint8Array) => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, bytes);
+    return f;
+  };
+  // Cut inside the graph (a length now runs past the end): null at any cut.
+  for (const cut of [1, 7, Math.floor(good.length / 3), good.length - 1]) {
+    assert.equal(withoutWeights(write(`cut-${cut}.onnx`, good.subarray(0, cut)), 64), null, `cut at ${cut}`);
+  }
+  // A group (wire type 3) at the top level.
+  assert.equal(withoutWeights(write('group.onnx', Buffer.concat([Buffer.from([0x0b]), good])), 64), null, 'group');
+  // An overlong varint (11 continuation bytes) as a tag.
+  assert.equal(withoutWeights(write('varint.onnx', Buffer.concat([Buffer.alloc(11, 0xff), good])), 64), null, 'overlong varint');
+  // Field number 0.
+  assert.equal(withoutWeights(write('field0.onnx', Buffer.concat([Buffer.from([0x00, 0x00]), good])), 64), null, 'field 0');
+});
+
+test('a large file cut short: the loader says truncated, as the whole decode does', async (tc) => {
+  const dir = scratchDir('without-weights-cut-', tc);
+  const src = fs.readFileSync(path.join(REPO_ROOT, 'models/encoder/model.onnx'));
+  const file = path.join(dir, 'model.onnx');
+  fs.writeFileSync(file, src.subarray(0, READ_WITHOUT_WEIGHTS_MIN_BYTES + 12345));
+  await assert.rejects(loadOnnxModel(file), (e: Error) => e.message.includes(file) && /truncated or corrupt/.test(e.message));
+});
