@@ -10,6 +10,7 @@ import { onnx } from 'onnx-proto';
 import { readModelWithoutWeights } from '../../../src/engine/onnx/modelWithoutWeights';
 import { decodeWithoutWeights, loadOnnxModel, READ_WITHOUT_WEIGHTS_MIN_BYTES } from '../../../src/engine/onnx/onnxModelLoader';
 import { leaveWeightsOnDisk } from '../../../src/engine/onnx/weightsOnDisk';
+import { seededRandom } from '../../../src/engine/seededRandom';
 import { generateFixture, REPO_ROOT } from '../../fixtures/generateFixture';
 import { scratchDir } from '../scratchDir';
 
@@ -93,4 +94,49 @@ test('a large file cut short: the loader says truncated, as the whole decode doe
   const file = path.join(dir, 'model.onnx');
   fs.writeFileSync(file, src.subarray(0, READ_WITHOUT_WEIGHTS_MIN_BYTES + 12345));
   await assert.rejects(loadOnnxModel(file), (e: Error) => e.message.includes(file) && /truncated or corrupt/.test(e.message));
+});
+
+test('300 damaged copies of a model (bytes flipped, cut, spliced): each is handed back or read to what the whole decode reads', (tc) => {
+  const dir = scratchDir('without-weights-fuzz-', tc);
+  const good = fs.readFileSync(generateFixture('gpt2', 'fp32').path);
+  const random = seededRandom(7);
+  const pick = (n: number) => Math.floor(random() * n);
+  let handedBack = 0;
+  let read = 0;
+  for (let i = 0; i < 300; i++) {
+    const bytes = Buffer.from(good);
+    const kind = i % 3;
+    let damaged: Buffer = bytes;
+    if (kind === 0) for (let k = 0; k < 1 + pick(8); k++) bytes[pick(bytes.length)] = pick(256);
+    else if (kind === 1) damaged = bytes.subarray(0, pick(bytes.length));
+    else damaged = Buffer.concat([bytes.subarray(0, pick(bytes.length)), bytes.subarray(pick(bytes.length))]);
+    const file = path.join(dir, `m${i}.onnx`);
+    fs.writeFileSync(file, damaged);
+    const r = withoutWeights(file, 64);
+    if (r === null) {
+      handedBack++;
+      continue;
+    }
+    let whole: Buffer | null = null;
+    try {
+      whole = encodeWhole(file);
+    } catch {
+      // The whole decode refuses it: the loader decodes what was read, which must refuse it too or
+      // be handed back (decodeWithoutWeights returns null when protobufjs throws).
+    }
+    let mine: Buffer | null = null;
+    try {
+      const proto = onnx.ModelProto.decode(r.bytes);
+      leaveWeightsOnDisk(proto, r.bytes, r.skipped, dir, path.basename(file));
+      mine = Buffer.from(onnx.ModelProto.encode(proto).finish());
+    } catch {
+      mine = null;
+    }
+    assert.ok(whole !== null || mine === null, `copy ${i}: the whole decode refuses it, so must this`);
+    if (whole && mine) {
+      assert.ok(mine.equals(whole), `copy ${i}: read to the same model as the whole decode`);
+      read++;
+    }
+  }
+  assert.ok(handedBack > 50 && read > 20, `${handedBack} handed back, ${read} read and compared`);
 });
