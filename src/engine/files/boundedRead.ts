@@ -171,14 +171,9 @@ export async function openCheckedFile(file: string, kind: FileKind, opts: ReadOp
 }
 
 async function readInto(file: string, kind: FileKind, opts: ReadOptions, allocate: (size: number) => Buffer): Promise<Uint8Array> {
-  let handle: fs.promises.FileHandle;
+  const { handle, size } = await openCheckedFile(file, kind, opts);
   try {
-    handle = await fs.promises.open(file, OPEN_FLAGS);
-  } catch (e) {
-    throw openFailure(e, file, kind, opts);
-  }
-  try {
-    const buf = allocate(checkOpened(await handle.stat(), file, kind));
+    const buf = allocate(size);
     let got = 0;
     for (let n = -1; n !== 0 && got < buf.length; got += n) n = (await handle.read(buf, got, buf.length - got, null)).bytesRead;
     return filled(buf, got, file, kind);

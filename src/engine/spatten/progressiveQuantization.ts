@@ -4,7 +4,7 @@
 // quantization error matters most) fetch the LSBs and are recomputed.
 //
 // Scale granularity is the caller's choice (the SpAtten core uses one scale per token row of a
-// head, see spattenAttentionCore.ts): these functions quantize any contiguous run of values.
+// head, see quantizedOperands.ts): these functions quantize rows of any length, one scale per row.
 //
 // The split: K is quantized once to B = msb + lsb bits, code q in [-(2^(B-1) - 1), 2^(B-1) - 1].
 // The MSB plane stores hi = floor(q / 2^lsb) (msb bits, two's complement); the LSB plane stores
@@ -24,75 +24,6 @@ export type MsbReading = 'truncate' | 'mid-bin';
  */
 const ROUNDER = 6755399441055744;
 
-/** Scale of a symmetric `bits`-bit quantizer for values in src[offset .. offset + n): max|x| / (2^(bits-1) - 1). */
-export function symmetricScale(src: Float32Array, offset: number, n: number, bits: number): number {
-  let maxAbs = 0;
-  for (let i = offset, end = offset + n; i < end; i++) {
-    const a = Math.abs(src[i]);
-    if (a > maxAbs) maxAbs = a;
-  }
-  return maxAbs / (2 ** (bits - 1) - 1);
-}
-
-/** dst[dstOffset + i] = round(src[offset + i] / scale) * scale (ties to even), clamped to the code range. */
-export function quantizeDequantize(
-  src: Float32Array,
-  offset: number,
-  n: number,
-  bits: number,
-  scale: number,
-  dst: Float32Array,
-  dstOffset: number,
-): void {
-  if (scale === 0) {
-    dst.fill(0, dstOffset, dstOffset + n);
-    return;
-  }
-  const qMax = 2 ** (bits - 1) - 1;
-  const inv = 1 / scale;
-  for (let i = 0; i < n; i++) {
-    let q = src[offset + i] * inv + ROUNDER - ROUNDER;
-    if (q > qMax) q = qMax;
-    else if (q < -qMax) q = -qMax;
-    dst[dstOffset + i] = q * scale;
-  }
-}
-
-/**
- * Quantizes src[offset .. offset + n) to msbBits + lsbBits with `scale` (from symmetricScale at
- * msbBits + lsbBits) and writes both readings: msbOut = the MSB-only reading, fullOut = MSB + LSB.
- */
-export function splitMsbLsb(
-  src: Float32Array,
-  offset: number,
-  n: number,
-  msbBits: number,
-  lsbBits: number,
-  scale: number,
-  msbOut: Float32Array,
-  fullOut: Float32Array,
-  dstOffset: number,
-  reading: MsbReading,
-): void {
-  if (scale === 0) {
-    msbOut.fill(0, dstOffset, dstOffset + n);
-    fullOut.fill(0, dstOffset, dstOffset + n);
-    return;
-  }
-  const qMax = 2 ** (msbBits + lsbBits - 1) - 1;
-  const step = 2 ** lsbBits;
-  const mid = reading === 'mid-bin' ? (step - 1) / 2 : 0;
-  const inv = 1 / scale;
-  for (let i = 0; i < n; i++) {
-    let q = src[offset + i] * inv + ROUNDER - ROUNDER;
-    if (q > qMax) q = qMax;
-    else if (q < -qMax) q = -qMax;
-    const hi = (q | 0) >> lsbBits; // floor(q / 2^lsb): q is an integer below 2^23 in magnitude
-    msbOut[dstOffset + i] = (hi * step + mid) * scale;
-    fullOut[dstOffset + i] = q * scale;
-  }
-}
-
 /** max |x| over src[from .. from + n). */
 function maxAbsOf(src: Float32Array, from: number, n: number): number {
   let maxAbs = 0;
@@ -104,12 +35,14 @@ function maxAbsOf(src: Float32Array, from: number, n: number): number {
 }
 
 /**
- * Row by row, what quantizeDequantize with the row's own symmetricScale at `bits` writes: row j of
- * n = rows[r] runs from srcBase + j * D in src and lands at dstBase + j * D in dst.
+ * Linear symmetric quantization of rows, each with its own scale: for row j = rows[r] (r < n), the
+ * D values from srcBase + j * D in src are written to dstBase + j * D in dst as
+ * round(x / scale) * scale (ties to even), scale = max|x| / (2^(bits-1) - 1); an all-zero row
+ * stays zero.
  *
- * The loops are written out here rather than calling the per-row functions: once TurboFan inlined
- * those into a caller's row loop, the rows took 3-5x as long (a generation's first decode step:
- * 5 ms per layer instead of 0.7, measured); progressiveQuantization.test.ts pins the two to equal bits.
+ * One call quantizes many rows, the loops written out in it: per-row functions called from a
+ * caller's row loop ran 3-5x slower once TurboFan inlined them there (a generation's first decode
+ * step: 5 ms per layer instead of 0.7, measured).
  */
 export function quantizeRows(src: Float32Array, srcBase: number, rows: Int32Array, n: number, D: number, bits: number, dst: Float32Array, dstBase: number): void {
   const qMax = 2 ** (bits - 1) - 1;
@@ -131,7 +64,10 @@ export function quantizeRows(src: Float32Array, srcBase: number, rows: Int32Arra
   }
 }
 
-/** As quantizeRows for splitMsbLsb: each row's scale at msbBits + lsbBits, both readings written. */
+/**
+ * The MSB/LSB split of rows (see the top of this file): each row quantized as quantizeRows does at
+ * B = msbBits + lsbBits with its own scale; msbOut gets the MSB-only reading, fullOut MSB + LSB.
+ */
 export function splitRows(
   src: Float32Array,
   srcBase: number,
@@ -162,7 +98,7 @@ export function splitRows(
       let q = src[from + i] * inv + ROUNDER - ROUNDER;
       if (q > qMax) q = qMax;
       else if (q < -qMax) q = -qMax;
-      const hi = (q | 0) >> lsbBits;
+      const hi = (q | 0) >> lsbBits; // floor(q / 2^lsb): q is an integer below 2^23 in magnitude
       msbOut[to + i] = (hi * step + mid) * scale;
       fullOut[to + i] = q * scale;
     }

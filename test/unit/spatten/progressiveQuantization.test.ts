@@ -1,47 +1,57 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { quantizeDequantize, quantizeRows, splitMsbLsb, splitRows, symmetricScale } from '../../../src/engine/spatten/progressiveQuantization';
+import { quantizeRows, splitRows } from '../../../src/engine/spatten/progressiveQuantization';
 import { createSpattenCore } from '../../../src/engine/spatten/spattenAttentionCore';
 import { makeCall } from './coreCallFixtures';
 import { assertClose } from './handCases';
 
+const ROW0 = Int32Array.of(0);
+
 test('linear symmetric quantizer and the MSB/LSB split, by hand', () => {
   const x = Float32Array.from([0.7, 0, -0.7, 0.3]);
   // 2 + 2 bits: codes in [-7, 7], scale 0.7 / 7 = 0.1. Codes [7, 0, -7, 3].
-  const s = symmetricScale(x, 0, 4, 4);
-  assert.ok(Math.abs(s - 0.1) < 1e-8);
   const msb = new Float32Array(4);
   const full = new Float32Array(4);
-  splitMsbLsb(x, 0, 4, 2, 2, s, msb, full, 0, 'mid-bin');
+  splitRows(x, 0, ROW0, 1, 4, 2, 2, 'mid-bin', msb, full, 0);
   // MSB = floor(code / 4) = [1, 0, -2, 0]; mid-bin reading = MSB x 4 + 1.5 = [5.5, 1.5, -6.5, 1.5] x 0.1.
   assertClose(msb, [0.55, 0.15, -0.65, 0.15], 1e-6, 'msb');
   assertClose(full, [0.7, 0, -0.7, 0.3], 1e-6, 'full');
   // Truncated (the RTL): MSB x 4 = [4, 0, -8, 0] x 0.1.
-  splitMsbLsb(x, 0, 4, 2, 2, s, msb, full, 0, 'truncate');
+  splitRows(x, 0, ROW0, 1, 4, 2, 2, 'truncate', msb, full, 0);
   assertClose(msb, [0.4, 0, -0.8, 0], 1e-6, 'msb truncated');
   // 3 bits: codes in [-3, 3], scale 0.7 / 3; 0.3 -> round(1.2857) = 1 -> 0.2333.
   const q = new Float32Array(4);
-  quantizeDequantize(x, 0, 4, 3, symmetricScale(x, 0, 4, 3), q, 0);
+  quantizeRows(x, 0, ROW0, 1, 4, 3, q, 0);
   assertClose(q, [0.7, 0, -0.7, 0.7 / 3], 1e-6, 'static 3 bit');
-  // All-zero input has scale 0 and stays zero.
-  const z = new Float32Array(2);
-  quantizeDequantize(new Float32Array(2), 0, 2, 8, 0, z, 0);
+  // All-zero input has scale 0 and stays zero (both readings too).
+  const z = Float32Array.of(5, 5);
+  quantizeRows(new Float32Array(2), 0, ROW0, 1, 2, 8, z, 0);
   assert.deepEqual(Array.from(z), [0, 0]);
+  const zm = Float32Array.of(5, 5);
+  const zf = Float32Array.of(5, 5);
+  splitRows(new Float32Array(2), 0, ROW0, 1, 2, 6, 4, 'mid-bin', zm, zf, 0);
+  assert.deepEqual([...zm, ...zf], [0, 0, 0, 0]);
+  // Ties go to even: at 2 bits (codes [-1, 1]) the scale is 0.5 / 1, and 0.25 / 0.5 = 0.5 rounds to code 0.
+  const t = new Float32Array(2);
+  quantizeRows(Float32Array.of(0.5, 0.25), 0, ROW0, 1, 2, 2, t, 0);
+  assertClose(t, [0.5, 0], 1e-7, 'ties to even');
 });
 
 test('MSB-only error is at most half an MSB step on random data', () => {
   const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i * 1.7) * 3);
-  const s = symmetricScale(x, 0, 1000, 10);
+  let maxAbs = 0;
+  for (const v of x) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const s = maxAbs / (2 ** 9 - 1);
   const msb = new Float32Array(1000);
   const full = new Float32Array(1000);
-  splitMsbLsb(x, 0, 1000, 6, 4, s, msb, full, 0, 'mid-bin');
+  splitRows(x, 0, ROW0, 1, 1000, 6, 4, 'mid-bin', msb, full, 0);
   for (let i = 0; i < 1000; i++) {
     assert.ok(Math.abs(msb[i] - full[i]) <= 8 * s + 1e-9);
     assert.ok(Math.abs(full[i] - x[i]) <= 0.5 * s + 1e-6);
   }
 });
 
-test('the row loops write the per-row quantizers\' exact bits, for the rows named and no others', () => {
+test('each row its own scale, only the rows named, at the bases given', () => {
   const D = 8;
   // 6 rows; row 3 is all zero (scale 0), values span several magnitudes and both signs.
   const src = Float32Array.from({ length: 6 * D }, (_, i) => (Math.floor(i / D) === 3 ? 0 : Math.sin(i * 2.3) * 10 ** ((i % 5) - 2)));
@@ -50,26 +60,30 @@ test('the row loops write the per-row quantizers\' exact bits, for the rows name
   for (const bits of [4, 6, 8]) {
     const got = new Float32Array(6 * D).fill(7);
     quantizeRows(src, 0, rows, n, D, bits, got, 0);
-    const want = new Float32Array(6 * D).fill(7);
-    for (const j of [5, 0, 3]) quantizeDequantize(src, j * D, D, bits, symmetricScale(src, j * D, D, bits), want, j * D);
-    assert.deepEqual(Array.from(got), Array.from(want), `quantizeRows at ${bits} bits`);
+    for (let j = 0; j < 6; j++) {
+      const want = new Float32Array(D).fill(7);
+      // Rows named: as if quantized alone (its scale is its own); others: untouched.
+      if ([5, 0, 3].includes(j)) quantizeRows(src.slice(j * D, (j + 1) * D), 0, ROW0, 1, D, bits, want, 0);
+      assert.deepEqual(Array.from(got.subarray(j * D, (j + 1) * D)), Array.from(want), `row ${j} at ${bits} bits`);
+    }
   }
-  for (const reading of ['truncate', 'mid-bin'] as const) {
-    const msb = new Float32Array(6 * D).fill(7);
-    const full = new Float32Array(6 * D).fill(7);
-    splitRows(src, 0, rows, n, D, 6, 4, reading, msb, full, 0);
-    const wantMsb = new Float32Array(6 * D).fill(7);
-    const wantFull = new Float32Array(6 * D).fill(7);
-    for (const j of [5, 0, 3]) splitMsbLsb(src, j * D, D, 6, 4, symmetricScale(src, j * D, D, 10), wantMsb, wantFull, j * D, reading);
-    assert.deepEqual(Array.from(msb), Array.from(wantMsb), `splitRows MSB reading (${reading})`);
-    assert.deepEqual(Array.from(full), Array.from(wantFull), `splitRows full reading (${reading})`);
+  const msb = new Float32Array(6 * D).fill(7);
+  const full = new Float32Array(6 * D).fill(7);
+  splitRows(src, 0, rows, n, D, 6, 4, 'truncate', msb, full, 0);
+  for (let j = 0; j < 6; j++) {
+    const wm = new Float32Array(D).fill(7);
+    const wf = new Float32Array(D).fill(7);
+    if ([5, 0, 3].includes(j)) splitRows(src.slice(j * D, (j + 1) * D), 0, ROW0, 1, D, 6, 4, 'truncate', wm, wf, 0);
+    assert.deepEqual(Array.from(msb.subarray(j * D, (j + 1) * D)), Array.from(wm), `MSB reading of row ${j}`);
+    assert.deepEqual(Array.from(full.subarray(j * D, (j + 1) * D)), Array.from(wf), `full reading of row ${j}`);
   }
-  // Offsets: the source and destination bases shift every row alike.
+  // Bases: the source and destination offsets shift every row alike.
   const out = new Float32Array(7 * D);
-  quantizeRows(src, D, Int32Array.of(0), 1, D, 6, out, 2 * D);
+  quantizeRows(src, D, ROW0, 1, D, 6, out, 2 * D);
   const ref = new Float32Array(D);
-  quantizeDequantize(src, D, D, 6, symmetricScale(src, D, D, 6), ref, 0);
+  quantizeRows(src.slice(D, 2 * D), 0, ROW0, 1, D, 6, ref, 0);
   assert.deepEqual(Array.from(out.subarray(2 * D, 3 * D)), Array.from(ref));
+  assert.ok(out.subarray(0, 2 * D).every((v) => v === 0) && out.subarray(3 * D).every((v) => v === 0));
 });
 
 // One head, 4 tokens, D = 2. Key rows [a_j, 0.7] with a = [0.7, 0, -0.7, 0.3]: each row's scale
