@@ -45,23 +45,8 @@ function maxAbsOf(src: Float32Array, from: number, n: number): number {
  * step: 5 ms per layer instead of 0.7, measured).
  */
 export function quantizeRows(src: Float32Array, srcBase: number, rows: Int32Array, n: number, D: number, bits: number, dst: Float32Array, dstBase: number): void {
-  const qMax = 2 ** (bits - 1) - 1;
-  for (let r = 0; r < n; r++) {
-    const from = (srcBase + rows[r] * D) | 0;
-    const to = (dstBase + rows[r] * D) | 0;
-    const scale = maxAbsOf(src, from, D) / qMax;
-    if (scale === 0) {
-      dst.fill(0, to, to + D);
-      continue;
-    }
-    const inv = 1 / scale;
-    for (let i = 0; i < D; i++) {
-      let q = src[from + i] * inv + ROUNDER - ROUNDER;
-      if (q > qMax) q = qMax;
-      else if (q < -qMax) q = -qMax;
-      dst[to + i] = q * scale;
-    }
-  }
+  // A split with no LSBs: the MSB reading is the full one (hi = q, step 1), both written to dst.
+  splitRows(src, srcBase, rows, n, D, bits, 0, 'truncate', dst, dst, dstBase);
 }
 
 /**
