@@ -65,12 +65,21 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
       for (let k = 0; k < ivLen; k += 2) coveredCycles += iv[k + 1] - iv[k];
       continue;
     }
+    // Where the last piece's walk started, and that piece's start: pieces come mostly in time
+    // order, so the next one's first covering interval is found by walking on from there (the
+    // intervals ending after a later start come no earlier); an earlier piece searches again.
+    let from = 0;
+    let fromStart = -Infinity;
     for (let i = 0; i < len; i += 3) {
       let s = p[i];
       const e = p[i + 1];
       if (e > lastEnd) lastEnd = e;
       let free = 0;
-      for (let k = firstEndingAfter(cov, covLen, s); s < e; k += 2) {
+      if (s >= fromStart) {
+        while (from < covLen && cov[from + 1] <= s) from += 2;
+      } else from = firstEndingAfter(cov, covLen, s);
+      fromStart = s;
+      for (let k = from; s < e; k += 2) {
         if (k >= covLen || cov[k] >= e) {
           free += e - s;
           break;
