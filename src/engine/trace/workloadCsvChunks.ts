@@ -66,6 +66,78 @@ function widened(c: TraceColumns, n: number, capacity: number): TraceColumns {
 const COLUMN_KEYS = (Object.keys(allocateColumns(0)) as (keyof TraceColumns)[]).filter((k) => k !== 'length' && k !== 'roundSizes') as TypedColumnKey[];
 type TypedColumnKey = Exclude<keyof TraceColumns, 'length' | 'roundSizes'>;
 
+/** What the lines read so far told: lines, rows in the window (n) and in all, the header and config line seen, the largest layer and head, the head dim. */
+interface LineState {
+  lines: number;
+  n: number;
+  rows: number;
+  headerSeen: boolean;
+  configSeen: boolean;
+  maxLayer: number;
+  maxHead: number;
+  headDim: number;
+}
+
+/**
+ * Read the lines of b (whole lines) into the window's columns from row st.n on, updating st; false
+ * when a line is not plain (the general reader must read the file). A function of its own, not a
+ * loop inside the piece loop: V8 compiles a hot loop on its own and keeps that code for the next
+ * call, and code compiled before the code after the loop had run went back to the interpreter
+ * there, piece after piece.
+ */
+function readLines(b: Uint8Array, c: TraceColumns, st: LineState, sentenceQueries: boolean): boolean {
+  let { n, rows, lines, maxLayer, maxHead, headDim } = st;
+  let s = 0;
+  let plain = true;
+  while (s < b.length) {
+    lines++;
+    let end: number;
+    if (!st.headerSeen) {
+      // The authors' header exactly, no byte-order mark, '\n' or '\r\n' after it.
+      let e = 0;
+      while (e < HEADER_BYTES.length && b[e] === HEADER_BYTES[e]) e++;
+      if (e < HEADER_BYTES.length) {
+        plain = false;
+        break;
+      }
+      if (b[e] === CR) e++;
+      if (e < b.length && b[e] !== NL) {
+        plain = false;
+        break;
+      }
+      st.headerSeen = true;
+      end = e;
+    } else if (st.configSeen) {
+      plain = false; // a line after the config line
+      break;
+    } else {
+      end = readPlainRow(b, s, c, n, sentenceQueries);
+      if (end >= 0) {
+        if (headDim === 0) headDim = c.headDim[n];
+        if (c.layer[n] > maxLayer) maxLayer = c.layer[n];
+        if (c.head[n] > maxHead) maxHead = c.head[n];
+        n++;
+        rows++;
+      } else {
+        end = configLineEnd(b, s);
+        if (end < 0) {
+          plain = false;
+          break;
+        }
+        st.configSeen = true;
+      }
+    }
+    s = end + 1;
+  }
+  st.n = n;
+  st.rows = rows;
+  st.lines = lines;
+  st.maxLayer = maxLayer;
+  st.maxHead = maxHead;
+  st.headDim = headDim;
+  return plain;
+}
+
 /** The file's rows as columns when every row is plain (see the top), else undefined. */
 export function readPlainWorkloadCsvInChunks(file: string, opts: ParseWorkloadOptions, readOpts: ReadOptions): ColumnarTrace | undefined {
   // Nothing is taken: the window holds every row, sized from the file so that it never grows.
@@ -97,14 +169,7 @@ export function streamPlainWorkloadCsv(
     const buf = new Uint8Array(chunkBytes);
     let have = 0; // bytes in buf
     let total = 0; // bytes read
-    let lines = 0;
-    let n = 0; // rows in the window
-    let rows = 0; // rows read
-    let headerSeen = false;
-    let configSeen = false;
-    let maxLayer = -1;
-    let maxHead = -1;
-    let headDim = 0;
+    const st: LineState = { lines: 0, n: 0, rows: 0, headerSeen: false, configSeen: false, maxLayer: -1, maxHead: -1, headDim: 0 };
     for (;;) {
       const got = fs.readSync(fd, buf, have, buf.length - have, null);
       total += got;
@@ -118,39 +183,10 @@ export function streamPlainWorkloadCsv(
         if (!eof) continue;
       }
       const b = buf.subarray(0, lastNl + 1);
-      const room = n + Math.floor(b.length / SHORTEST_ROW_BYTES) + 1;
-      if (room > c.step.length) c = widened(c, n, Math.max(room, 2 * c.step.length));
-      let s = 0;
-      while (s < b.length) {
-        lines++;
-        let end: number;
-        if (!headerSeen) {
-          // The authors' header exactly, no byte-order mark, '\n' or '\r\n' after it.
-          let e = 0;
-          while (e < HEADER_BYTES.length && b[e] === HEADER_BYTES[e]) e++;
-          if (e < HEADER_BYTES.length) return undefined;
-          if (b[e] === CR) e++;
-          if (e < b.length && b[e] !== NL) return undefined;
-          headerSeen = true;
-          end = e;
-        } else if (configSeen) {
-          return undefined; // a line after the config line
-        } else {
-          end = readPlainRow(b, s, c, n, sentenceQueries);
-          if (end >= 0) {
-            if (headDim === 0) headDim = c.headDim[n];
-            if (c.layer[n] > maxLayer) maxLayer = c.layer[n];
-            if (c.head[n] > maxHead) maxHead = c.head[n];
-            n++;
-            rows++;
-          } else {
-            end = configLineEnd(b, s);
-            if (end < 0) return undefined;
-            configSeen = true;
-          }
-        }
-        s = end + 1;
-      }
+      const room = st.n + Math.floor(b.length / SHORTEST_ROW_BYTES) + 1;
+      if (room > c.step.length) c = widened(c, st.n, Math.max(room, 2 * c.step.length));
+      if (!readLines(b, c, st, sentenceQueries)) return undefined;
+      const { lines, n } = st;
       // The file's checks come before a row is taken: the whole read gives their messages.
       if (lines > MAX_ROWS) return undefined;
       c.length = n;
@@ -158,17 +194,18 @@ export function streamPlainWorkloadCsv(
       if (taken < 0) return undefined;
       if (taken > 0) {
         for (const k of COLUMN_KEYS) c[k].copyWithin(0, taken, n);
-        n -= taken;
-        c.length = n;
+        st.n -= taken;
+        c.length = st.n;
       }
       if (eof) break;
       // Keep the partial line for the next read.
       buf.copyWithin(0, lastNl + 1, have);
       have -= lastNl + 1;
     }
-    if (rows === 0) return undefined;
+    if (st.rows === 0) return undefined;
+    const { maxLayer, maxHead, headDim } = st;
     const trace = workloadTrace(c, opts, sentenceQueries ? 'encoder' : 'generation', { maxLayer, maxHead, modelHeads: 0, headDim, unquantizedBits: undefined });
-    return { trace, rows };
+    return { trace, rows: st.rows };
   } finally {
     fs.closeSync(fd);
   }
