@@ -214,11 +214,13 @@ export class TraceSimulator {
 
   private recordShape(step: number, layer: number, headDim: number, length: number, size: number): void {
     const g = this.groups++;
-    this.gStep = grown(this.gStep, g);
-    this.gLayer = grown(this.gLayer, g);
-    this.gHeadDim = grown(this.gHeadDim, g);
-    this.gLength = grown(this.gLength, g);
-    this.gSize = grown(this.gSize, g);
+    if (g >= this.gStep.length) {
+      this.gStep = grown(this.gStep, g);
+      this.gLayer = grown(this.gLayer, g);
+      this.gHeadDim = grown(this.gHeadDim, g);
+      this.gLength = grown(this.gLength, g);
+      this.gSize = grown(this.gSize, g);
+    }
     this.gStep[g] = step;
     this.gLayer[g] = layer;
     this.gHeadDim[g] = headDim;
