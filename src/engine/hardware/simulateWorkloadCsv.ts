@@ -45,32 +45,28 @@ interface OrderCheck {
 }
 
 // The loops over a window's rows are functions of their own rather than inside the reader's
-// callback: V8 compiles a hot loop on its own (on-stack replacement) and keeps that code for the
-// next call, so a loop after it that had not yet run when it was compiled left the optimized code
-// at its first step, on every piece of the file (67 pieces, 67 trips back to the interpreter).
+// callback, and nothing but a return follows each loop: V8 compiles a hot loop on its own
+// (on-stack replacement) and keeps that code for the next call, so code after the loop that had
+// not run yet when it was compiled sent it back to the interpreter there, on every piece of the
+// file (67 pieces, 67 trips back to the interpreter).
 
-/** True when rows [order.checked, n) continue the (step, layer, head) order; order.checked is then n. */
-function inOrder(cols: TraceColumns, n: number, order: OrderCheck): boolean {
+/** True when rows [from, n) continue the (step, layer, head) order after a row of group key prevKey and head prevHead. */
+function inOrder(cols: TraceColumns, from: number, n: number, prevKey: number, prevHead: number): boolean {
   const { step, layer, head } = cols;
-  let { prevKey, prevHead } = order;
-  for (let i = order.checked; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const key = groupKey(step[i], layer[i]);
     if (key < prevKey || (key === prevKey && head[i] < prevHead)) return false;
     prevKey = key;
     prevHead = head[i];
   }
-  order.prevKey = prevKey;
-  order.prevHead = prevHead;
-  order.checked = n;
   return true;
 }
 
-/** Where each (step, layer) group of the window's n rows starts, then n. */
+/** Where each (step, layer) group of the window's n rows starts (the caller adds n after them). */
 function groupStarts(cols: TraceColumns, n: number, starts: number[]): number[] {
   const { step, layer } = cols;
   starts.length = 0;
   for (let i = 0; i < n; i++) if (i === 0 || step[i] !== step[i - 1] || layer[i] !== layer[i - 1]) starts.push(i);
-  starts.push(n);
   return starts;
 }
 
@@ -106,8 +102,14 @@ export function simulateWorkloadCsvStreaming(path: string, c: HardwareConfig, op
   const order: OrderCheck = { prevKey: -1, prevHead: 0, checked: 0 };
   const starts: number[] = [];
   const take = (cols: TraceColumns, n: number, eof: boolean, fraction: number): number => {
-    if (!inOrder(cols, n, order)) return -1; // not in order: the columnar path sorts it
-    const taken = addReadyGroups(sim, cols, eof, groupStarts(cols, n, starts), c, seed);
+    if (!inOrder(cols, order.checked, n, order.prevKey, order.prevHead)) return -1; // not in order: the columnar path sorts it
+    if (n > 0) {
+      order.prevKey = groupKey(cols.step[n - 1], cols.layer[n - 1]);
+      order.prevHead = cols.head[n - 1];
+    }
+    order.checked = n;
+    groupStarts(cols, n, starts).push(n);
+    const taken = addReadyGroups(sim, cols, eof, starts, c, seed);
     opts.onProgress?.(fraction);
     order.checked -= taken;
     return taken;

@@ -79,63 +79,47 @@ interface LineState {
 }
 
 /**
- * Read the lines of b (whole lines) into the window's columns from row st.n on, updating st; false
- * when a line is not plain (the general reader must read the file). A function of its own, not a
- * loop inside the piece loop: V8 compiles a hot loop on its own and keeps that code for the next
- * call, and code compiled before the code after the loop had run went back to the interpreter
- * there, piece after piece.
+ * Read the lines of b (whole lines) into the window's columns from row st.n on; returns the
+ * window's rows after them, or -1 when a line is not plain (the general reader must read the
+ * file). A function of its own, not a loop inside the piece loop: V8 compiles a hot loop on its
+ * own and keeps that code for the next call, and code after the loop that had not run when it was
+ * compiled sent it back to the interpreter there, piece after piece. So nothing runs after this
+ * loop but the return: st's fields are written inside it (the caller sets st.n).
  */
-function readLines(b: Uint8Array, c: TraceColumns, st: LineState, sentenceQueries: boolean): boolean {
-  let { n, rows, lines, maxLayer, maxHead, headDim } = st;
+function readLines(b: Uint8Array, c: TraceColumns, st: LineState, sentenceQueries: boolean): number {
+  let n = st.n;
   let s = 0;
-  let plain = true;
   while (s < b.length) {
-    lines++;
+    st.lines++;
     let end: number;
     if (!st.headerSeen) {
       // The authors' header exactly, no byte-order mark, '\n' or '\r\n' after it.
       let e = 0;
       while (e < HEADER_BYTES.length && b[e] === HEADER_BYTES[e]) e++;
-      if (e < HEADER_BYTES.length) {
-        plain = false;
-        break;
-      }
+      if (e < HEADER_BYTES.length) return -1;
       if (b[e] === CR) e++;
-      if (e < b.length && b[e] !== NL) {
-        plain = false;
-        break;
-      }
+      if (e < b.length && b[e] !== NL) return -1;
       st.headerSeen = true;
       end = e;
     } else if (st.configSeen) {
-      plain = false; // a line after the config line
-      break;
+      return -1; // a line after the config line
     } else {
       end = readPlainRow(b, s, c, n, sentenceQueries);
       if (end >= 0) {
-        if (headDim === 0) headDim = c.headDim[n];
-        if (c.layer[n] > maxLayer) maxLayer = c.layer[n];
-        if (c.head[n] > maxHead) maxHead = c.head[n];
+        if (st.headDim === 0) st.headDim = c.headDim[n];
+        if (c.layer[n] > st.maxLayer) st.maxLayer = c.layer[n];
+        if (c.head[n] > st.maxHead) st.maxHead = c.head[n];
         n++;
-        rows++;
+        st.rows++;
       } else {
         end = configLineEnd(b, s);
-        if (end < 0) {
-          plain = false;
-          break;
-        }
+        if (end < 0) return -1;
         st.configSeen = true;
       }
     }
     s = end + 1;
   }
-  st.n = n;
-  st.rows = rows;
-  st.lines = lines;
-  st.maxLayer = maxLayer;
-  st.maxHead = maxHead;
-  st.headDim = headDim;
-  return plain;
+  return n;
 }
 
 /** The file's rows as columns when every row is plain (see the top), else undefined. */
@@ -185,8 +169,10 @@ export function streamPlainWorkloadCsv(
       const b = buf.subarray(0, lastNl + 1);
       const room = st.n + Math.floor(b.length / SHORTEST_ROW_BYTES) + 1;
       if (room > c.step.length) c = widened(c, st.n, Math.max(room, 2 * c.step.length));
-      if (!readLines(b, c, st, sentenceQueries)) return undefined;
-      const { lines, n } = st;
+      const n = readLines(b, c, st, sentenceQueries);
+      if (n < 0) return undefined;
+      st.n = n;
+      const { lines } = st;
       // The file's checks come before a row is taken: the whole read gives their messages.
       if (lines > MAX_ROWS) return undefined;
       c.length = n;
