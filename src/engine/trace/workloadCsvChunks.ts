@@ -43,7 +43,7 @@ function configLineEnd(b: Uint8Array, s: number): number {
  */
 export type PlainRowSink = (c: TraceColumns, n: number, eof: boolean, fraction: number) => number;
 
-/** The read buffer's size (default 4 MiB; tests use small ones to cross many piece boundaries) and the window's first size in rows. */
+/** The read buffer's size (default 1 MiB; tests use small ones to cross many piece boundaries) and the window's first size in rows. */
 export interface WindowSizing {
   chunkBytes?: number;
   initialRows?: (fileSize: number) => number;
