@@ -74,7 +74,9 @@ export interface GroupTiming {
 
 /** Occupancy of each unit-stage for one row (index = PIPELINE_STAGES), cycles. Overwrites `out`. */
 export function rowStageOccupancy(w: RowWork, out: Float64Array): Float64Array {
-  out.fill(0);
+  // Every slot written, the two no row occupies as zeros (not a fill() call per row of the trace).
+  out[S.headTopK] = 0;
+  out[S.fillDrain] = 0;
   out[S.fetchK] = w.kFetchCycles;
   out[S.fetchKLsb] = w.kLsbCycles;
   out[S.fetchV] = w.vFetchCycles;

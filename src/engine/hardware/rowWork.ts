@@ -118,6 +118,14 @@ export interface RowWorkSlot {
   tokenTopK: TopKTiming;
   localVTopKCall: TopKCall;
   tokenTopKCall: TopKCall;
+  /**
+   * What the work's fields other than step, layer, head and the top-ks were last worked out from:
+   * the config, the options and the row's counts and widths (fillRowWork's order). A slot refilled
+   * from the same ones (the same head of the next layer, mostly) keeps them.
+   */
+  memoConfig: HardwareConfig | undefined;
+  memoOptions: WorkOptions | undefined;
+  memo: Float64Array;
 }
 
 export function newRowWorkSlot(): RowWorkSlot {
@@ -135,6 +143,9 @@ export function newRowWorkSlot(): RowWorkSlot {
     tokenTopK: { cycles: 0, comparisons: 0, measured: false },
     localVTopKCall: { n: 0, k: 0, roundSizes: undefined },
     tokenTopKCall: { n: 0, k: 0, roundSizes: undefined },
+    memoConfig: undefined,
+    memoOptions: undefined,
+    memo: new Float64Array(9),
   };
 }
 
@@ -168,6 +179,53 @@ function fillRowWork(
   localVTopK: TopKCall | undefined, tokenTopK: TopKCall | undefined,
 ): RowWork {
   const w = slot.work;
+  w.step = step;
+  w.layer = layer;
+  w.head = head;
+  if (!sameCounts(slot, c, o, q, d, keysFetched, valuesFetched, keyBits, valueBits, queryBits, rowLsbBits, refetchedQueries)) fillCounts(w, c, o, q, d, keysFetched, valuesFetched, keyBits, valueBits, queryBits, rowLsbBits, refetchedQueries);
+  const lat = c.latencies.topKRound;
+  w.localVTopK = undefined;
+  w.tokenTopK = undefined;
+  if (localVTopK && localVTopK.k < localVTopK.n) {
+    w.localVTopK = topKCallTimingInto(slot.localVTopK, localVTopK, c.topKComparators, lat, mixSeed5(o.seed, 1, step, layer, head));
+  }
+  if (tokenTopK) {
+    w.tokenTopK = topKCallTimingInto(slot.tokenTopK, tokenTopK, c.topKComparators, lat, mixSeed5(o.seed, 2, step, layer, head));
+  }
+  return w;
+}
+
+/** True when the slot's work was last filled from these counts (with c and o); else notes them as its memo. */
+function sameCounts(
+  slot: RowWorkSlot, c: HardwareConfig, o: WorkOptions,
+  q: number, d: number, keysFetched: number, valuesFetched: number, keyBits: number, valueBits: number, queryBits: number, rowLsbBits: number, refetchedQueries: number,
+): boolean {
+  const m = slot.memo;
+  if (
+    slot.memoConfig === c && slot.memoOptions === o && m[0] === q && m[1] === d && m[2] === keysFetched && m[3] === valuesFetched &&
+    m[4] === keyBits && m[5] === valueBits && m[6] === queryBits && m[7] === rowLsbBits && m[8] === refetchedQueries
+  ) {
+    return true;
+  }
+  slot.memoConfig = c;
+  slot.memoOptions = o;
+  m[0] = q;
+  m[1] = d;
+  m[2] = keysFetched;
+  m[3] = valuesFetched;
+  m[4] = keyBits;
+  m[5] = valueBits;
+  m[6] = queryBits;
+  m[7] = rowLsbBits;
+  m[8] = refetchedQueries;
+  return false;
+}
+
+/** The work's fields that depend only on the row's counts and widths (not on step, layer, head or its top-ks). */
+function fillCounts(
+  w: RowWork, c: HardwareConfig, o: WorkOptions,
+  q: number, d: number, keysFetched: number, valuesFetched: number, keyBits: number, valueBits: number, queryBits: number, rowLsbBits: number, refetchedQueries: number,
+): void {
   const rounding = o.fetchRounding ?? 1;
   const keys = roundUp(keysFetched, rounding);
   const values = Math.min(roundUp(valuesFetched, rounding), keys);
@@ -197,12 +255,8 @@ function fillRowWork(
   w.kFetchCycles = dramTransferCycles(bytes.kMsb + bytes.q, c);
   w.kLsbCycles = dramTransferCycles(bytes.kLsb, c);
   w.vFetchCycles = dramTransferCycles(bytes.v, c);
-  const lat = c.latencies.topKRound;
   const kPerLine = vectorsPerLine(c.qkMultipliers, c);
   const vPerLine = vectorsPerLine(c.pvMultipliers, c);
-  w.step = step;
-  w.layer = layer;
-  w.head = head;
   w.queries = q;
   w.keys = keys;
   w.values = values;
@@ -221,13 +275,4 @@ function fillRowWork(
   w.qkMacs = (q + refetched) * keys * d;
   w.pvMacs = q * values * d;
   w.softmaxElements = (q + refetched) * keys;
-  w.localVTopK = undefined;
-  w.tokenTopK = undefined;
-  if (localVTopK && localVTopK.k < localVTopK.n) {
-    w.localVTopK = topKCallTimingInto(slot.localVTopK, localVTopK, c.topKComparators, lat, mixSeed5(o.seed, 1, step, layer, head));
-  }
-  if (tokenTopK) {
-    w.tokenTopK = topKCallTimingInto(slot.tokenTopK, tokenTopK, c.topKComparators, lat, mixSeed5(o.seed, 2, step, layer, head));
-  }
-  return w;
 }

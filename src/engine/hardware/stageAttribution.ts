@@ -48,7 +48,8 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
   let covLen = 0;
   let coveredCycles = 0;
   let lastEnd = start; // the last busy cycle (end exclusive)
-  for (const unit of units) {
+  for (let u = 0; u < units.length; u++) {
+    const unit = units[u];
     const p = unit.labelled;
     const len = unit.labelledLen;
     const iv = unit.intervals();
@@ -64,12 +65,21 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
       for (let k = 0; k < ivLen; k += 2) coveredCycles += iv[k + 1] - iv[k];
       continue;
     }
+    // Where the last piece's walk started, and that piece's start: pieces come mostly in time
+    // order, so the next one's first covering interval is found by walking on from there (the
+    // intervals ending after a later start come no earlier); an earlier piece searches again.
+    let from = 0;
+    let fromStart = -Infinity;
     for (let i = 0; i < len; i += 3) {
       let s = p[i];
       const e = p[i + 1];
       if (e > lastEnd) lastEnd = e;
       let free = 0;
-      for (let k = firstEndingAfter(cov, covLen, s); s < e; k += 2) {
+      if (s >= fromStart) {
+        while (from < covLen && cov[from + 1] <= s) from += 2;
+      } else from = firstEndingAfter(cov, covLen, s);
+      fromStart = s;
+      for (let k = from; s < e; k += 2) {
         if (k >= covLen || cov[k] >= e) {
           free += e - s;
           break;
@@ -78,7 +88,11 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
         if (cov[k + 1] > s) s = cov[k + 1];
       }
       stages[p[i + 2]] += free;
+      // A unit's pieces never overlap, so what they add to the covered set is their free cycles.
+      coveredCycles += free;
     }
+    // The last unit's busy intervals would cover nothing anyone reads.
+    if (u + 1 === units.length) break;
     // covered = covered U the unit's busy intervals, into the scratch array the covered set is not.
     if (cov !== scratchA && scratchA.length < covLen + ivLen) scratchA = new Float64Array(2 * (covLen + ivLen));
     if (cov === scratchA && scratchB.length < covLen + ivLen) scratchB = new Float64Array(2 * (covLen + ivLen));
@@ -86,7 +100,6 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
     let a = 0;
     let b = 0;
     let m = 0;
-    coveredCycles = 0;
     while (a < covLen || b < ivLen) {
       let s: number;
       let e: number;
@@ -100,14 +113,10 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
         b += 2;
       }
       if (m > 0 && s <= merged[m - 1]) {
-        if (e > merged[m - 1]) {
-          coveredCycles += e - merged[m - 1];
-          merged[m - 1] = e;
-        }
+        if (e > merged[m - 1]) merged[m - 1] = e;
       } else {
         merged[m++] = s;
         merged[m++] = e;
-        coveredCycles += e - s;
       }
     }
     cov = merged;

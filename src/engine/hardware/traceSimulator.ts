@@ -31,9 +31,10 @@ const NS = PIPELINE_STAGES.length;
  * many heads. `nextSize` < 0: no next group.
  */
 export function inferredHeadTopK(step: number, layer: number, size: number, nextStep: number, nextSize: number, c: HardwareConfig, seed: number): TopKTiming | undefined {
-  return nextSize < 0 || nextStep !== step || nextSize >= size
-    ? undefined
-    : topKCallTiming({ n: size, k: nextSize }, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, step, layer));
+  if (nextSize < 0 || nextStep !== step || nextSize >= size) return undefined;
+  // roundSizes present (undefined), as in the rows' calls: topKCallTimingInto then sees one object
+  // shape (a second one cost it a deopt and a recompile mid-run).
+  return topKCallTiming({ n: size, k: nextSize, roundSizes: undefined }, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, step, layer));
 }
 
 /** DRAM bytes of the dense rows of a group of `size` rows headed by `first`, tensors at `bits`. */
@@ -214,11 +215,13 @@ export class TraceSimulator {
 
   private recordShape(step: number, layer: number, headDim: number, length: number, size: number): void {
     const g = this.groups++;
-    this.gStep = grown(this.gStep, g);
-    this.gLayer = grown(this.gLayer, g);
-    this.gHeadDim = grown(this.gHeadDim, g);
-    this.gLength = grown(this.gLength, g);
-    this.gSize = grown(this.gSize, g);
+    if (g >= this.gStep.length) {
+      this.gStep = grown(this.gStep, g);
+      this.gLayer = grown(this.gLayer, g);
+      this.gHeadDim = grown(this.gHeadDim, g);
+      this.gLength = grown(this.gLength, g);
+      this.gSize = grown(this.gSize, g);
+    }
     this.gStep[g] = step;
     this.gLayer[g] = layer;
     this.gHeadDim[g] = headDim;
@@ -269,7 +272,10 @@ export class TraceSimulator {
             bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
           }
           // The schedule is translation invariant, so timing from cycle 0 gives the group's length.
-          dense = { ...timeGroup({ works, rows: () => rows, headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined), counts, bytes };
+          // Arrays of its own for the memo to keep (made here: the scheduler's own `new` was a
+          // path its optimized code had never seen, one deopt per dense shape).
+          const own = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
+          dense = { ...timeGroup({ works, rows: () => rows, headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined, own), counts, bytes };
           memo.set(key, dense);
         }
       }

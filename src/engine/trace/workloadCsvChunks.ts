@@ -1,7 +1,8 @@
-// A workload-CSV file of plain rows read in 4 MiB pieces through one reused buffer, instead of
+// A workload-CSV file of plain rows read in 1 MiB pieces through one reused buffer, instead of
 // the whole file in memory at once. On this kind of machine every fresh page of memory costs
 // (a first-touch fault: about 4 ms of CPU per MB measured here), so a 67 MB trace read whole cost
-// a quarter of a second before a row was parsed; in pieces it touches 4 MB.
+// a quarter of a second before a row was parsed; in pieces it touches 1 MB, and a window of
+// columns for a piece's rows (~2 MB; 4 MiB pieces needed ~9 MB, and were no faster to read).
 //
 // Only the common case: the authors' 17-column header and rows the one-pass reader takes
 // (workloadCsvPlainRow.ts), with at most the authors' trailing config line. Anything else
@@ -17,7 +18,8 @@ import { readPlainRow } from './workloadCsvPlainRow';
 import { workloadTrace } from './workloadCsvReader';
 import { HEADER, MAX_ROWS, WORKLOAD_CSV_COLUMNS, type ParseWorkloadOptions } from './workloadCsvSchema';
 
-const CHUNK_BYTES = 4 << 20;
+const CHUNK_BYTES = 1 << 20;
+const LEFT_BEHIND_ROWS = 2048;
 // The shortest line the fast path takes: 13 one-digit fields, four "True", 16 commas and a newline.
 const SHORTEST_ROW_BYTES = 46;
 const HEADER_BYTES = new TextEncoder().encode(HEADER);
@@ -41,7 +43,7 @@ function configLineEnd(b: Uint8Array, s: number): number {
  */
 export type PlainRowSink = (c: TraceColumns, n: number, eof: boolean, fraction: number) => number;
 
-/** The read buffer's size (default 4 MiB; tests use small ones to cross many piece boundaries) and the window's first size in rows. */
+/** The read buffer's size (default 1 MiB; tests use small ones to cross many piece boundaries) and the window's first size in rows. */
 export interface WindowSizing {
   chunkBytes?: number;
   initialRows?: (fileSize: number) => number;
@@ -64,6 +66,62 @@ function widened(c: TraceColumns, n: number, capacity: number): TraceColumns {
 const COLUMN_KEYS = (Object.keys(allocateColumns(0)) as (keyof TraceColumns)[]).filter((k) => k !== 'length' && k !== 'roundSizes') as TypedColumnKey[];
 type TypedColumnKey = Exclude<keyof TraceColumns, 'length' | 'roundSizes'>;
 
+/** What the lines read so far told: lines, rows in the window (n) and in all, the header and config line seen, the largest layer and head, the head dim. */
+interface LineState {
+  lines: number;
+  n: number;
+  rows: number;
+  headerSeen: boolean;
+  configSeen: boolean;
+  maxLayer: number;
+  maxHead: number;
+  headDim: number;
+}
+
+/**
+ * Read the lines of b (whole lines) into the window's columns from row st.n on; returns the
+ * window's rows after them, or -1 when a line is not plain (the general reader must read the
+ * file). A function of its own, not a loop inside the piece loop: V8 compiles a hot loop on its
+ * own and keeps that code for the next call, and code after the loop that had not run when it was
+ * compiled sent it back to the interpreter there, piece after piece. So nothing runs after this
+ * loop but the return: st's fields are written inside it (the caller sets st.n).
+ */
+function readLines(b: Uint8Array, c: TraceColumns, st: LineState, sentenceQueries: boolean): number {
+  let n = st.n;
+  let s = 0;
+  while (s < b.length) {
+    st.lines++;
+    let end: number;
+    if (!st.headerSeen) {
+      // The authors' header exactly, no byte-order mark, '\n' or '\r\n' after it.
+      let e = 0;
+      while (e < HEADER_BYTES.length && b[e] === HEADER_BYTES[e]) e++;
+      if (e < HEADER_BYTES.length) return -1;
+      if (b[e] === CR) e++;
+      if (e < b.length && b[e] !== NL) return -1;
+      st.headerSeen = true;
+      end = e;
+    } else if (st.configSeen) {
+      return -1; // a line after the config line
+    } else {
+      end = readPlainRow(b, s, c, n, sentenceQueries);
+      if (end >= 0) {
+        if (st.headDim === 0) st.headDim = c.headDim[n];
+        if (c.layer[n] > st.maxLayer) st.maxLayer = c.layer[n];
+        if (c.head[n] > st.maxHead) st.maxHead = c.head[n];
+        n++;
+        st.rows++;
+      } else {
+        end = configLineEnd(b, s);
+        if (end < 0) return -1;
+        st.configSeen = true;
+      }
+    }
+    s = end + 1;
+  }
+  return n;
+}
+
 /** The file's rows as columns when every row is plain (see the top), else undefined. */
 export function readPlainWorkloadCsvInChunks(file: string, opts: ParseWorkloadOptions, readOpts: ReadOptions): ColumnarTrace | undefined {
   // Nothing is taken: the window holds every row, sized from the file so that it never grows.
@@ -83,7 +141,10 @@ export function streamPlainWorkloadCsv(
   sizing: WindowSizing = {},
 ): StreamedWorkloadCsv | undefined {
   const chunkBytes = sizing.chunkBytes ?? CHUNK_BYTES;
-  const initialRows = sizing.initialRows ?? (() => Math.ceil(chunkBytes / SHORTEST_ROW_BYTES) + 1);
+  // A piece's rows and the rows `take` may leave behind (a group or two: up to 1024 heads each), so
+  // the window never grows on a plain trace; never more than the whole file can hold. (It grew once,
+  // to twice its size, at the second piece: 17 MB more of fresh columns to touch, ~70 ms.)
+  const initialRows = sizing.initialRows ?? ((size: number) => Math.min(Math.floor(size / SHORTEST_ROW_BYTES) + 1, Math.ceil(chunkBytes / SHORTEST_ROW_BYTES) + 1 + LEFT_BEHIND_ROWS));
   const { fd, size } = openBoundedFileSync(file, INPUT_FILE_KINDS.workloadCsv, readOpts);
   try {
     // Rows never outnumber bytes / SHORTEST_ROW_BYTES; pages of the columns past the rows stay untouched.
@@ -92,14 +153,7 @@ export function streamPlainWorkloadCsv(
     const buf = new Uint8Array(chunkBytes);
     let have = 0; // bytes in buf
     let total = 0; // bytes read
-    let lines = 0;
-    let n = 0; // rows in the window
-    let rows = 0; // rows read
-    let headerSeen = false;
-    let configSeen = false;
-    let maxLayer = -1;
-    let maxHead = -1;
-    let headDim = 0;
+    const st: LineState = { lines: 0, n: 0, rows: 0, headerSeen: false, configSeen: false, maxLayer: -1, maxHead: -1, headDim: 0 };
     for (;;) {
       const got = fs.readSync(fd, buf, have, buf.length - have, null);
       total += got;
@@ -113,39 +167,12 @@ export function streamPlainWorkloadCsv(
         if (!eof) continue;
       }
       const b = buf.subarray(0, lastNl + 1);
-      const room = n + Math.floor(b.length / SHORTEST_ROW_BYTES) + 1;
-      if (room > c.step.length) c = widened(c, n, Math.max(room, 2 * c.step.length));
-      let s = 0;
-      while (s < b.length) {
-        lines++;
-        let end: number;
-        if (!headerSeen) {
-          // The authors' header exactly, no byte-order mark, '\n' or '\r\n' after it.
-          let e = 0;
-          while (e < HEADER_BYTES.length && b[e] === HEADER_BYTES[e]) e++;
-          if (e < HEADER_BYTES.length) return undefined;
-          if (b[e] === CR) e++;
-          if (e < b.length && b[e] !== NL) return undefined;
-          headerSeen = true;
-          end = e;
-        } else if (configSeen) {
-          return undefined; // a line after the config line
-        } else {
-          end = readPlainRow(b, s, c, n, sentenceQueries);
-          if (end >= 0) {
-            if (headDim === 0) headDim = c.headDim[n];
-            if (c.layer[n] > maxLayer) maxLayer = c.layer[n];
-            if (c.head[n] > maxHead) maxHead = c.head[n];
-            n++;
-            rows++;
-          } else {
-            end = configLineEnd(b, s);
-            if (end < 0) return undefined;
-            configSeen = true;
-          }
-        }
-        s = end + 1;
-      }
+      const room = st.n + Math.floor(b.length / SHORTEST_ROW_BYTES) + 1;
+      if (room > c.step.length) c = widened(c, st.n, Math.max(room, 2 * c.step.length));
+      const n = readLines(b, c, st, sentenceQueries);
+      if (n < 0) return undefined;
+      st.n = n;
+      const { lines } = st;
       // The file's checks come before a row is taken: the whole read gives their messages.
       if (lines > MAX_ROWS) return undefined;
       c.length = n;
@@ -153,17 +180,18 @@ export function streamPlainWorkloadCsv(
       if (taken < 0) return undefined;
       if (taken > 0) {
         for (const k of COLUMN_KEYS) c[k].copyWithin(0, taken, n);
-        n -= taken;
-        c.length = n;
+        st.n -= taken;
+        c.length = st.n;
       }
       if (eof) break;
       // Keep the partial line for the next read.
       buf.copyWithin(0, lastNl + 1, have);
       have -= lastNl + 1;
     }
-    if (rows === 0) return undefined;
+    if (st.rows === 0) return undefined;
+    const { maxLayer, maxHead, headDim } = st;
     const trace = workloadTrace(c, opts, sentenceQueries ? 'encoder' : 'generation', { maxLayer, maxHead, modelHeads: 0, headDim, unquantizedBits: undefined });
-    return { trace, rows };
+    return { trace, rows: st.rows };
   } finally {
     fs.closeSync(fd);
   }

@@ -40,7 +40,7 @@ test('streamed = columnar on every shipped trace: both presets, every timing mod
         for (const queries of big ? (['one'] as const) : (['one', 'sentence'] as const)) {
           const o = { ...opts, queries };
           const expected = columnar(file, hw, o);
-          // 300 bytes: four rows a piece, so a group of 16 heads spans several pieces; 4096: a few dozen rows; undefined: 4 MiB, the whole file.
+          // 300 bytes: four rows a piece, so a group of 16 heads spans several pieces; 4096: a few dozen rows; undefined: 1 MiB, the whole file (the medium trace: one piece).
           for (const chunkBytes of [300, 4096, undefined]) {
             const streamed = simulateWorkloadCsvStreaming(file, hw, o, chunkBytes);
             assert.ok(streamed, `${f} streams`);
@@ -52,7 +52,7 @@ test('streamed = columnar on every shipped trace: both presets, every timing mod
   }
 });
 
-test('streamed = columnar across the default 4 MiB buffer boundary (a 5.5 MB file)', () => {
+test('streamed = columnar across the default 1 MiB buffer boundaries (a 5.5 MB file)', () => {
   const rows = readFileSync(path.join(TRACES, 'gpt2-medium-wikitext2-spatten.csv'), 'utf8').split('\n');
   const body = rows.slice(1).filter((l) => /^\d/.test(l));
   const lines = [rows[0]];

@@ -1,5 +1,5 @@
 // The workload-CSV file read in pieces (workloadCsvChunks.ts) against the whole-file reader: the
-// same columns for every plain file, including rows that straddle the buffer's 4 MiB boundary and
+// same columns for every plain file, including rows that straddle the buffer's 1 MiB boundaries and
 // CRLF files; undefined (so the whole-file reader runs and gives its message) for everything else.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,9 +54,9 @@ test('plain files read in pieces give the whole reader\'s columns: the shipped t
   }
 });
 
-test('rows straddling the 4 MiB buffer boundary, LF and CRLF, with and without a final newline and config line', () => {
+test('rows straddling the 1 MiB buffer boundaries, LF and CRLF, with and without a final newline and config line', () => {
   const rows = readFileSync(path.join(TRACES, 'gpt2-medium-wikitext2-spatten.csv'), 'utf8').split('\n').slice(1).filter((l) => /^\d/.test(l));
-  // Seven copies, iterations renumbered: about 5.5 MB, so lines cross the first buffer's end.
+  // Seven copies, iterations renumbered: about 5.5 MB, so lines cross the buffer's end several times.
   const lines = [HEADER];
   for (let c = 0; c < 7; c++) for (const r of rows) lines.push(`${c * 32 + Number(r.slice(0, r.indexOf(',')))}${r.slice(r.indexOf(','))}`);
   const variants: [string, string][] = [

@@ -75,3 +75,25 @@ test('the same message for every malformed row, header and layout', () => {
     for (const queries of ['one', 'sentence'] as const) assert.deepStrictEqual(outcome(parseWorkloadCsv, text, queries), outcome(oracleParse, text, queries), JSON.stringify(text));
   }
 });
+
+test('a row after a plain row (the fast path compares its bytes from D on with those of the row before): the same Trace or message', () => {
+  const head = (h: number): string => GOOD.replace(/^0,0,0,/, `0,0,${h},`);
+  const cases: string[] = [];
+  // Every field of the second row mutated in turn, between two plain rows of the same (step, layer).
+  for (const r of mutations(head(1))) cases.push(`${HEADER}\n${GOOD}\n${r}\n${head(2)}\n`);
+  // Line ends: CRLF after LF and the reverse, a last line without its newline or ending in CR, a
+  // field more, and the same bytes as the last row's followed by more.
+  cases.push(
+    `${HEADER}\n${GOOD}\r\n${head(1)}\n`,
+    `${HEADER}\n${GOOD}\n${head(1)}\r\n`,
+    `${HEADER}\r\n${GOOD}\r\n${head(1)}\r\n${head(2)}`,
+    `${HEADER}\n${GOOD}\n${head(1)}`,
+    `${HEADER}\n${GOOD}\n${head(1)}\r`,
+    `${HEADER}\n${GOOD}\n${head(1)},\n`,
+    `${HEADER}\n${GOOD}\n${head(1)}0\n`,
+    `${HEADER}\n${GOOD}\n${head(1)}\ncfg.yml,,,,,,,,,,,,,,,,\n`,
+  );
+  for (const text of cases) {
+    for (const queries of ['one', 'sentence'] as const) assert.deepStrictEqual(outcome(parseWorkloadCsv, text, queries), outcome(oracleParse, text, queries), JSON.stringify(text));
+  }
+});
