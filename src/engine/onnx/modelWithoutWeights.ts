@@ -21,7 +21,7 @@ const TENSOR_RAW_DATA = 9;
 const WINDOW_BYTES = 1 << 20;
 
 /** Where one initializer's raw_data lies in the file. */
-export interface SkippedRawData {
+export interface RawDataRange {
   /** Index of the initializer in graph.initializer. */
   initializer: number;
   offset: number;
@@ -29,12 +29,10 @@ export interface SkippedRawData {
 }
 
 export interface ModelWithoutWeights {
-  /** The ModelProto, large raw_data fields left out. */
+  /** The ModelProto, the raw_data fields of at least minSkipBytes left out. */
   bytes: Uint8Array;
   /** Every initializer raw_data's range in the file (left out or not), in initializer order. */
-  rawData: SkippedRawData[];
-  /** Which of them were left out (length >= minSkipBytes). */
-  skipped: SkippedRawData[];
+  rawData: RawDataRange[];
 }
 
 /** Thrown inside the walk for anything the ordinary decoder should judge. */
@@ -147,24 +145,20 @@ function emit(w: FileWindow, fieldStart: number, pieces: Uint8Array[], out: Uint
 export function readModelWithoutWeights(fd: number, size: number, minSkipBytes: number): ModelWithoutWeights | null {
   const w = new FileWindow(fd, size);
   const out: Uint8Array[] = [];
-  const rawData: SkippedRawData[] = [];
-  const skipped: SkippedRawData[] = [];
+  const rawData: RawDataRange[] = [];
   let initializer = 0;
   const tensor: FieldHandler = (number, fieldStart, payload, end, graph) => {
     if (number !== GRAPH_INITIALIZER) return false;
     const index = initializer++;
     const pieces: Uint8Array[] = [];
-    let raw: SkippedRawData | null = null;
+    let raw: RawDataRange | undefined;
     walk(w, payload, end, pieces, (n, _start, p, e) => {
       if (n !== TENSOR_RAW_DATA) return false;
       // protobufjs keeps the last occurrence of a bytes field; so does this record.
       raw = { initializer: index, offset: p, length: e - p };
       return e - p >= minSkipBytes;
     });
-    if (raw !== null) {
-      rawData.push(raw);
-      if ((raw as SkippedRawData).length >= minSkipBytes) skipped.push(raw);
-    }
+    if (raw) rawData.push(raw);
     emit(w, fieldStart, pieces, graph);
     return true;
   };
@@ -180,5 +174,5 @@ export function readModelWithoutWeights(fd: number, size: number, minSkipBytes: 
     if (e instanceof Unusual) return null;
     throw e;
   }
-  return { bytes: Buffer.concat(out), rawData, skipped };
+  return { bytes: Buffer.concat(out), rawData };
 }

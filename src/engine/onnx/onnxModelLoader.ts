@@ -16,7 +16,7 @@ import { InputError } from '../errors';
 import { openCheckedFile, readReleasableFile } from '../files/boundedRead';
 import { externalRef, resolveExternalData } from './externalData';
 import { readModelWithoutWeights } from './modelWithoutWeights';
-import { detachFromFileBuffer, leaveWeightsOnDisk } from './weightsOnDisk';
+import { detachFromBuffer, detachFromFileBuffer } from './weightsOnDisk';
 import { ranges, REFERENCE_MIN_BYTES, type FileRange, type InitializerSources } from './initializerSources';
 import { longToNumber } from './tensorData';
 
@@ -179,11 +179,16 @@ export async function decodeWithoutWeights(abs: string, maxBytes: number): Promi
     const initializers = proto.graph?.initializer ?? [];
     const fileName = path.basename(abs);
     const initializerSources: InitializerSources = new Map();
+    // Those left out (read.bytes lacks them) read their range on demand once detached.
+    const onDisk: InitializerSources = new Map();
     for (const r of read.rawData) {
       const t = initializers[r.initializer];
-      if (t) initializerSources.set(t, { location: fileName, offset: r.offset, length: r.length });
+      if (!t) continue;
+      const range = { location: fileName, offset: r.offset, length: r.length };
+      initializerSources.set(t, range);
+      if (r.length >= REFERENCE_MIN_BYTES) onDisk.set(t, range);
     }
-    return { proto, fileBytes: size, initializerSources, detach: (dir) => leaveWeightsOnDisk(proto, read.bytes, read.skipped, dir, fileName) };
+    return { proto, fileBytes: size, initializerSources, detach: (dir) => detachFromBuffer(proto, read.bytes, onDisk, dir) };
   } finally {
     await handle.close();
   }

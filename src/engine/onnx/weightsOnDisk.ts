@@ -68,34 +68,22 @@ function copyViews(x: unknown, buffer: ArrayBufferLike, skip: Set<object>): void
 }
 
 /**
- * Detaches `proto` from the file buffer `fileBytes` it was decoded from: initializers of at least
- * REFERENCE_MIN_BYTES with a source read their bytes from disk on demand, every other view into
- * the buffer is copied. Changes `proto` in place (the loader calls it before anyone else sees it).
+ * Detaches `proto` from the buffer `decodedFrom` it was decoded from: each initializer in `onDisk`
+ * reads its bytes from its range on demand, every other view into the buffer is copied. Changes
+ * `proto` in place (the loader calls it before anyone else sees it).
  */
-export function detachFromFileBuffer(proto: onnx.IModelProto, fileBytes: Uint8Array, sources: InitializerSources, dir: string): void {
-  const lazy = new Set<object>();
-  for (const [t, r] of sources) {
-    // Only bytes held now: a tensor left external (not inlined) keeps having none.
-    if (r.length < REFERENCE_MIN_BYTES || !t.rawData || t.rawData.byteLength === 0) continue;
-    readOnDemand(t, dir, r);
-    lazy.add(t);
-  }
-  copyViews(proto, fileBytes.buffer, lazy);
+export function detachFromBuffer(proto: onnx.IModelProto, decodedFrom: Uint8Array, onDisk: InitializerSources, dir: string): void {
+  for (const [t, r] of onDisk) readOnDemand(t, dir, r);
+  copyViews(proto, decodedFrom.buffer, new Set<object>(onDisk.keys()));
 }
 
 /**
- * For a proto decoded from `decodedFrom`, the model without its large raw_data fields
- * (modelWithoutWeights.ts): each initializer left out reads its bytes from its range in
- * `fileName` on demand, and every view into `decodedFrom` is copied, as detachFromFileBuffer does.
+ * detachFromBuffer for a proto decoded from the whole file `fileBytes`: on disk go the
+ * initializers of at least REFERENCE_MIN_BYTES with a source whose bytes are held now (a tensor
+ * left external, not inlined, keeps having none).
  */
-export function leaveWeightsOnDisk(proto: onnx.IModelProto, decodedFrom: Uint8Array, skipped: { initializer: number; offset: number; length: number }[], dir: string, fileName: string): void {
-  const initializers = proto.graph?.initializer ?? [];
-  const lazy = new Set<object>();
-  for (const s of skipped) {
-    const t = initializers[s.initializer];
-    if (!t) continue;
-    readOnDemand(t, dir, { location: fileName, offset: s.offset, length: s.length });
-    lazy.add(t);
-  }
-  copyViews(proto, decodedFrom.buffer, lazy);
+export function detachFromFileBuffer(proto: onnx.IModelProto, fileBytes: Uint8Array, sources: InitializerSources, dir: string): void {
+  const onDisk: InitializerSources = new Map();
+  for (const [t, r] of sources) if (r.length >= REFERENCE_MIN_BYTES && (t.rawData?.byteLength ?? 0) > 0) onDisk.set(t, r);
+  detachFromBuffer(proto, fileBytes, onDisk, dir);
 }
