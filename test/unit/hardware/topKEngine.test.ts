@@ -40,3 +40,11 @@ test('the estimate walks the seeded rounds of quick-select: the same cycles and 
     }
   }
 });
+
+test('the estimate takes int32 counts only (its branch-free side choice works on int32): larger or fractional ones are a RangeError, not a wrong figure', () => {
+  const largest = 2 ** 31 - 1;
+  assert.equal(topKCallTiming({ n: largest, k: 5 }, 16, 3, 9).measured, false);
+  for (const [n, k] of [[2 ** 31, 5], [1000.5, 10], [1000, 10.25]]) {
+    assert.throws(() => topKCallTiming({ n, k }, 16, 3, 9), (e: unknown) => e instanceof RangeError && /n = .*k = /.test(e.message), `n ${n} k ${k}`);
+  }
+});
