@@ -25,7 +25,7 @@ import type { TopKCall, TraceRow } from '../trace/trace';
 import { loadCall, type TraceColumns } from '../trace/traceColumns';
 import type { HardwareConfig } from './hardwareConfig';
 import { dramTransferCycles, tensorBytes, transactionRoundedBytes } from './hbmChannel';
-import { topKCallTimingInto, type TopKTiming } from './topKEngine';
+import { topKCallTimingInto, topKCallTimingPairInto, type TopKTiming } from './topKEngine';
 import { mixSeed5 } from '../seededRandom';
 
 export interface WorkOptions {
@@ -119,6 +119,14 @@ export interface RowWorkSlot {
   localVTopKCall: TopKCall;
   tokenTopKCall: TopKCall;
   /**
+   * The row's top-k calls to time (undefined: none) and their seeds, as the last fill left them:
+   * timeSlotTopKs times them, a fill for one row at once, the cycle model a group's in pairs.
+   */
+  localVPending: TopKCall | undefined;
+  localVSeed: number;
+  tokenPending: TopKCall | undefined;
+  tokenSeed: number;
+  /**
    * What the work's fields other than step, layer, head and the top-ks were last worked out from:
    * the config, the options and the row's counts and widths (fillRowWork's order). A slot refilled
    * from the same ones (the same head of the next layer, mostly) keeps them.
@@ -143,6 +151,10 @@ export function newRowWorkSlot(): RowWorkSlot {
     tokenTopK: { cycles: 0, comparisons: 0, measured: false },
     localVTopKCall: { n: 0, k: 0, roundSizes: undefined },
     tokenTopKCall: { n: 0, k: 0, roundSizes: undefined },
+    localVPending: undefined,
+    localVSeed: 0,
+    tokenPending: undefined,
+    tokenSeed: 0,
     memoConfig: undefined,
     memoOptions: undefined,
     memo: new Float64Array(9),
@@ -154,15 +166,18 @@ export function newRowWorkSlot(): RowWorkSlot {
  * per head of a (step, layer) and refills them, instead of allocating a million of them.
  */
 export function rowWorkInto(row: TraceRow, c: HardwareConfig, o: WorkOptions, slot: RowWorkSlot): RowWork {
-  return fillRowWork(slot, c, o, row.step, row.layer, row.head, row.queries, row.headDim, row.keysFetched, row.valuesFetched, row.keyBits, row.valueBits, row.queryBits, row.lsbBits, row.refetchedQueries, row.localVTopK, row.tokenTopK);
+  fillRowWork(slot, c, o, row.step, row.layer, row.head, row.queries, row.headDim, row.keysFetched, row.valuesFetched, row.keyBits, row.valueBits, row.queryBits, row.lsbBits, row.refetchedQueries, row.localVTopK, row.tokenTopK);
+  return timeSlotTopKs(slot, c);
 }
 
 /**
  * rowWorkInto for row i of columns, read straight from them: no TraceRow is filled first (the
  * cycle model's per-row path; a refilled row object cost a tenth of the million-row trace's time,
- * most of it in boxing its non-integer requant threshold, which rowWork never reads).
+ * most of it in boxing its non-integer requant threshold, which rowWork never reads). Its top-ks
+ * are left to time (the slot's pending calls): the cycle model times a group's rows' top-ks
+ * together, in pairs (timeTopKsOfSlots), once every row of the group is filled.
  */
-export function rowWorkOfColumns(cols: TraceColumns, i: number, c: HardwareConfig, o: WorkOptions, slot: RowWorkSlot): RowWork {
+export function untimedRowWorkOfColumns(cols: TraceColumns, i: number, c: HardwareConfig, o: WorkOptions, slot: RowWorkSlot): RowWork {
   return fillRowWork(
     slot, c, o, cols.step[i], cols.layer[i], cols.head[i], cols.queries[i], cols.headDim[i], cols.keysFetched[i], cols.valuesFetched[i],
     cols.keyBits[i], cols.valueBits[i], cols.queryBits[i], cols.lsbBits[i], cols.refetchedQueries[i],
@@ -171,7 +186,21 @@ export function rowWorkOfColumns(cols: TraceColumns, i: number, c: HardwareConfi
   );
 }
 
-/** The RowWork of a trace row given by its fields (the TraceRow field of the same name). */
+/**
+ * rowWorkInto for a row of the dense baseline (denseRows' fields: every key and value of the
+ * context at the dense precision, no refetch, no top-k), given by the fields it varies in: the
+ * cycle model times each dense shape through the slots and code the trace's rows went through,
+ * not with a TraceRow and a RowWork allocated per dense row.
+ */
+export function denseRowWorkInto(slot: RowWorkSlot, c: HardwareConfig, o: WorkOptions, step: number, layer: number, head: number, queries: number, d: number, contextLength: number): RowWork {
+  // No top-k: complete as filled.
+  return fillRowWork(slot, c, o, step, layer, head, queries, d, contextLength, contextLength, -1, -1, -1, -1, 0, undefined, undefined);
+}
+
+/**
+ * The RowWork of a trace row given by its fields (the TraceRow field of the same name), but for
+ * the timing of its top-ks: the work points to the slot's timings, and the calls wait in the slot.
+ */
 function fillRowWork(
   slot: RowWorkSlot, c: HardwareConfig, o: WorkOptions,
   step: number, layer: number, head: number, q: number, d: number, keysFetched: number, valuesFetched: number,
@@ -183,16 +212,63 @@ function fillRowWork(
   w.layer = layer;
   w.head = head;
   if (!sameCounts(slot, c, o, q, d, keysFetched, valuesFetched, keyBits, valueBits, queryBits, rowLsbBits, refetchedQueries)) fillCounts(w, c, o, q, d, keysFetched, valuesFetched, keyBits, valueBits, queryBits, rowLsbBits, refetchedQueries);
-  const lat = c.latencies.topKRound;
   w.localVTopK = undefined;
   w.tokenTopK = undefined;
+  slot.localVPending = undefined;
+  slot.tokenPending = undefined;
   if (localVTopK && localVTopK.k < localVTopK.n) {
-    w.localVTopK = topKCallTimingInto(slot.localVTopK, localVTopK, c.topKComparators, lat, mixSeed5(o.seed, 1, step, layer, head));
+    w.localVTopK = slot.localVTopK;
+    slot.localVPending = localVTopK;
+    slot.localVSeed = mixSeed5(o.seed, 1, step, layer, head);
   }
   if (tokenTopK) {
-    w.tokenTopK = topKCallTimingInto(slot.tokenTopK, tokenTopK, c.topKComparators, lat, mixSeed5(o.seed, 2, step, layer, head));
+    w.tokenTopK = slot.tokenTopK;
+    slot.tokenPending = tokenTopK;
+    slot.tokenSeed = mixSeed5(o.seed, 2, step, layer, head);
   }
   return w;
+}
+
+/** Time the slot's pending top-k calls (into the timings its work points to); its work. */
+function timeSlotTopKs(slot: RowWorkSlot, c: HardwareConfig): RowWork {
+  const lat = c.latencies.topKRound;
+  if (slot.localVPending) topKCallTimingInto(slot.localVTopK, slot.localVPending, c.topKComparators, lat, slot.localVSeed);
+  if (slot.tokenPending) topKCallTimingInto(slot.tokenTopK, slot.tokenPending, c.topKComparators, lat, slot.tokenSeed);
+  return slot.work;
+}
+
+/**
+ * Time the pending top-k calls of slots[0 .. n) (filled by untimedRowWorkOfColumns) two at a time:
+ * topKCallTimingPairInto gives each call the figures topKCallTimingInto would, in less time.
+ */
+export function timeTopKsOfSlots(slots: readonly RowWorkSlot[], n: number, c: HardwareConfig): void {
+  const lat = c.latencies.topKRound;
+  const comparators = c.topKComparators;
+  // A slot whose call (its token top-k's when heldToken, else its local V's) waits for a second.
+  let held: RowWorkSlot | undefined;
+  let heldToken = false;
+  for (let j = 0; j < n; j++) {
+    const s = slots[j];
+    for (let token = false, t = 0; t < 2; t++, token = true) {
+      const call = token ? s.tokenPending : s.localVPending;
+      if (!call) continue;
+      if (!held) {
+        held = s;
+        heldToken = token;
+        continue;
+      }
+      topKCallTimingPairInto(
+        heldToken ? held.tokenTopK : held.localVTopK, (heldToken ? held.tokenPending : held.localVPending) as TopKCall, heldToken ? held.tokenSeed : held.localVSeed,
+        token ? s.tokenTopK : s.localVTopK, call, token ? s.tokenSeed : s.localVSeed,
+        comparators, lat,
+      );
+      held = undefined;
+    }
+  }
+  if (held) {
+    if (heldToken) topKCallTimingInto(held.tokenTopK, held.tokenPending as TopKCall, comparators, lat, held.tokenSeed);
+    else topKCallTimingInto(held.localVTopK, held.localVPending as TopKCall, comparators, lat, held.localVSeed);
+  }
 }
 
 /** True when the slot's work was last filled from these counts (with c and o); else notes them as its memo. */

@@ -51,14 +51,15 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
   for (let u = 0; u < units.length; u++) {
     const unit = units[u];
     const p = unit.labelled;
-    const len = unit.labelledLen;
+    const stageOf = unit.labelledStage;
+    const len = 2 * unit.labelledLen;
     const iv = unit.intervals();
     const ivLen = unit.intervalCount();
     if (covLen === 0) {
-      for (let i = 0; i < len; i += 3) {
+      for (let i = 0; i < len; i += 2) {
         const e = p[i + 1];
         if (e > lastEnd) lastEnd = e;
-        stages[p[i + 2]] += e - p[i];
+        stages[stageOf[i >> 1]] += e - p[i];
       }
       cov = iv;
       covLen = ivLen;
@@ -70,7 +71,7 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
     // intervals ending after a later start come no earlier); an earlier piece searches again.
     let from = 0;
     let fromStart = -Infinity;
-    for (let i = 0; i < len; i += 3) {
+    for (let i = 0; i < len; i += 2) {
       let s = p[i];
       const e = p[i + 1];
       if (e > lastEnd) lastEnd = e;
@@ -87,7 +88,7 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
         if (cov[k] > s) free += cov[k] - s;
         if (cov[k + 1] > s) s = cov[k + 1];
       }
-      stages[p[i + 2]] += free;
+      stages[stageOf[i >> 1]] += free;
       // A unit's pieces never overlap, so what they add to the covered set is their free cycles.
       coveredCycles += free;
     }

@@ -11,11 +11,11 @@ import { newRowView, rowAt, type TraceColumns } from '../trace/traceColumns';
 import type { Trace, TraceRow } from '../trace/trace';
 import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
 import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
-import { denseRows, denseShapeKey } from './denseBaseline';
+import { denseQueries, denseRows, denseShapeKey } from './denseBaseline';
 import { energyPerOp, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
 import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
-import { newRowWorkSlot, rowWork, rowWorkOfColumns, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
+import { denseRowWorkInto, newRowWorkSlot, rowWork, timeTopKsOfSlots, untimedRowWorkOfColumns, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
 import { addCountsAt, assemble, COUNT_SLOTS, type LayerAcc, type SimulationResult } from './simulationResult';
 import { LayerSums, type DenseGroupSums } from './layerSums';
 import type { SimulateOptions } from './simulate';
@@ -184,10 +184,10 @@ export class TraceSimulator {
    */
   addGroup(cols: TraceColumns, order: Int32Array | undefined, from: number, size: number, headCall: TopKTiming | undefined): void {
     const { c, wo, slots, occ } = this;
-    while (slots.length < size) slots.push(newRowWorkSlot());
-    const works = (this.worksOfSize[size] ??= slots.slice(0, size).map((s) => s.work));
+    const works = this.worksOf(size);
     // Row j of the group (no closure for it: this runs once per row of the trace).
-    for (let j = 0; j < size; j++) rowWorkOfColumns(cols, order ? order[from + j] : from + j, c, wo, slots[j]);
+    for (let j = 0; j < size; j++) untimedRowWorkOfColumns(cols, order ? order[from + j] : from + j, c, wo, slots[j]);
+    timeTopKsOfSlots(slots, size, c);
     const first = order ? order[from] : from;
     this.recordShape(cols.step[first], cols.layer[first], cols.headDim[first], cols.sentenceLength[first], size);
     const layer = works[0].layer;
@@ -211,6 +211,27 @@ export class TraceSimulator {
     const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, this.opts, this.t, this.tl, this.scratch);
     acc.addGroup(gt);
     this.t += gt.cycles;
+  }
+
+  /** The first n slots' RowWorks (the same array and objects every time), the slots made as needed. */
+  private worksOf(n: number): RowWork[] {
+    if (n > 0) this.slotFor(n - 1);
+    return (this.worksOfSize[n] ??= this.slots.slice(0, n).map((s) => s.work));
+  }
+
+  /** Slot i, made (with those before it) if need be. */
+  private slotFor(i: number): RowWorkSlot {
+    while (this.slots.length <= i) this.slots.push(newRowWorkSlot());
+    return this.slots[i];
+  }
+
+  /** The dense rows (denseRows) of a group of `size` rows headed by `first`, as RowWorks under `o`, in the slots. */
+  private denseWorks(first: TraceRow, size: number, heads: number, mode: Trace['mode'], o: WorkOptions): RowWork[] {
+    const n = Math.max(heads, size);
+    const works = this.worksOf(n);
+    const queries = denseQueries(first, mode);
+    for (let h = 0; h < n; h++) denseRowWorkInto(this.slots[h], this.c, o, first.step, first.layer, h, queries, first.headDim, first.sentenceLength);
+    return works;
   }
 
   private recordShape(step: number, layer: number, headDim: number, length: number, size: number): void {
@@ -263,8 +284,7 @@ export class TraceSimulator {
         const key = denseShapeKey(first, size, heads, mode);
         dense = memo.get(key);
         if (!dense) {
-          const rows = denseRows(first, size, heads, mode);
-          const works = rows.map((r) => rowWork(r, c, denseWo));
+          const works = this.denseWorks(first, size, heads, mode, denseWo);
           const counts = new Float64Array(COUNT_SLOTS);
           let bytes = 0;
           for (const w of works) {
@@ -275,7 +295,8 @@ export class TraceSimulator {
           // Arrays of its own for the memo to keep (made here: the scheduler's own `new` was a
           // path its optimized code had never seen, one deopt per dense shape).
           const own = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
-          dense = { ...timeGroup({ works, rows: () => rows, headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined, own), counts, bytes };
+          // The authors' model reads trace rows: made for it alone.
+          dense = { ...timeGroup({ works, rows: () => denseRows(first, size, heads, mode), headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined, own), counts, bytes };
           memo.set(key, dense);
         }
       }
@@ -289,6 +310,8 @@ export class TraceSimulator {
   /** DRAM bytes of the dense baseline with tensors at `bits` (whole numbers: any order sums them exactly). */
   denseDramBytes(heads: number, mode: Trace['mode'], bits: number): number {
     const memo = new Map<string, number>();
+    // denseShapeDramBytes' options.
+    const o: WorkOptions = { unquantizedBits: bits, seed: 1 };
     let total = 0;
     let bytes = 0;
     this.forEachShape((g, first, changed) => {
@@ -296,7 +319,13 @@ export class TraceSimulator {
         const key = denseShapeKey(first, this.gSize[g], heads, mode);
         const known = memo.get(key);
         if (known !== undefined) bytes = known;
-        else memo.set(key, (bytes = denseShapeDramBytes(first, this.gSize[g], heads, mode, this.c, bits)));
+        else {
+          // The dense rows of a shape differ only in their head: each moves the same whole number
+          // of bytes, so one row's bytes times the rows is their sum exactly.
+          const n = Math.max(heads, this.gSize[g]);
+          const w = denseRowWorkInto(this.slotFor(0), this.c, o, first.step, first.layer, 0, denseQueries(first, mode), first.headDim, first.sentenceLength);
+          memo.set(key, (bytes = n * (w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q)));
+        }
       }
       total += bytes;
     });

@@ -42,8 +42,14 @@ export class UnitCalendar {
   private iv = new Float64Array(64);
   private ivLen = 0;
   busy = 0;
-  /** The pieces placed, in placement order (they never overlap): labelled[0 .. labelledLen) = [start0, end0, stage0, start1, ...]. */
-  labelled = new Float64Array(96);
+  /**
+   * The pieces placed, in placement order (they never overlap): labelled[0 .. 2 * labelledLen) =
+   * [start0, end0, start1, end1, ...], piece i's stage in labelledStage[i] (an int array of its
+   * own: stage attribution indexes the stage sums with it, and a stage read from the float array
+   * cost a float-to-int conversion and check per piece).
+   */
+  labelled = new Float64Array(64);
+  labelledStage = new Int32Array(32);
   labelledLen = 0;
   /** The last request's pieces: last[0 .. lastCount). */
   private last = new Float64Array(16);
@@ -105,12 +111,7 @@ export class UnitCalendar {
   /** The request's one piece [s, s + duration), which comes after every piece placed so far, recorded as the last placement. */
   private pieceAfterAll(s: number, duration: number, stage: number, out: Span): Span {
     const end = s + duration;
-    const l = this.labelledLen;
-    this.labelled = ensure(this.labelled, l + 3, l);
-    this.labelled[l] = s;
-    this.labelled[l + 1] = end;
-    this.labelled[l + 2] = stage;
-    this.labelledLen = l + 3;
+    this.label(s, end, stage);
     this.last[0] = s;
     this.last[1] = end;
     this.lastCount = 2;
@@ -204,11 +205,16 @@ export class UnitCalendar {
 
   /** Record the piece [s, e) of `stage` (appended: stage attribution takes the pieces in any order). */
   private label(s: number, e: number, stage: number): void {
-    const len = this.labelledLen;
-    const l = (this.labelled = ensure(this.labelled, len + 3, len));
-    l[len] = s;
-    l[len + 1] = e;
-    l[len + 2] = stage;
-    this.labelledLen = len + 3;
+    const n = this.labelledLen;
+    if (n === this.labelledStage.length) {
+      this.labelled = ensure(this.labelled, 4 * n, 2 * n);
+      const stages = new Int32Array(2 * n);
+      stages.set(this.labelledStage);
+      this.labelledStage = stages;
+    }
+    this.labelled[2 * n] = s;
+    this.labelled[2 * n + 1] = e;
+    this.labelledStage[n] = stage;
+    this.labelledLen = n + 1;
   }
 }

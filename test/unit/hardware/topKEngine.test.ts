@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { topKCallTiming } from '../../../src/engine/hardware/topKEngine';
+import { topKCallTiming, topKCallTimingPairInto, type TopKTiming } from '../../../src/engine/hardware/topKEngine';
+import type { TopKCall } from '../../../src/engine/trace/trace';
 import { mixSeed5 } from '../../../src/engine/seededRandom';
 import { estimateRoundSizes, topKCyclesFromRounds } from '../../oracle/topKEngine';
 import { seededRandom } from '../../../src/engine/seededRandom';
@@ -46,5 +47,27 @@ test('the estimate takes int32 counts only (its branch-free side choice works on
   assert.equal(topKCallTiming({ n: largest, k: 5 }, 16, 3, 9).measured, false);
   for (const [n, k] of [[2 ** 31, 5], [1000.5, 10], [1000, 10.25]]) {
     assert.throws(() => topKCallTiming({ n, k }, 16, 3, 9), (e: unknown) => e instanceof RangeError && /n = .*k = /.test(e.message), `n ${n} k ${k}`);
+  }
+});
+
+test('two calls timed together (the cycle model pairs a group\'s top-ks) get the figures each gets alone, whichever ends first, measured or estimated', () => {
+  const fresh = (): TopKTiming => ({ cycles: -1, comparisons: -1, measured: true });
+  const calls: TopKCall[] = [
+    { n: 1000, k: 300 }, { n: 7, k: 1 }, { n: 2 ** 30 + 5, k: 2 ** 29 }, { n: 64, k: 64 }, { n: 50, k: 0 },
+    { n: 1024, k: 10, roundSizes: [1024, 512, 100] }, { n: 2, k: 1 }, { n: 993, k: 307 },
+  ];
+  for (let s = 0; s < 200; s++) calls.push({ n: 2 + ((s * 7919) % 3000), k: 1 + ((s * 104729) % (2 + ((s * 7919) % 3000) - 1)) });
+  for (const comparators of [16, 3]) {
+    for (let i = 0; i < calls.length; i++) {
+      const a = calls[i];
+      const b = calls[(i * 31 + 7) % calls.length];
+      const seedA = mixSeed5(1, 1, i, 3, 5);
+      const seedB = mixSeed5(1, 2, i, 4, 6);
+      const outA = fresh();
+      const outB = fresh();
+      topKCallTimingPairInto(outA, a, seedA, outB, b, seedB, comparators, 3);
+      assert.deepEqual(outA, topKCallTiming(a, comparators, 3, seedA), `a = ${JSON.stringify(a)}`);
+      assert.deepEqual(outB, topKCallTiming(b, comparators, 3, seedB), `b = ${JSON.stringify(b)}`);
+    }
   }
 });
