@@ -244,31 +244,32 @@ function timeSlotTopKs(slot: RowWorkSlot, c: HardwareConfig): RowWork {
 export function timeTopKsOfSlots(slots: readonly RowWorkSlot[], n: number, c: HardwareConfig): void {
   const lat = c.latencies.topKRound;
   const comparators = c.topKComparators;
-  // A slot whose call (its token top-k's when heldToken, else its local V's) waits for a second.
-  let held: RowWorkSlot | undefined;
-  let heldToken = false;
+  // A call waiting for a second one to pair with (heldCall undefined: none), its timing and seed.
+  let heldOut: TopKTiming | undefined;
+  let heldCall: TopKCall | undefined;
+  let heldSeed = 0;
   for (let j = 0; j < n; j++) {
     const s = slots[j];
-    for (let token = false, t = 0; t < 2; t++, token = true) {
-      const call = token ? s.tokenPending : s.localVPending;
-      if (!call) continue;
-      if (!held) {
-        held = s;
-        heldToken = token;
-        continue;
-      }
-      topKCallTimingPairInto(
-        heldToken ? held.tokenTopK : held.localVTopK, (heldToken ? held.tokenPending : held.localVPending) as TopKCall, heldToken ? held.tokenSeed : held.localVSeed,
-        token ? s.tokenTopK : s.localVTopK, call, token ? s.tokenSeed : s.localVSeed,
-        comparators, lat,
-      );
-      held = undefined;
+    const localV = s.localVPending;
+    if (localV && heldCall) {
+      topKCallTimingPairInto(heldOut as TopKTiming, heldCall, heldSeed, s.localVTopK, localV, s.localVSeed, comparators, lat);
+      heldCall = undefined;
+    } else if (localV) {
+      heldOut = s.localVTopK;
+      heldCall = localV;
+      heldSeed = s.localVSeed;
+    }
+    const token = s.tokenPending;
+    if (token && heldCall) {
+      topKCallTimingPairInto(heldOut as TopKTiming, heldCall, heldSeed, s.tokenTopK, token, s.tokenSeed, comparators, lat);
+      heldCall = undefined;
+    } else if (token) {
+      heldOut = s.tokenTopK;
+      heldCall = token;
+      heldSeed = s.tokenSeed;
     }
   }
-  if (held) {
-    if (heldToken) topKCallTimingInto(held.tokenTopK, held.tokenPending as TopKCall, comparators, lat, held.tokenSeed);
-    else topKCallTimingInto(held.localVTopK, held.localVPending as TopKCall, comparators, lat, held.localVSeed);
-  }
+  if (heldCall) topKCallTimingInto(heldOut as TopKTiming, heldCall, comparators, lat, heldSeed);
 }
 
 /** True when the slot's work was last filled from these counts (with c and o); else notes them as its memo. */

@@ -30,7 +30,12 @@ function isEstimated(call: TopKCall): boolean {
 
 /** The int32 sizes the estimate works on (see keptSize): a RangeError for anything else. */
 function checkCounts(call: TopKCall): void {
-  if (call.n !== (call.n | 0) || call.k !== (call.k | 0)) throw new RangeError(`top-k call of n = ${call.n}, k = ${call.k}: the engine's counts are whole numbers below 2^31`);
+  if (call.n !== (call.n | 0) || call.k !== (call.k | 0)) throwCountsError(call);
+}
+
+// Apart from checkCounts, which then stays small enough to inline where the estimates run.
+function throwCountsError(call: TopKCall): never {
+  throw new RangeError(`top-k call of n = ${call.n}, k = ${call.k}: the engine's counts are whole numbers below 2^31`);
 }
 
 // One quick-select round picks the side holding rank `target` of `size` candidates after a pivot
