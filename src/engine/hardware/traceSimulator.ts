@@ -142,7 +142,9 @@ export class TraceSimulator {
   private readonly e: EnergyPerOp;
   private readonly stageNames: readonly string[];
   private readonly tl: TimelineBuilder | undefined;
+  // Each layer's sums, in the order the layers first came (the result's order), and by layer id.
   private readonly layers = new Map<number, LayerSums>();
+  private readonly sumsOfLayer: LayerSums[] = [];
   private readonly occ = new Float64Array(NS);
   private readonly view = newRowView();
   // One RowWork per head of the current (step, layer), refilled group after group.
@@ -191,8 +193,8 @@ export class TraceSimulator {
     const first = order ? order[from] : from;
     this.recordShape(cols.step[first], cols.layer[first], cols.headDim[first], cols.sentenceLength[first], size);
     const layer = works[0].layer;
-    let acc = this.layers.get(layer);
-    if (!acc) this.layers.set(layer, (acc = new LayerSums(this.stageNames.length)));
+    let acc = this.sumsOfLayer[layer];
+    if (!acc) this.layers.set(layer, (acc = this.sumsOfLayer[layer] = new LayerSums(this.stageNames.length)));
     for (let j = 0; j < size; j++) {
       const w = works[j];
       if (w.localVTopK) {
@@ -251,57 +253,64 @@ export class TraceSimulator {
   }
 
   /**
-   * Call f(g, shapeChanged) for each group in order; `first` is a row carrying group g's step,
-   * layer, head dim and context length (what the dense baseline reads of it). Consecutive groups
-   * mostly share their shape (the layers of one step): shapeChanged is false then, and the caller
-   * reuses the last figure without making a key.
+   * True when group g's dense shape differs from group g - 1's (always for the first). Consecutive
+   * groups mostly share their shape (the layers of one step): the caller then reuses the last
+   * figure without making a key.
    */
-  private forEachShape(f: (g: number, first: TraceRow, shapeChanged: boolean) => void): void {
+  private shapeChanged(g: number): boolean {
+    return (
+      g === 0 ||
+      this.gSize[g] !== this.gSize[g - 1] ||
+      this.gLength[g] !== this.gLength[g - 1] ||
+      this.gHeadDim[g] !== this.gHeadDim[g - 1] ||
+      this.gStep[g] < 0 !== this.gStep[g - 1] < 0
+    );
+  }
+
+  /** A row carrying group g's step, layer, head dim and context length (what the dense baseline reads of a group's first row); the same object every call. */
+  private firstRowOf(g: number): TraceRow {
     const first = this.view.row;
-    for (let g = 0; g < this.groups; g++) {
-      const changed =
-        g === 0 ||
-        this.gSize[g] !== this.gSize[g - 1] ||
-        this.gLength[g] !== this.gLength[g - 1] ||
-        this.gHeadDim[g] !== this.gHeadDim[g - 1] ||
-        this.gStep[g] < 0 !== this.gStep[g - 1] < 0;
-      first.step = this.gStep[g];
-      first.layer = this.gLayer[g];
-      first.headDim = this.gHeadDim[g];
-      first.sentenceLength = this.gLength[g];
-      f(g, first, changed);
+    first.step = this.gStep[g];
+    first.layer = this.gLayer[g];
+    first.headDim = this.gHeadDim[g];
+    first.sentenceLength = this.gLength[g];
+    return first;
+  }
+
+  /** The dense figures of a group of `size` rows headed by `first` (timed from cycle 0: the schedule is translation invariant). */
+  private denseGroupSums(first: TraceRow, size: number, heads: number, mode: Trace['mode']): DenseGroupSums {
+    const { c, opts } = this;
+    const works = this.denseWorks(first, size, heads, mode, this.denseWo);
+    const counts = new Float64Array(COUNT_SLOTS);
+    let bytes = 0;
+    for (const w of works) {
+      addCountsAt(counts, 0, w, c);
+      bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
     }
+    // Arrays of its own for the memo to keep (made here: the scheduler's own `new` was a path its
+    // optimized code had never seen, one deopt per dense shape). The authors' model reads trace
+    // rows: made for it alone.
+    const own = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
+    return { ...timeGroup({ works, rows: () => denseRows(first, size, heads, mode), headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined, own), counts, bytes };
   }
 
   /** The result, once every group was added; `heads` and `mode` of the whole trace (its dense baseline). */
   finish(heads: number, mode: Trace['mode']): SimulationResult {
-    const { c, opts, denseWo } = this;
+    const { c, opts } = this;
     const memo = new Map<string, DenseGroupSums>();
+    // A loop of its own, no callback per group: on the million-row trace this pass ran mostly
+    // before V8 had optimized it.
+    const { sumsOfLayer } = this;
     let dense: DenseGroupSums | undefined;
-    this.forEachShape((g, first, changed) => {
-      const size = this.gSize[g];
-      if (changed) {
-        const key = denseShapeKey(first, size, heads, mode);
+    for (let g = 0; g < this.groups; g++) {
+      if (this.shapeChanged(g)) {
+        const first = this.firstRowOf(g);
+        const key = denseShapeKey(first, this.gSize[g], heads, mode);
         dense = memo.get(key);
-        if (!dense) {
-          const works = this.denseWorks(first, size, heads, mode, denseWo);
-          const counts = new Float64Array(COUNT_SLOTS);
-          let bytes = 0;
-          for (const w of works) {
-            addCountsAt(counts, 0, w, c);
-            bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
-          }
-          // The schedule is translation invariant, so timing from cycle 0 gives the group's length.
-          // Arrays of its own for the memo to keep (made here: the scheduler's own `new` was a
-          // path its optimized code had never seen, one deopt per dense shape).
-          const own = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
-          // The authors' model reads trace rows: made for it alone.
-          dense = { ...timeGroup({ works, rows: () => denseRows(first, size, heads, mode), headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined, own), counts, bytes };
-          memo.set(key, dense);
-        }
+        if (!dense) memo.set(key, (dense = this.denseGroupSums(first, this.gSize[g], heads, mode)));
       }
-      (this.layers.get(this.gLayer[g]) as LayerSums).addDenseGroup(dense as DenseGroupSums);
-    });
+      sumsOfLayer[this.gLayer[g]].addDenseGroup(dense as DenseGroupSums);
+    }
     const { topKTotal, topKMeasured } = this;
     const layers = new Map<number, LayerAcc>([...this.layers].map(([layer, sums]) => [layer, sums.toLayerAcc()]));
     return assemble(c, { timing: opts.timing, denseBits: opts.denseBits, ...this.conv }, layers, this.stageNames, this.e, { topKTotal, topKMeasured }, this.tl?.timeline);
@@ -314,8 +323,9 @@ export class TraceSimulator {
     const o: WorkOptions = { unquantizedBits: bits, seed: 1 };
     let total = 0;
     let bytes = 0;
-    this.forEachShape((g, first, changed) => {
-      if (changed) {
+    for (let g = 0; g < this.groups; g++) {
+      if (this.shapeChanged(g)) {
+        const first = this.firstRowOf(g);
         const key = denseShapeKey(first, this.gSize[g], heads, mode);
         const known = memo.get(key);
         if (known !== undefined) bytes = known;
@@ -328,7 +338,7 @@ export class TraceSimulator {
         }
       }
       total += bytes;
-    });
+    }
     return total;
   }
 }
