@@ -240,7 +240,8 @@ function put(unit: number, stage: number, ready: number, duration: number, head:
 /**
  * Schedule one (step, layer): `rows` in head order, starting at cycle `start`.
  * `headTopK`: the head top-k after the layer, if any. `keepOps`: return the op list (timeline).
- * `out`: arrays to write the stages and unit busy cycles into (the caller's to reuse), else new ones.
+ * `out`: a timing to write the result into (its arrays and itself the caller's to reuse: the
+ * scheduler runs once per (step, layer)), else a new one.
  */
 export function scheduleGroupPipelined(
   rows: readonly RowWork[],
@@ -248,7 +249,7 @@ export function scheduleGroupPipelined(
   c: HardwareConfig,
   start: number,
   keepOps: boolean,
-  out?: { stages: Float64Array; unitBusy: Float64Array },
+  out?: GroupTiming,
 ): GroupTiming {
   const L = c.latencies;
   const lat = c.dramLatencyCycles;
@@ -257,6 +258,7 @@ export function scheduleGroupPipelined(
   vPool.reset(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
   ops = keepOps ? [] : undefined;
   const groupOps = ops;
+  const result = out ?? { start, end: start, stages: new Float64Array(PIPELINE_STAGES.length), unitBusy: new Float64Array(units.length), ops: NO_OPS };
   const inLat = lat + L.convert;
   let allDecided = start;
   let allDone = start;
@@ -358,11 +360,13 @@ export function scheduleGroupPipelined(
     allDone = hk.end;
   }
   const end = Math.max(allDone, start);
-  const unitBusy = out?.unitBusy ?? new Float64Array(units.length);
-  for (let u = 0; u < units.length; u++) unitBusy[u] = units[u].busy;
-  const stages = attributeStages(unitsByPriority, start, end, S.fillDrain, out?.stages ?? new Float64Array(PIPELINE_STAGES.length));
+  for (let u = 0; u < units.length; u++) result.unitBusy[u] = units[u].busy;
+  attributeStages(unitsByPriority, start, end, S.fillDrain, result.stages);
   ops = undefined;
   // The timeline wants each unit's ops in time order; the calendars place them out of order.
   groupOps?.sort((a, b) => a.unit - b.unit || a.start - b.start);
-  return { start, end, stages, unitBusy, ops: groupOps ?? NO_OPS };
+  result.start = start;
+  result.end = end;
+  result.ops = groupOps ?? NO_OPS;
+  return result;
 }

@@ -14,7 +14,7 @@ import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBus
 import { denseQueries, denseRows, denseShapeKey } from './denseBaseline';
 import { energyPerOp, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
-import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS } from './pipelinedTiming';
+import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS, type GroupTiming } from './pipelinedTiming';
 import { denseRowWorkInto, newRowWorkSlot, rowWork, timeTopKsOfSlots, untimedRowWorkOfColumns, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
 import { addCountsAt, assemble, COUNT_SLOTS, type LayerAcc, type SimulationResult } from './simulationResult';
 import { LayerSums, type DenseGroupSums } from './layerSums';
@@ -64,7 +64,7 @@ interface GroupResult {
 
 function maxOf(a: Float64Array): number {
   let m = 0;
-  for (const v of a) m = Math.max(m, v);
+  for (let i = 0; i < a.length; i++) m = Math.max(m, a[i]);
   return m;
 }
 
@@ -90,18 +90,33 @@ function addTermSpans(tl: TimelineBuilder, g: GroupInput, t: number, names: read
 // Where each additive term runs: DRAM and refetch on DRAM, fill on Q x K, drain on Softmax, the top-ks on Top-k.
 const ADDITIVE_STAGE_UNITS = [0, 1, 2, 3, 3, 0, 3];
 
+/** A pipelined schedule and the result made of it, for timeGroup to write into. */
+interface PipelinedScratch {
+  timing: GroupTiming;
+  result: GroupResult;
+}
+
+/** A PipelinedScratch with arrays of its own. */
+function newPipelinedScratch(): PipelinedScratch {
+  const timing: GroupTiming = { start: 0, end: 0, stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length), ops: [] };
+  return { timing, result: { cycles: 0, lowerBound: 0, stages: timing.stages, unitBusy: timing.unitBusy } };
+}
+
 /**
- * Time one (step, layer) with the chosen model, from cycle `t`. `scratch`: arrays the pipelined
- * model may write its stages and unit busy cycles into (a result the caller adds up at once and
- * does not keep), else the result has its own.
+ * Time one (step, layer) with the chosen model, from cycle `t`. `scratch`: where the pipelined
+ * model writes its schedule and the result (a result the caller adds up at once, or keeps with
+ * the scratch), else the result is new.
  */
-function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: number, tl: TimelineBuilder | undefined, scratch?: { stages: Float64Array; unitBusy: Float64Array }): GroupResult {
+function timeGroup(g: GroupInput, c: HardwareConfig, opts: SimulateOptions, t: number, tl: TimelineBuilder | undefined, scratch?: PipelinedScratch): GroupResult {
   switch (opts.timing) {
     case 'pipelined': {
       // The schedule keeps each unit busy exactly its work (groupUnitBusy): its busy time is the bound.
-      const gt = scheduleGroupPipelined(g.works, g.headCall, c, t, tl !== undefined, scratch);
+      const gt = scheduleGroupPipelined(g.works, g.headCall, c, t, tl !== undefined, scratch?.timing);
       tl?.addGroup(g.step, g.layer, gt.start, gt.end, gt.ops);
-      return { cycles: gt.end - gt.start, lowerBound: maxOf(gt.unitBusy), stages: gt.stages, unitBusy: gt.unitBusy };
+      const r = scratch?.result ?? { cycles: 0, lowerBound: 0, stages: gt.stages, unitBusy: gt.unitBusy };
+      r.cycles = gt.end - gt.start;
+      r.lowerBound = maxOf(gt.unitBusy);
+      return r;
     }
     case 'additive': {
       const unitBusy = new Float64Array(HARDWARE_UNITS.length);
@@ -151,7 +166,12 @@ export class TraceSimulator {
   private readonly slots: RowWorkSlot[] = [];
   // The first `size` slots' RowWorks, one array per group size (the same objects every time).
   private readonly worksOfSize: RowWork[][] = [];
-  private readonly scratch = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
+  private readonly scratch = newPipelinedScratch();
+  // The group being added (addGroup's), for its rows made on demand (the authors' model reads them).
+  private groupCols: TraceColumns | undefined;
+  private groupOrder: Int32Array | undefined;
+  private groupFrom = 0;
+  private readonly input: GroupInput = { works: [], rows: () => this.groupRows(), headCall: undefined, step: 0, layer: 0 };
   private t = 0;
   private topKTotal = 0;
   private topKMeasured = 0;
@@ -209,8 +229,16 @@ export class TraceSimulator {
       acc.addRow(w, c, occ, rowIsMemoryBound(w, occ));
     }
     if (headCall) acc.addComparisons(headCall.comparisons);
-    const groupRowsOf = (): TraceRow[] => Array.from({ length: size }, (_, j) => rowAt(cols, order ? order[from + j] : from + j));
-    const gt = timeGroup({ works, rows: groupRowsOf, headCall, step: works[0].step, layer }, c, this.opts, this.t, this.tl, this.scratch);
+    // One input object, refilled (its rows read the group's from these fields).
+    this.groupCols = cols;
+    this.groupOrder = order;
+    this.groupFrom = from;
+    const input = this.input;
+    input.works = works;
+    input.headCall = headCall;
+    input.step = works[0].step;
+    input.layer = layer;
+    const gt = timeGroup(input, c, this.opts, this.t, this.tl, this.scratch);
     acc.addGroup(gt);
     this.t += gt.cycles;
   }
@@ -219,6 +247,14 @@ export class TraceSimulator {
   private worksOf(n: number): RowWork[] {
     if (n > 0) this.slotFor(n - 1);
     return (this.worksOfSize[n] ??= this.slots.slice(0, n).map((s) => s.work));
+  }
+
+  /** The trace rows of the group being added. */
+  private groupRows(): TraceRow[] {
+    const cols = this.groupCols as TraceColumns;
+    const order = this.groupOrder;
+    const from = this.groupFrom;
+    return Array.from({ length: this.input.works.length }, (_, j) => rowAt(cols, order ? order[from + j] : from + j));
   }
 
   /** Slot i, made (with those before it) if need be. */
@@ -287,10 +323,10 @@ export class TraceSimulator {
       addCountsAt(counts, 0, w, c);
       bytes += w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q;
     }
-    // Arrays of its own for the memo to keep (made here: the scheduler's own `new` was a path its
-    // optimized code had never seen, one deopt per dense shape). The authors' model reads trace
-    // rows: made for it alone.
-    const own = { stages: new Float64Array(NS), unitBusy: new Float64Array(HARDWARE_UNITS.length) };
+    // A scratch of its own for the memo to keep (made here: the scheduler's own `new` was a path
+    // its optimized code had never seen, one deopt per dense shape). The authors' model reads
+    // trace rows: made for it alone.
+    const own = newPipelinedScratch();
     return { ...timeGroup({ works, rows: () => denseRows(first, size, heads, mode), headCall: undefined, step: 0, layer: 0 }, c, opts, 0, undefined, own), counts, bytes };
   }
 
