@@ -20,15 +20,42 @@ export interface ScheduledOp {
 let scratchA = new Float64Array(256);
 let scratchB = new Float64Array(256);
 
+// The first covered interval ending after the last span's start (freeCycles'): the next span's is
+// found by walking on from there, forward for a later span, back for an earlier one. Spans come
+// mostly in time order, and an earlier one (a quarter of the pieces on the million-row trace)
+// mostly starts within the same covered interval, so the walk takes a step or none where a
+// binary search took several.
+let walkFrom = 0;
+
+/** Cycles of [s, e) that cov[0 .. covLen) does not cover (walkFrom set to 0 before a unit's spans). */
+function freeCycles(s: number, e: number, cov: Float64Array, covLen: number): number {
+  let from = walkFrom;
+  while (from < covLen && cov[from + 1] <= s) from += 2;
+  while (from > 0 && cov[from - 1] > s) from -= 2;
+  walkFrom = from;
+  let free = 0;
+  for (let k = from; s < e; k += 2) {
+    if (k >= covLen || cov[k] >= e) {
+      free += e - s;
+      break;
+    }
+    if (cov[k] > s) free += cov[k] - s;
+    if (cov[k + 1] > s) s = cov[k + 1];
+  }
+  return free;
+}
+
 /**
  * Cycles by stage over [start, end), written into `stages` (one per stage): each cycle to the first busy stage in stage order, idle ones
  * to `idleStage`. `units` come in priority order: every stage a unit places comes no later in
  * the stage order than any stage of a unit after it (ties only on the same stage), so a cycle's
- * first busy stage is that of the first unit busy in it. Each unit's pieces (in any order) are
- * then charged with their cycles not covered by the units before it (the first busy unit's whole,
- * and its busy intervals are the covered set as they stand, not copied), and the units' busy
- * intervals merged into the covered set: one pass per unit, no sweep over every unit at every
- * boundary. Every time is a whole cycle, so the sums are exact whatever order they are taken in.
+ * first busy stage is that of the first unit busy in it. A unit's cycles not covered by the units
+ * before it are found from its busy intervals (the first busy unit's all of them, and its
+ * intervals are the covered set as they stand, not copied); its pieces of stages other than its
+ * first piece's are charged their own, and the first piece's stage what is left (a unit has one or
+ * two stages, its pieces several per interval). Then the unit's intervals are merged into the
+ * covered set: one pass per unit, no sweep over every unit at every boundary. Every time is a
+ * whole cycle, so the sums are exact whatever order they are taken in.
  */
 export function attributeStages(units: readonly UnitCalendar[], start: number, end: number, idleStage: number, stages: Float64Array): Float64Array {
   stages.fill(0);
@@ -54,29 +81,22 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
       for (let k = 0; k < ivLen; k += 2) coveredCycles += iv[k + 1] - iv[k];
       continue;
     }
-    // The first covered interval ending after the last piece's start: the next piece's is found
-    // by walking on from there, forward for a later piece, back for an earlier one. Pieces come
-    // mostly in time order, and an earlier one (a quarter of them on the million-row trace) mostly
-    // starts within the same covered interval, so the walk takes a step or none where a binary
-    // search took several.
-    let from = 0;
-    for (let i = 0; i < len; i += 2) {
-      let s = p[i];
-      const e = p[i + 1];
-      let free = 0;
-      while (from < covLen && cov[from + 1] <= s) from += 2;
-      while (from > 0 && cov[from - 1] > s) from -= 2;
-      for (let k = from; s < e; k += 2) {
-        if (k >= covLen || cov[k] >= e) {
-          free += e - s;
-          break;
-        }
-        if (cov[k] > s) free += cov[k] - s;
-        if (cov[k + 1] > s) s = cov[k + 1];
+    // The unit's free cycles, from its intervals (what they add to the covered set).
+    walkFrom = 0;
+    let free = 0;
+    for (let k = 0; k < ivLen; k += 2) free += freeCycles(iv[k], iv[k + 1], cov, covLen);
+    coveredCycles += free;
+    if (len > 0) {
+      const first = stageOf[0];
+      walkFrom = 0;
+      for (let i = 2; i < len; i += 2) {
+        const stage = stageOf[i >> 1];
+        if (stage === first) continue;
+        const own = freeCycles(p[i], p[i + 1], cov, covLen);
+        stages[stage] += own;
+        free -= own;
       }
-      stages[stageOf[i >> 1]] += free;
-      // A unit's pieces never overlap, so what they add to the covered set is their free cycles.
-      coveredCycles += free;
+      stages[first] += free;
     }
     // The last unit's busy intervals would cover nothing anyone reads.
     if (u + 1 === units.length) break;
