@@ -237,39 +237,55 @@ function timeSlotTopKs(slot: RowWorkSlot, c: HardwareConfig): RowWork {
   return slot.work;
 }
 
+/** Top-k calls timed in pairs as they come: each second call with the one held before it. */
+class TopKPairs {
+  private heldOut: TopKTiming | undefined;
+  private heldCall: TopKCall | undefined;
+  private heldSeed = 0;
+  private comparators = 0;
+  private lat = 0;
+
+  /** Start over (nothing held) for a config's top-k engine. */
+  reset(c: HardwareConfig): void {
+    this.heldCall = undefined;
+    this.comparators = c.topKComparators;
+    this.lat = c.latencies.topKRound;
+  }
+
+  /** Time `call` into `out` with the call held, or hold it. */
+  offer(out: TopKTiming, call: TopKCall, seed: number): void {
+    if (this.heldCall) {
+      topKCallTimingPairInto(this.heldOut as TopKTiming, this.heldCall, this.heldSeed, out, call, seed, this.comparators, this.lat);
+      this.heldCall = undefined;
+      return;
+    }
+    this.heldOut = out;
+    this.heldCall = call;
+    this.heldSeed = seed;
+  }
+
+  /** Time the call still held, alone. */
+  flush(): void {
+    if (this.heldCall) topKCallTimingInto(this.heldOut as TopKTiming, this.heldCall, this.comparators, this.lat, this.heldSeed);
+    this.heldCall = undefined;
+  }
+}
+
+// One for every group (the cycle model times one group at a time).
+const pairs = new TopKPairs();
+
 /**
  * Time the pending top-k calls of slots[0 .. n) (filled by untimedRowWorkOfColumns) two at a time:
  * topKCallTimingPairInto gives each call the figures topKCallTimingInto would, in less time.
  */
 export function timeTopKsOfSlots(slots: readonly RowWorkSlot[], n: number, c: HardwareConfig): void {
-  const lat = c.latencies.topKRound;
-  const comparators = c.topKComparators;
-  // A call waiting for a second one to pair with (heldCall undefined: none), its timing and seed.
-  let heldOut: TopKTiming | undefined;
-  let heldCall: TopKCall | undefined;
-  let heldSeed = 0;
+  pairs.reset(c);
   for (let j = 0; j < n; j++) {
     const s = slots[j];
-    const localV = s.localVPending;
-    if (localV && heldCall) {
-      topKCallTimingPairInto(heldOut as TopKTiming, heldCall, heldSeed, s.localVTopK, localV, s.localVSeed, comparators, lat);
-      heldCall = undefined;
-    } else if (localV) {
-      heldOut = s.localVTopK;
-      heldCall = localV;
-      heldSeed = s.localVSeed;
-    }
-    const token = s.tokenPending;
-    if (token && heldCall) {
-      topKCallTimingPairInto(heldOut as TopKTiming, heldCall, heldSeed, s.tokenTopK, token, s.tokenSeed, comparators, lat);
-      heldCall = undefined;
-    } else if (token) {
-      heldOut = s.tokenTopK;
-      heldCall = token;
-      heldSeed = s.tokenSeed;
-    }
+    if (s.localVPending) pairs.offer(s.localVTopK, s.localVPending, s.localVSeed);
+    if (s.tokenPending) pairs.offer(s.tokenTopK, s.tokenPending, s.tokenSeed);
   }
-  if (heldCall) topKCallTimingInto(heldOut as TopKTiming, heldCall, comparators, lat, heldSeed);
+  pairs.flush();
 }
 
 /** True when the slot's work was last filled from these counts (with c and o); else notes them as its memo. */
