@@ -1,7 +1,7 @@
 // Stage attribution of a scheduled (step, layer): every cycle goes to exactly one stage, so the
 // stages sum to the cycles. A cycle is charged to the busy stage that comes first in the stage
 // order (DRAM transfers first: memory time), and to the idle stage when nothing is busy.
-import type { UnitCalendar } from './unitCalendar';
+import { firstEndingAfterIn, type UnitCalendar } from './unitCalendar';
 
 /** One scheduled op: a (step, layer, head) of work on one unit. Times in cycles from the trace start. */
 export interface ScheduledOp {
@@ -31,7 +31,13 @@ let walkFrom = 0;
 function freeCycles(s: number, e: number, cov: Float64Array, covLen: number): number {
   let from = walkFrom;
   while (from < covLen && cov[from + 1] <= s) from += 2;
-  while (from > 0 && cov[from - 1] > s) from -= 2;
+  // Back a few steps; past 8 a binary search (a (step, layer) of many heads holds thousands).
+  for (let steps = 0; from > 0 && cov[from - 1] > s; from -= 2) {
+    if (++steps > 8) {
+      from = firstEndingAfterIn(cov, from - 2, s);
+      break;
+    }
+  }
   walkFrom = from;
   let free = 0;
   for (let k = from; s < e; k += 2) {
