@@ -1,7 +1,7 @@
 // Stage attribution of a scheduled (step, layer): every cycle goes to exactly one stage, so the
 // stages sum to the cycles. A cycle is charged to the busy stage that comes first in the stage
 // order (DRAM transfers first: memory time), and to the idle stage when nothing is busy.
-import { firstEndingAfterIn, type UnitCalendar } from './unitCalendar';
+import { firstIntervalEndingAfter, type UnitCalendar } from './unitCalendar';
 
 /** One scheduled op: a (step, layer, head) of work on one unit. Times in cycles from the trace start. */
 export interface ScheduledOp {
@@ -21,23 +21,15 @@ let scratchA = new Float64Array(256);
 let scratchB = new Float64Array(256);
 
 // The first covered interval ending after the last span's start (freeCycles'): the next span's is
-// found by walking on from there, forward for a later span, back for an earlier one. Spans come
-// mostly in time order, and an earlier one (a quarter of the pieces on the million-row trace)
-// mostly starts within the same covered interval, so the walk takes a step or none where a
-// binary search took several.
+// found by walking on from there, forward for a later span, back for an earlier one (a quarter of
+// the pieces on the million-row trace; firstIntervalEndingAfter).
 let walkFrom = 0;
 
 /** Cycles of [s, e) that cov[0 .. covLen) does not cover (walkFrom set to 0 before a unit's spans). */
 function freeCycles(s: number, e: number, cov: Float64Array, covLen: number): number {
   let from = walkFrom;
   while (from < covLen && cov[from + 1] <= s) from += 2;
-  // Back a few steps; past 8 a binary search (a (step, layer) of many heads holds thousands).
-  for (let steps = 0; from > 0 && cov[from - 1] > s; from -= 2) {
-    if (++steps > 8) {
-      from = firstEndingAfterIn(cov, from - 2, s);
-      break;
-    }
-  }
+  from = firstIntervalEndingAfter(cov, from, s);
   walkFrom = from;
   let free = 0;
   for (let k = from; s < e; k += 2) {

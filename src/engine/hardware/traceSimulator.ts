@@ -37,15 +37,21 @@ export function inferredHeadTopK(step: number, layer: number, size: number, next
   return topKCallTiming({ n: size, k: nextSize, roundSizes: undefined }, c.topKComparators, c.latencies.topKRound, mixSeed(seed, 3, step, layer));
 }
 
-/** DRAM bytes of the dense rows of a group of `size` rows headed by `first`, tensors at `bits`. */
+/**
+ * DRAM bytes of the dense rows of a group of `size` rows headed by `first`, tensors at `bits`.
+ * The dense rows of a group differ only in their head, so each moves the same whole number of
+ * bytes: one row's bytes times the rows is their sum exactly.
+ */
 export function denseShapeDramBytes(first: TraceRow, size: number, heads: number, mode: Trace['mode'], c: HardwareConfig, bits: number): number {
-  const o: WorkOptions = { unquantizedBits: bits, seed: 1 };
-  let bytes = 0;
-  for (const r of denseRows(first, size, heads, mode)) {
-    const b = rowWork(r, c, o).bytes;
-    bytes += b.kMsb + b.kLsb + b.v + b.q;
-  }
-  return bytes;
+  const [row] = denseRows(first, 1, 1, mode);
+  const b = rowWork(row, c, { unquantizedBits: bits, seed: 1 }).bytes;
+  return Math.max(heads, size) * (b.kMsb + b.kLsb + b.v + b.q);
+}
+
+/** The groups' dense shapes: each group's shape index, and for each shape the first group of it. */
+interface DenseShapes {
+  shapeOf: Int32Array;
+  firstGroup: number[];
 }
 
 /** Busy time per unit of the additive terms (for the bound): DRAM + refetch, fill, both top-ks. */
@@ -182,6 +188,8 @@ export class TraceSimulator {
   private gHeadDim = new Int32Array(1024);
   private gLength = new Int32Array(1024);
   private gSize = new Int32Array(1024);
+  // The dense shapes of the groups, for the heads and mode they were worked out for.
+  private shapes: { heads: number; mode: Trace['mode']; groups: number; shapes: DenseShapes } | undefined;
 
   /** `expectedRows`: how many rows the trace has, to size a timeline (when opts asks for one). */
   constructor(
@@ -245,7 +253,7 @@ export class TraceSimulator {
 
   /** The first n slots' RowWorks (the same array and objects every time), the slots made as needed. */
   private worksOf(n: number): RowWork[] {
-    if (n > 0) this.slotFor(n - 1);
+    while (this.slots.length < n) this.slots.push(newRowWorkSlot());
     return (this.worksOfSize[n] ??= this.slots.slice(0, n).map((s) => s.work));
   }
 
@@ -255,12 +263,6 @@ export class TraceSimulator {
     const order = this.groupOrder;
     const from = this.groupFrom;
     return Array.from({ length: this.input.works.length }, (_, j) => rowAt(cols, order ? order[from + j] : from + j));
-  }
-
-  /** Slot i, made (with those before it) if need be. */
-  private slotFor(i: number): RowWorkSlot {
-    while (this.slots.length <= i) this.slots.push(newRowWorkSlot());
-    return this.slots[i];
   }
 
   /** The dense rows (denseRows) of a group of `size` rows headed by `first`, as RowWorks under `o`, in the slots. */
@@ -289,18 +291,37 @@ export class TraceSimulator {
   }
 
   /**
-   * True when group g's dense shape differs from group g - 1's (always for the first). Consecutive
-   * groups mostly share their shape (the layers of one step): the caller then reuses the last
-   * figure without making a key.
+   * Each group's dense shape (denseShapeKey), numbered in order of first sight: finish and
+   * denseDramBytes work out one figure per shape and add it per group. Consecutive groups mostly
+   * share their shape (the layers of one step), so a key is made only where the shape changes.
    */
-  private shapeChanged(g: number): boolean {
-    return (
-      g === 0 ||
-      this.gSize[g] !== this.gSize[g - 1] ||
-      this.gLength[g] !== this.gLength[g - 1] ||
-      this.gHeadDim[g] !== this.gHeadDim[g - 1] ||
-      this.gStep[g] < 0 !== this.gStep[g - 1] < 0
-    );
+  private denseShapes(heads: number, mode: Trace['mode']): DenseShapes {
+    if (this.shapes?.heads === heads && this.shapes.mode === mode && this.shapes.groups === this.groups) return this.shapes.shapes;
+    const shapeOf = new Int32Array(this.groups);
+    const firstGroup: number[] = [];
+    const index = new Map<string, number>();
+    let shape = -1;
+    for (let g = 0; g < this.groups; g++) {
+      const changed =
+        g === 0 ||
+        this.gSize[g] !== this.gSize[g - 1] ||
+        this.gLength[g] !== this.gLength[g - 1] ||
+        this.gHeadDim[g] !== this.gHeadDim[g - 1] ||
+        this.gStep[g] < 0 !== this.gStep[g - 1] < 0;
+      if (changed) {
+        const key = denseShapeKey(this.firstRowOf(g), this.gSize[g], heads, mode);
+        const known = index.get(key);
+        if (known !== undefined) shape = known;
+        else {
+          shape = firstGroup.push(g) - 1;
+          index.set(key, shape);
+        }
+      }
+      shapeOf[g] = shape;
+    }
+    const shapes = { shapeOf, firstGroup };
+    this.shapes = { heads, mode, groups: this.groups, shapes };
+    return shapes;
   }
 
   /** A row carrying group g's step, layer, head dim and context length (what the dense baseline reads of a group's first row); the same object every call. */
@@ -332,21 +353,10 @@ export class TraceSimulator {
 
   /** The result, once every group was added; `heads` and `mode` of the whole trace (its dense baseline). */
   finish(heads: number, mode: Trace['mode']): SimulationResult {
-    const { c, opts } = this;
-    const memo = new Map<string, DenseGroupSums>();
-    // A loop of its own, no callback per group: on the million-row trace this pass ran mostly
-    // before V8 had optimized it.
-    const { sumsOfLayer } = this;
-    let dense: DenseGroupSums | undefined;
-    for (let g = 0; g < this.groups; g++) {
-      if (this.shapeChanged(g)) {
-        const first = this.firstRowOf(g);
-        const key = denseShapeKey(first, this.gSize[g], heads, mode);
-        dense = memo.get(key);
-        if (!dense) memo.set(key, (dense = this.denseGroupSums(first, this.gSize[g], heads, mode)));
-      }
-      sumsOfLayer[this.gLayer[g]].addDenseGroup(dense as DenseGroupSums);
-    }
+    const { c, opts, sumsOfLayer } = this;
+    const { shapeOf, firstGroup } = this.denseShapes(heads, mode);
+    const dense = firstGroup.map((g) => this.denseGroupSums(this.firstRowOf(g), this.gSize[g], heads, mode));
+    for (let g = 0; g < this.groups; g++) sumsOfLayer[this.gLayer[g]].addDenseGroup(dense[shapeOf[g]]);
     const { topKTotal, topKMeasured } = this;
     const layers = new Map<number, LayerAcc>([...this.layers].map(([layer, sums]) => [layer, sums.toLayerAcc()]));
     return assemble(c, { timing: opts.timing, denseBits: opts.denseBits, ...this.conv }, layers, this.stageNames, this.e, { topKTotal, topKMeasured }, this.tl?.timeline);
@@ -354,27 +364,10 @@ export class TraceSimulator {
 
   /** DRAM bytes of the dense baseline with tensors at `bits` (whole numbers: any order sums them exactly). */
   denseDramBytes(heads: number, mode: Trace['mode'], bits: number): number {
-    const memo = new Map<string, number>();
-    // denseShapeDramBytes' options.
-    const o: WorkOptions = { unquantizedBits: bits, seed: 1 };
+    const { shapeOf, firstGroup } = this.denseShapes(heads, mode);
+    const bytes = firstGroup.map((g) => denseShapeDramBytes(this.firstRowOf(g), this.gSize[g], heads, mode, this.c, bits));
     let total = 0;
-    let bytes = 0;
-    for (let g = 0; g < this.groups; g++) {
-      if (this.shapeChanged(g)) {
-        const first = this.firstRowOf(g);
-        const key = denseShapeKey(first, this.gSize[g], heads, mode);
-        const known = memo.get(key);
-        if (known !== undefined) bytes = known;
-        else {
-          // The dense rows of a shape differ only in their head: each moves the same whole number
-          // of bytes, so one row's bytes times the rows is their sum exactly.
-          const n = Math.max(heads, this.gSize[g]);
-          const w = denseRowWorkInto(this.slotFor(0), this.c, o, first.step, first.layer, 0, denseQueries(first, mode), first.headDim, first.sentenceLength);
-          memo.set(key, (bytes = n * (w.bytes.kMsb + w.bytes.kLsb + w.bytes.v + w.bytes.q)));
-        }
-      }
-      total += bytes;
-    }
+    for (let g = 0; g < this.groups; g++) total += bytes[shapeOf[g]];
     return total;
   }
 }
