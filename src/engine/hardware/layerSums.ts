@@ -53,6 +53,8 @@ export class LayerSums {
   /** Head ids in the order first seen: the result lists a layer's heads so. */
   private readonly headOrder: number[] = [];
   private seen = new Uint8Array(16);
+  /** The layer's groups of each dense shape (DenseShapeTally's numbers). */
+  private denseShapeGroups = new Float64Array(8);
 
   constructor(stageCount: number) {
     this.stages = new Float64Array(stageCount);
@@ -90,12 +92,34 @@ export class LayerSums {
     for (let u = 0; u < this.unitBusy.length; u++) this.unitBusy[u] += g.unitBusy[u];
   }
 
-  addDenseGroup(d: DenseGroupSums): void {
-    for (let k = 0; k < COUNT_SLOTS; k++) this.sums[DENSE_COUNTS + k] += d.counts[k];
-    this.sums[DENSE_BYTES] += d.bytes;
-    this.sums[DENSE_CYCLES] += d.cycles;
-    for (let k = 0; k < this.denseStages.length; k++) this.denseStages[k] += d.stages[k];
-    for (let u = 0; u < this.denseUnitBusy.length; u++) this.denseUnitBusy[u] += d.unitBusy[u];
+  /** One more group of dense shape `shape` (its figures come at the end: addDenseShapes). */
+  countDenseShape(shape: number): void {
+    if (shape >= this.denseShapeGroups.length) {
+      const grown = new Float64Array(Math.max(shape + 1, 2 * this.denseShapeGroups.length));
+      grown.set(this.denseShapeGroups);
+      this.denseShapeGroups = grown;
+    }
+    this.denseShapeGroups[shape]++;
+  }
+
+  /**
+   * The dense figures of the layer's groups, given each shape's (index = shape): count x figure
+   * per shape, which is the groups' sum exactly (whole numbers; see denseShapeTally.ts).
+   */
+  addDenseShapes(figures: readonly DenseGroupSums[]): void {
+    const n = Math.min(figures.length, this.denseShapeGroups.length);
+    for (let shape = 0; shape < n; shape++) {
+      const groups = this.denseShapeGroups[shape];
+      if (groups > 0) this.addDenseGroups(figures[shape], groups);
+    }
+  }
+
+  private addDenseGroups(d: DenseGroupSums, groups: number): void {
+    for (let k = 0; k < COUNT_SLOTS; k++) this.sums[DENSE_COUNTS + k] += groups * d.counts[k];
+    this.sums[DENSE_BYTES] += groups * d.bytes;
+    this.sums[DENSE_CYCLES] += groups * d.cycles;
+    for (let k = 0; k < this.denseStages.length; k++) this.denseStages[k] += groups * d.stages[k];
+    for (let u = 0; u < this.denseUnitBusy.length; u++) this.denseUnitBusy[u] += groups * d.unitBusy[u];
   }
 
   /** The sums as the result's assembly reads them. */

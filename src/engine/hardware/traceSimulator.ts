@@ -5,19 +5,20 @@
 //
 // The dense baseline of a group depends only on its shape (context length, query rows, heads, head
 // dim), and the heads are known only once the whole trace is read (the largest head id), so each
-// group's shape is recorded (a few int32 per group) and the dense figures are added at finish(),
-// per layer in group order: the same sums, in the same order, as adding them group by group.
+// layer counts its groups of each shape as they come (denseShapeTally.ts) and the dense figures
+// are added at finish(), once per shape and layer.
 import { newRowView, rowAt, type TraceColumns } from '../trace/traceColumns';
 import type { Trace, TraceRow } from '../trace/trace';
 import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
 import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
-import { denseQueries, denseRows, denseShapeKey } from './denseBaseline';
+import { denseQueries, denseRows } from './denseBaseline';
 import { energyPerOp, type EnergyPerOp } from './energyModel';
 import type { HardwareConfig } from './hardwareConfig';
 import { groupUnitBusy, PIPELINE_STAGES, rowIsMemoryBound, rowStageOccupancy, scheduleGroupPipelined, HARDWARE_UNITS, type GroupTiming } from './pipelinedTiming';
 import { denseRowWorkInto, newRowWorkSlot, rowWork, timeTopKsOfSlots, untimedRowWorkOfColumns, type RowWork, type RowWorkSlot, type WorkOptions } from './rowWork';
 import { addCountsAt, assemble, COUNT_SLOTS, type LayerAcc, type SimulationResult } from './simulationResult';
 import { LayerSums, type DenseGroupSums } from './layerSums';
+import { DenseShapeTally } from './denseShapeTally';
 import type { SimulateOptions } from './simulate';
 import { DEFAULT_TIMELINE_MAX_EVENTS, TimelineBuilder } from './timeline';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
@@ -46,12 +47,6 @@ export function denseShapeDramBytes(first: TraceRow, size: number, heads: number
   const [row] = denseRows(first, 1, 1, mode);
   const b = rowWork(row, c, { unquantizedBits: bits, seed: 1 }).bytes;
   return Math.max(heads, size) * (b.kMsb + b.kLsb + b.v + b.q);
-}
-
-/** The groups' dense shapes: each group's shape index, and for each shape the first group of it. */
-interface DenseShapes {
-  shapeOf: Int32Array;
-  firstGroup: number[];
 }
 
 /** Busy time per unit of the additive terms (for the bound): DRAM + refetch, fill, both top-ks. */
@@ -149,14 +144,6 @@ export interface Conventions {
   fetchRounding: number;
 }
 
-/** A growable int32 column (one value per group). */
-function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  if (n < a.length) return a;
-  const b = new Int32Array(2 * a.length);
-  b.set(a);
-  return b;
-}
-
 export class TraceSimulator {
   private readonly wo: WorkOptions;
   private readonly denseWo: WorkOptions;
@@ -181,15 +168,8 @@ export class TraceSimulator {
   private t = 0;
   private topKTotal = 0;
   private topKMeasured = 0;
-  // Each group's dense shape and layer, in trace order: step, layer, head dim, context length, rows.
-  private groups = 0;
-  private gStep = new Int32Array(1024);
-  private gLayer = new Int32Array(1024);
-  private gHeadDim = new Int32Array(1024);
-  private gLength = new Int32Array(1024);
-  private gSize = new Int32Array(1024);
-  // The dense shapes of the groups, for the heads and mode they were worked out for.
-  private shapes: { heads: number; mode: Trace['mode']; groups: number; shapes: DenseShapes } | undefined;
+  // The groups' dense shapes, tallied as they come (each layer counts its own in its LayerSums).
+  private readonly shapes = new DenseShapeTally();
 
   /** `expectedRows`: how many rows the trace has, to size a timeline (when opts asks for one). */
   constructor(
@@ -219,10 +199,10 @@ export class TraceSimulator {
     for (let j = 0; j < size; j++) untimedRowWorkOfColumns(cols, order ? order[from + j] : from + j, c, wo, slots[j]);
     timeTopKsOfSlots(slots, size, c);
     const first = order ? order[from] : from;
-    this.recordShape(cols.step[first], cols.layer[first], cols.headDim[first], cols.sentenceLength[first], size);
     const layer = works[0].layer;
     let acc = this.sumsOfLayer[layer];
     if (!acc) this.layers.set(layer, (acc = this.sumsOfLayer[layer] = new LayerSums(this.stageNames.length)));
+    acc.countDenseShape(this.shapes.add(cols.step[first], layer, cols.headDim[first], cols.sentenceLength[first], size));
     for (let j = 0; j < size; j++) {
       const w = works[j];
       if (w.localVTopK) {
@@ -274,66 +254,6 @@ export class TraceSimulator {
     return works;
   }
 
-  private recordShape(step: number, layer: number, headDim: number, length: number, size: number): void {
-    const g = this.groups++;
-    if (g >= this.gStep.length) {
-      this.gStep = grown(this.gStep, g);
-      this.gLayer = grown(this.gLayer, g);
-      this.gHeadDim = grown(this.gHeadDim, g);
-      this.gLength = grown(this.gLength, g);
-      this.gSize = grown(this.gSize, g);
-    }
-    this.gStep[g] = step;
-    this.gLayer[g] = layer;
-    this.gHeadDim[g] = headDim;
-    this.gLength[g] = length;
-    this.gSize[g] = size;
-  }
-
-  /**
-   * Each group's dense shape (denseShapeKey), numbered in order of first sight: finish and
-   * denseDramBytes work out one figure per shape and add it per group. Consecutive groups mostly
-   * share their shape (the layers of one step), so a key is made only where the shape changes.
-   */
-  private denseShapes(heads: number, mode: Trace['mode']): DenseShapes {
-    if (this.shapes?.heads === heads && this.shapes.mode === mode && this.shapes.groups === this.groups) return this.shapes.shapes;
-    const shapeOf = new Int32Array(this.groups);
-    const firstGroup: number[] = [];
-    const index = new Map<string, number>();
-    let shape = -1;
-    for (let g = 0; g < this.groups; g++) {
-      const changed =
-        g === 0 ||
-        this.gSize[g] !== this.gSize[g - 1] ||
-        this.gLength[g] !== this.gLength[g - 1] ||
-        this.gHeadDim[g] !== this.gHeadDim[g - 1] ||
-        this.gStep[g] < 0 !== this.gStep[g - 1] < 0;
-      if (changed) {
-        const key = denseShapeKey(this.firstRowOf(g), this.gSize[g], heads, mode);
-        const known = index.get(key);
-        if (known !== undefined) shape = known;
-        else {
-          shape = firstGroup.push(g) - 1;
-          index.set(key, shape);
-        }
-      }
-      shapeOf[g] = shape;
-    }
-    const shapes = { shapeOf, firstGroup };
-    this.shapes = { heads, mode, groups: this.groups, shapes };
-    return shapes;
-  }
-
-  /** A row carrying group g's step, layer, head dim and context length (what the dense baseline reads of a group's first row); the same object every call. */
-  private firstRowOf(g: number): TraceRow {
-    const first = this.view.row;
-    first.step = this.gStep[g];
-    first.layer = this.gLayer[g];
-    first.headDim = this.gHeadDim[g];
-    first.sentenceLength = this.gLength[g];
-    return first;
-  }
-
   /** The dense figures of a group of `size` rows headed by `first` (timed from cycle 0: the schedule is translation invariant). */
   private denseGroupSums(first: TraceRow, size: number, heads: number, mode: Trace['mode']): DenseGroupSums {
     const { c, opts } = this;
@@ -353,10 +273,9 @@ export class TraceSimulator {
 
   /** The result, once every group was added; `heads` and `mode` of the whole trace (its dense baseline). */
   finish(heads: number, mode: Trace['mode']): SimulationResult {
-    const { c, opts, sumsOfLayer } = this;
-    const { shapeOf, firstGroup } = this.denseShapes(heads, mode);
-    const dense = firstGroup.map((g) => this.denseGroupSums(this.firstRowOf(g), this.gSize[g], heads, mode));
-    for (let g = 0; g < this.groups; g++) sumsOfLayer[this.gLayer[g]].addDenseGroup(dense[shapeOf[g]]);
+    const { c, opts } = this;
+    const dense = this.shapes.figures(heads, mode, this.view.row, (first, size) => this.denseGroupSums(first, size, heads, mode));
+    for (const sums of this.layers.values()) sums.addDenseShapes(dense);
     const { topKTotal, topKMeasured } = this;
     const layers = new Map<number, LayerAcc>([...this.layers].map(([layer, sums]) => [layer, sums.toLayerAcc()]));
     return assemble(c, { timing: opts.timing, denseBits: opts.denseBits, ...this.conv }, layers, this.stageNames, this.e, { topKTotal, topKMeasured }, this.tl?.timeline);
@@ -364,10 +283,9 @@ export class TraceSimulator {
 
   /** DRAM bytes of the dense baseline with tensors at `bits` (whole numbers: any order sums them exactly). */
   denseDramBytes(heads: number, mode: Trace['mode'], bits: number): number {
-    const { shapeOf, firstGroup } = this.denseShapes(heads, mode);
-    const bytes = firstGroup.map((g) => denseShapeDramBytes(this.firstRowOf(g), this.gSize[g], heads, mode, this.c, bits));
+    const bytes = this.shapes.figures(heads, mode, this.view.row, (first, size) => denseShapeDramBytes(first, size, heads, mode, this.c, bits));
     let total = 0;
-    for (let g = 0; g < this.groups; g++) total += bytes[shapeOf[g]];
+    for (let s = 0; s < bytes.length; s++) total += this.shapes.groups[s] * bytes[s];
     return total;
   }
 }
