@@ -219,8 +219,10 @@ const span = (): Span => ({ start: 0, end: 0 });
 // One span per call site, refilled row after row (kFetch and vFetch stay valid for the second
 // head of a fused pair: only their own call sites overwrite them).
 const P = { kFetch: span(), qk: span(), sm: span(), lsb: span(), rq: span(), rs: span(), localTopK: span(), vFetch: span(), pv: span(), tokenTopK: span(), headTopK: span() };
-// The op list of the group being scheduled, when a timeline wants it (else undefined).
+// The op list of the group being scheduled, when a timeline wants it (else undefined), and the
+// cycle the group starts at (the calendars count from 0; ops are in trace cycles).
 let ops: ScheduledOp[] | undefined;
+let opsOrigin = 0;
 // The op list of a group scheduled without a timeline (shared: nothing adds to it).
 const NO_OPS: readonly ScheduledOp[] = Object.freeze([]);
 
@@ -232,13 +234,13 @@ function put(unit: number, stage: number, ready: number, duration: number, head:
   const pieces = units[unit].lastPieces();
   for (let i = 0; i < pieces.length; i += 2) {
     const share = pieces.length > 2 ? Math.round((bytes * (pieces[i + 1] - pieces[i])) / duration) : bytes;
-    ops.push({ unit, stage, start: pieces[i], end: pieces[i + 1], head, bytes: share });
+    ops.push({ unit, stage, start: opsOrigin + pieces[i], end: opsOrigin + pieces[i + 1], head, bytes: share });
   }
   return p;
 }
 
 /**
- * Schedule one (step, layer): `rows` in head order, starting at cycle `start`.
+ * Schedule one (step, layer): `rows` in head order, starting at cycle `origin`.
  * `headTopK`: the head top-k after the layer, if any. `keepOps`: return the op list (timeline).
  * `out`: a timing to write the result into (its arrays and itself the caller's to reuse: the
  * scheduler runs once per (step, layer)), else a new one.
@@ -247,10 +249,16 @@ export function scheduleGroupPipelined(
   rows: readonly RowWork[],
   headTopK: TopKTiming | undefined,
   c: HardwareConfig,
-  start: number,
+  origin: number,
   keepOps: boolean,
   out?: GroupTiming,
 ): GroupTiming {
+  // The group is scheduled from cycle 0 and moved to `origin` at the end: every time is a whole
+  // number of cycles (hardwareConfig's integers, whole-cycle counts), so the schedule is
+  // translation invariant to the last bit, and times counted within a group stay small integers
+  // (V8 keeps them untagged; cycles from the trace start outgrow that on a long trace).
+  const start = 0;
+  opsOrigin = origin;
   const L = c.latencies;
   const lat = c.dramLatencyCycles;
   for (const u of units) u.reset();
@@ -258,7 +266,7 @@ export function scheduleGroupPipelined(
   vPool.reset(bufferLines(c.vSramBytes, c.pvMultipliers, c), c.maxRequestsInFlight);
   ops = keepOps ? [] : undefined;
   const groupOps = ops;
-  const result = out ?? { start, end: start, stages: new Float64Array(PIPELINE_STAGES.length), unitBusy: new Float64Array(units.length), ops: NO_OPS };
+  const result = out ?? { start: origin, end: origin, stages: new Float64Array(PIPELINE_STAGES.length), unitBusy: new Float64Array(units.length), ops: NO_OPS };
   const inLat = lat + L.convert;
   let allDecided = start;
   let allDone = start;
@@ -365,8 +373,8 @@ export function scheduleGroupPipelined(
   ops = undefined;
   // The timeline wants each unit's ops in time order; the calendars place them out of order.
   groupOps?.sort((a, b) => a.unit - b.unit || a.start - b.start);
-  result.start = start;
-  result.end = end;
+  result.start = origin;
+  result.end = origin + end;
   result.ops = groupOps ?? NO_OPS;
   return result;
 }

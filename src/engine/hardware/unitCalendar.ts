@@ -78,15 +78,15 @@ export class UnitCalendar {
   labelled = new Float64Array(64);
   labelledStage = new Int32Array(32);
   labelledLen = 0;
-  /** The last request's pieces: last[0 .. lastCount). */
-  private last = new Float64Array(16);
-  private lastCount = 0;
+  /** The last request's pieces are the labelled ones from this index on (a request's pieces are labelled together, in order). */
+  private lastFrom = 0;
 
   /** Empty the calendar (its arrays are kept: the scheduler runs once per (step, layer), up to millions of times). */
   reset(): void {
     this.ivLen = 0;
     this.busy = 0;
     this.labelledLen = 0;
+    this.lastFrom = 0;
   }
 
   /** Take `duration` free cycles from `ready` on, for `stage` (an index the caller defines); with the pieces. */
@@ -97,7 +97,7 @@ export class UnitCalendar {
 
   /** The pieces of the last placement, [start0, end0, ...]. */
   lastPieces(): number[] {
-    return Array.from(this.last.subarray(0, this.lastCount));
+    return Array.from(this.labelled.subarray(2 * this.lastFrom, 2 * this.labelledLen));
   }
 
   /**
@@ -105,7 +105,7 @@ export class UnitCalendar {
    * instead of allocating a placement per request. A zero duration takes nothing: [ready, ready).
    */
   placeSpan(ready: number, duration: number, stage: number, out: Span): Span {
-    this.lastCount = 0;
+    this.lastFrom = this.labelledLen;
     if (duration <= 0) {
       out.start = out.end = ready;
       return out;
@@ -139,9 +139,6 @@ export class UnitCalendar {
   private pieceAfterAll(s: number, duration: number, stage: number, out: Span): Span {
     const end = s + duration;
     this.label(s, end, stage);
-    this.last[0] = s;
-    this.last[1] = end;
-    this.lastCount = 2;
     this.busy += duration;
     out.start = s;
     out.end = end;
@@ -157,7 +154,6 @@ export class UnitCalendar {
   private placeInGaps(ready: number, duration: number, stage: number, out: Span): Span {
     const iv = this.iv;
     let n = this.ivLen;
-    let k = 0;
     let left = duration;
     let t = ready;
     let i = firstIntervalEndingAfter(iv, n, t);
@@ -171,9 +167,6 @@ export class UnitCalendar {
       const nextStart = i < n ? iv[i] : Infinity;
       const take = Math.min(left, nextStart - t);
       const e = t + take;
-      if (k + 2 > this.last.length) this.last = ensure(this.last, k + 2, k);
-      this.last[k++] = t;
-      this.last[k++] = e;
       this.label(t, e, stage);
       left -= take;
       const touchesLeft = i > 0 && iv[i - 1] === t;
@@ -201,10 +194,9 @@ export class UnitCalendar {
       }
     }
     this.ivLen = n;
-    this.lastCount = k;
     this.busy += duration;
-    out.start = this.last[0];
-    out.end = this.last[k - 1];
+    out.start = this.labelled[2 * this.lastFrom];
+    out.end = this.labelled[2 * this.labelledLen - 1];
     return out;
   }
 
