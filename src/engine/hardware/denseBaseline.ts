@@ -117,11 +117,6 @@ export function denseShapeKey(first: TraceRow, groupSize: number, heads: number,
   return `${first.sentenceLength}|${denseQueries(first, mode)}|${Math.max(heads, groupSize)}|${first.headDim}`;
 }
 
-/** True when the groups headed by rows i and j (sizeI and sizeJ rows) have the same denseShapeKey, whatever the trace's heads and mode. */
-export function sameDenseShape(c: TraceColumns, i: number, sizeI: number, j: number, sizeJ: number): boolean {
-  return sizeI === sizeJ && c.sentenceLength[i] === c.sentenceLength[j] && c.headDim[i] === c.headDim[j] && c.step[i] < 0 === c.step[j] < 0;
-}
-
 /** The whole dense trace (the ablation's first step, and the test that a run's dense baseline is it). */
 export function denseTrace(trace: Trace): Trace {
   const rows: TraceRow[] = [];

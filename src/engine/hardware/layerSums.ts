@@ -2,7 +2,9 @@
 // turned into its LayerAcc once, at the end. Number properties updated row after row (a LayerAcc's
 // counts and bytes, each head's) boxed a fresh heap number on most updates: about 40 MB of garbage
 // on the million-row trace, a tenth of its time. Every sum is taken in the same order as before,
-// one row or group after another, so the figures are the same to the last bit.
+// one row or group after another, so the figures are the same to the last bit; the dense
+// baseline's are count x figure per dense shape, whole numbers, so the same too
+// (denseShapeTally.ts).
 import type { HardwareConfig } from './hardwareConfig';
 import { HARDWARE_UNITS, PIPELINE_STAGES } from './pipelinedTiming';
 import type { RowWork } from './rowWork';

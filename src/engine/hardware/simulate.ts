@@ -9,9 +9,10 @@
 // (DRAM, Q x K, softmax, top-k, prob x V), summed. No schedule can beat it; `pipelined` lies
 // between it and `additive` (the no-overlap upper bound), which the tests check on every trace.
 import type { Trace } from '../trace/trace';
-import { columnsFromTrace, loadRow, newRowView, type ColumnarTrace, type TraceColumns } from '../trace/traceColumns';
+import { columnsFromTrace, newRowView, type ColumnarTrace, type TraceColumns } from '../trace/traceColumns';
 import type { AuthorsTopKMode } from './authorsTopK';
-import { denseShapeKey, groupColumns, sameDenseShape, type RowGroups } from './denseBaseline';
+import { groupColumns, type RowGroups } from './denseBaseline';
+import { DenseShapeTally } from './denseShapeTally';
 import type { HardwareConfig } from './hardwareConfig';
 import type { SimulationResult, TimingModel } from './simulationResult';
 import { denseShapeDramBytes, inferredHeadTopK, TraceSimulator } from './traceSimulator';
@@ -95,29 +96,17 @@ export function denseDramBytes(trace: Trace, c: HardwareConfig, bits: number): n
   return denseDramBytesOfColumns(columnsFromTrace(trace), c, bits);
 }
 
-/** denseDramBytes of a columnar trace, each group shape computed once (the bytes are whole numbers: any order sums them exactly). */
+/** denseDramBytes of a columnar trace, each dense shape's bytes worked out once (whole numbers: count x bytes is their sum exactly). */
 export function denseDramBytesOfColumns(ct: ColumnarTrace, c: HardwareConfig, bits: number): number {
   const { trace, columns: cols } = ct;
   const groups = groupColumns(cols);
-  const view = newRowView();
-  const memo = new Map<string, number>();
-  let total = 0;
-  let bytes = 0;
-  let prev = -1;
-  let prevSize = 0;
+  const shapes = new DenseShapeTally();
   for (let g = 0; g + 1 < groups.starts.length; g++) {
     const i = groups.order[groups.starts[g]];
-    const size = groups.starts[g + 1] - groups.starts[g];
-    if (prev < 0 || !sameDenseShape(cols, i, size, prev, prevSize)) {
-      const first = loadRow(cols, i, view);
-      const key = denseShapeKey(first, size, trace.model.heads, trace.mode);
-      const known = memo.get(key);
-      if (known !== undefined) bytes = known;
-      else memo.set(key, (bytes = denseShapeDramBytes(first, size, trace.model.heads, trace.mode, c, bits)));
-    }
-    prev = i;
-    prevSize = size;
-    total += bytes;
+    shapes.add(cols.step[i], cols.layer[i], cols.headDim[i], cols.sentenceLength[i], groups.starts[g + 1] - groups.starts[g]);
   }
+  const bytes = shapes.figures(trace.model.heads, trace.mode, newRowView().row, (first, size) => denseShapeDramBytes(first, size, trace.model.heads, trace.mode, c, bits));
+  let total = 0;
+  for (let s = 0; s < bytes.length; s++) total += shapes.groups[s] * bytes[s];
   return total;
 }

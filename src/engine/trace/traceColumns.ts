@@ -171,30 +171,6 @@ export function newRowView(): RowView {
   return { row: view, tokenTopK: { n: 0, k: 0, roundSizes: undefined }, localVTopK: { n: 0, k: 0, roundSizes: undefined } };
 }
 
-/** Row i into the view's TraceRow (valid until the next load). */
-export function loadRow(c: TraceColumns, i: number, v: RowView): TraceRow {
-  const r = v.row;
-  r.step = c.step[i];
-  r.layer = c.layer[i];
-  r.head = c.head[i];
-  r.headDim = c.headDim[i];
-  r.sentenceLength = c.sentenceLength[i];
-  r.queries = c.queries[i];
-  r.keysFetched = c.keysFetched[i];
-  r.valuesFetched = c.valuesFetched[i];
-  r.keyBits = c.keyBits[i];
-  r.valueBits = c.valueBits[i];
-  r.queryBits = c.queryBits[i];
-  r.requantThreshold = c.requantThreshold[i];
-  r.lsbBits = c.lsbBits[i];
-  r.refetchedQueries = c.refetchedQueries[i];
-  r.accumulateImportance = (c.flags[i] & ACCUMULATE_IMPORTANCE) !== 0;
-  r.rescaleImportance = (c.flags[i] & RESCALE_IMPORTANCE) !== 0;
-  r.tokenTopK = loadCall(c.tokenTopKK[i], c.tokenTopKN[i], c.tokenTopKRounds[i], c.roundSizes, v.tokenTopK);
-  r.localVTopK = loadCall(c.localVTopKK[i], c.localVTopKN[i], c.localVTopKRounds[i], c.roundSizes, v.localVTopK);
-  return r;
-}
-
 /** A row's top-k call from its columns (k < 0: none), written into `into`. */
 export function loadCall(k: number, n: number, rounds: number, roundSizes: number[][], into: TopKCall): TopKCall | undefined {
   if (k < 0) return undefined;
