@@ -9,6 +9,7 @@
 // of cycles, bytes and operations (SRAM bytes at worst in eighths, a head's vector as datapath
 // words), so count x figure is the sum of `count` additions exactly, in any order.
 import type { Trace, TraceRow } from '../trace/trace';
+import { newRowView } from '../trace/traceColumns';
 import { denseShapeKey } from './denseBaseline';
 
 export class DenseShapeTally {
@@ -28,6 +29,8 @@ export class DenseShapeTally {
   private lastLength = 0;
   private lastHeadDim = 0;
   private lastPrompt = false;
+  // The row figures() hands each shape's first group in (refilled shape after shape).
+  private readonly row = newRowView().row;
 
   /** Tally a group of `size` rows headed by a row of these fields; its shape's number. */
   add(step: number, layer: number, headDim: number, length: number, size: number): number {
@@ -54,6 +57,13 @@ export class DenseShapeTally {
     return this.last;
   }
 
+  /** The sum over the groups of their shape's value (perShape: one per shape, index = shape number). */
+  sumOverGroups(perShape: readonly number[]): number {
+    let total = 0;
+    for (let s = 0; s < perShape.length; s++) total += this.groups[s] * perShape[s];
+    return total;
+  }
+
   /** How many shapes were seen. */
   get count(): number {
     return this.groups.length;
@@ -63,9 +73,10 @@ export class DenseShapeTally {
    * `figure` of each shape (index = shape number) under the trace's heads and mode, called once
    * per denseShapeKey (shapes the key does not tell apart, such as group sizes up to the heads,
    * share the first one's) with a row carrying the first group's step, layer, head dim and
-   * context length (`row`, refilled: valid during the call) and the group's rows.
+   * context length (refilled: valid during the call) and the group's rows.
    */
-  figures<T>(heads: number, mode: Trace['mode'], row: TraceRow, figure: (first: TraceRow, size: number) => T): T[] {
+  figures<T>(heads: number, mode: Trace['mode'], figure: (first: TraceRow, size: number) => T): T[] {
+    const row = this.row;
     const byKey = new Map<string, T>();
     const out: T[] = [];
     for (let s = 0; s < this.groups.length; s++) {

@@ -9,13 +9,13 @@
 // (DRAM, Q x K, softmax, top-k, prob x V), summed. No schedule can beat it; `pipelined` lies
 // between it and `additive` (the no-overlap upper bound), which the tests check on every trace.
 import type { Trace } from '../trace/trace';
-import { columnsFromTrace, newRowView, type ColumnarTrace, type TraceColumns } from '../trace/traceColumns';
+import { columnsFromTrace, type ColumnarTrace, type TraceColumns } from '../trace/traceColumns';
 import type { AuthorsTopKMode } from './authorsTopK';
 import { groupColumns, type RowGroups } from './denseBaseline';
 import { DenseShapeTally } from './denseShapeTally';
 import type { HardwareConfig } from './hardwareConfig';
 import type { SimulationResult, TimingModel } from './simulationResult';
-import { denseShapeDramBytes, inferredHeadTopK, TraceSimulator } from './traceSimulator';
+import { inferredHeadTopK, tallyDenseDramBytes, TraceSimulator } from './traceSimulator';
 import { topKCallTiming, type TopKTiming } from './topKEngine';
 import { mixSeed } from '../seededRandom';
 
@@ -105,8 +105,5 @@ export function denseDramBytesOfColumns(ct: ColumnarTrace, c: HardwareConfig, bi
     const i = groups.order[groups.starts[g]];
     shapes.add(cols.step[i], cols.layer[i], cols.headDim[i], cols.sentenceLength[i], groups.starts[g + 1] - groups.starts[g]);
   }
-  const bytes = shapes.figures(trace.model.heads, trace.mode, newRowView().row, (first, size) => denseShapeDramBytes(first, size, trace.model.heads, trace.mode, c, bits));
-  let total = 0;
-  for (let s = 0; s < bytes.length; s++) total += shapes.groups[s] * bytes[s];
-  return total;
+  return tallyDenseDramBytes(shapes, trace.model.heads, trace.mode, c, bits);
 }

@@ -76,7 +76,7 @@ export function attributeStages(units: readonly UnitCalendar[], start: number, e
       for (let i = 0; i < len; i += 2) stages[stageOf[i >> 1]] += p[i + 1] - p[i];
       cov = iv;
       covLen = ivLen;
-      for (let k = 0; k < ivLen; k += 2) coveredCycles += iv[k + 1] - iv[k];
+      coveredCycles += unit.busy; // its intervals' cycles: its pieces never overlap
       continue;
     }
     // The unit's free cycles, from its intervals (what they add to the covered set).

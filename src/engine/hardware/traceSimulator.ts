@@ -7,7 +7,7 @@
 // dim), and the heads are known only once the whole trace is read (the largest head id), so each
 // layer counts its groups of each shape as they come (denseShapeTally.ts) and the dense figures
 // are added at finish(), once per shape and layer.
-import { newRowView, rowAt, type TraceColumns } from '../trace/traceColumns';
+import { rowAt, type TraceColumns } from '../trace/traceColumns';
 import type { Trace, TraceRow } from '../trace/trace';
 import { additiveGroupTiming, ADDITIVE_STAGES } from './additiveTiming';
 import { AUTHORS_STAGE_UNITS, AUTHORS_STAGES, authorsGroupTiming, authorsUnitBusy } from './authorsTiming';
@@ -47,6 +47,11 @@ export function denseShapeDramBytes(first: TraceRow, size: number, heads: number
   const [row] = denseRows(first, 1, 1, mode);
   const b = rowWork(row, c, { unquantizedBits: bits, seed: 1 }).bytes;
   return Math.max(heads, size) * (b.kMsb + b.kLsb + b.v + b.q);
+}
+
+/** DRAM bytes of the dense baseline of the tallied groups, tensors at `bits`: each shape's worked out once, times its groups (whole numbers: exact). */
+export function tallyDenseDramBytes(shapes: DenseShapeTally, heads: number, mode: Trace['mode'], c: HardwareConfig, bits: number): number {
+  return shapes.sumOverGroups(shapes.figures(heads, mode, (first, size) => denseShapeDramBytes(first, size, heads, mode, c, bits)));
 }
 
 /** Busy time per unit of the additive terms (for the bound): DRAM + refetch, fill, both top-ks. */
@@ -154,7 +159,6 @@ export class TraceSimulator {
   private readonly layers = new Map<number, LayerSums>();
   private readonly sumsOfLayer: LayerSums[] = [];
   private readonly occ = new Float64Array(NS);
-  private readonly view = newRowView();
   // One RowWork per head of the current (step, layer), refilled group after group.
   private readonly slots: RowWorkSlot[] = [];
   // The first `size` slots' RowWorks, one array per group size (the same objects every time).
@@ -274,7 +278,7 @@ export class TraceSimulator {
   /** The result, once every group was added; `heads` and `mode` of the whole trace (its dense baseline). */
   finish(heads: number, mode: Trace['mode']): SimulationResult {
     const { c, opts } = this;
-    const dense = this.shapes.figures(heads, mode, this.view.row, (first, size) => this.denseGroupSums(first, size, heads, mode));
+    const dense = this.shapes.figures(heads, mode, (first, size) => this.denseGroupSums(first, size, heads, mode));
     for (const sums of this.layers.values()) sums.addDenseShapes(dense);
     const { topKTotal, topKMeasured } = this;
     const layers = new Map<number, LayerAcc>([...this.layers].map(([layer, sums]) => [layer, sums.toLayerAcc()]));
@@ -283,9 +287,6 @@ export class TraceSimulator {
 
   /** DRAM bytes of the dense baseline with tensors at `bits` (whole numbers: any order sums them exactly). */
   denseDramBytes(heads: number, mode: Trace['mode'], bits: number): number {
-    const bytes = this.shapes.figures(heads, mode, this.view.row, (first, size) => denseShapeDramBytes(first, size, heads, mode, this.c, bits));
-    let total = 0;
-    for (let s = 0; s < bytes.length; s++) total += this.shapes.groups[s] * bytes[s];
-    return total;
+    return tallyDenseDramBytes(this.shapes, heads, mode, this.c, bits);
   }
 }

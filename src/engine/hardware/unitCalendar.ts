@@ -10,9 +10,9 @@
 // buffer line, one 32-B transaction), not on whole requests.
 //
 // Times are whole cycles. Busy intervals are kept sorted and merged, in typed arrays reused from one
-// (step, layer) to the next; a (step, layer) holds a few dozen, so a linear walk from a
-// binary-searched start is cheap, and a request ready after the last busy cycle (the usual case)
-// is a plain append. Beside them the calendar keeps every piece with the stage it was placed for,
+// (step, layer) to the next; a request ready after the last busy cycle (the usual case) is a
+// plain append, and one that fills gaps finds its interval by a short walk back from the end
+// (firstIntervalEndingAfter). Beside them the calendar keeps every piece with the stage it was placed for,
 // in placement order: stage attribution reads those (stageAttribution.ts) instead of sorting one
 // event object per piece. (Keeping them in time order cost a shift per gap-filling piece, about a
 // third of the million-row trace's placements.)

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DenseShapeTally } from '../../../src/engine/hardware/denseShapeTally';
 import { LayerSums, type DenseGroupSums } from '../../../src/engine/hardware/layerSums';
-import { newRowView } from '../../../src/engine/trace/traceColumns';
 
 test('groups are numbered by shape in order of first sight, and counted', () => {
   const t = new DenseShapeTally();
@@ -19,6 +18,8 @@ test('groups are numbered by shape in order of first sight, and counted', () => 
   assert.equal(t.add(-1, 1, 32, 100, 16), 4); // another head dim
   assert.equal(t.count, 5);
   assert.deepEqual(t.groups, [3, 1, 1, 1, 1]);
+  // A value per shape, summed over the groups: 3 x 10 + 20 + 30 + 40 + 50.
+  assert.equal(t.sumOverGroups([10, 20, 30, 40, 50]), 170);
 });
 
 test('figures are worked out once per dense shape key, from the first group of it', () => {
@@ -27,7 +28,7 @@ test('figures are worked out once per dense shape key, from the first group of i
   t.add(5, 4, 64, 100, 16); // shape 1: 16 rows, the same dense run as shape 0 when the trace has 16 heads
   t.add(6, 0, 64, 101, 16); // shape 2
   const calls: string[] = [];
-  const f = t.figures(16, 'generation', newRowView().row, (first, size) => {
+  const f = t.figures(16, 'generation', (first, size) => {
     calls.push(`${first.step}/${first.layer}/${first.sentenceLength}/${first.headDim}/${size}`);
     return { id: calls.length };
   });
@@ -37,11 +38,11 @@ test('figures are worked out once per dense shape key, from the first group of i
   assert.notEqual(f[1], f[2]);
   // With 24 heads too (every group pads to 24 rows).
   calls.length = 0;
-  t.figures(24, 'generation', newRowView().row, (first, size) => calls.push(`${first.sentenceLength}/${size}`));
+  t.figures(24, 'generation', (first, size) => calls.push(`${first.sentenceLength}/${size}`));
   assert.deepEqual(calls, ['100/12', '101/16']);
   // In an encoder the query rows are the context length, still one shape per context here.
   calls.length = 0;
-  t.figures(8, 'encoder', newRowView().row, (first, size) => calls.push(`${first.sentenceLength}/${size}`));
+  t.figures(8, 'encoder', (first, size) => calls.push(`${first.sentenceLength}/${size}`));
   assert.deepEqual(calls, ['100/12', '100/16', '101/16']);
 });
 
