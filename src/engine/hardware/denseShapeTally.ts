@@ -22,20 +22,18 @@ export class DenseShapeTally {
   /** Groups of each shape, over all layers. */
   readonly groups: number[] = [];
   private readonly index = new Map<string, number>();
-  // The last group's shape and what it is made of: consecutive groups mostly share it (the
-  // layers of a step), so the index is looked up only where it changes.
+  // The last group's shape: consecutive groups mostly share it (the layers of a step), so the
+  // index is looked up only where it changes (compared against that shape's first group, which
+  // has the same fields the key is made of).
   private last = -1;
-  private lastSize = 0;
-  private lastLength = 0;
-  private lastHeadDim = 0;
-  private lastPrompt = false;
   // The row figures() hands each shape's first group in (refilled shape after shape).
   private readonly row = newRowView().row;
 
   /** Tally a group of `size` rows headed by a row of these fields; its shape's number. */
   add(step: number, layer: number, headDim: number, length: number, size: number): number {
     const prompt = step < 0;
-    if (this.last < 0 || size !== this.lastSize || length !== this.lastLength || headDim !== this.lastHeadDim || prompt !== this.lastPrompt) {
+    const l = this.last;
+    if (l < 0 || size !== this.size[l] || length !== this.length[l] || headDim !== this.headDim[l] || prompt !== this.step[l] < 0) {
       const key = `${size}|${length}|${headDim}|${prompt ? 1 : 0}`;
       let s = this.index.get(key);
       if (s === undefined) {
@@ -48,10 +46,6 @@ export class DenseShapeTally {
         this.size.push(size);
       }
       this.last = s;
-      this.lastSize = size;
-      this.lastLength = length;
-      this.lastHeadDim = headDim;
-      this.lastPrompt = prompt;
     }
     this.groups[this.last]++;
     return this.last;
@@ -62,11 +56,6 @@ export class DenseShapeTally {
     let total = 0;
     for (let s = 0; s < perShape.length; s++) total += this.groups[s] * perShape[s];
     return total;
-  }
-
-  /** How many shapes were seen. */
-  get count(): number {
-    return this.groups.length;
   }
 
   /**

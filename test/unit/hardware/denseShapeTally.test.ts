@@ -16,7 +16,7 @@ test('groups are numbered by shape in order of first sight, and counted', () => 
   assert.equal(t.add(1, 1, 64, 100, 16), 0); // back to a shape seen before, not after the last one
   assert.equal(t.add(-1, 0, 64, 100, 16), 3); // the prompt pass: its dense run has every query
   assert.equal(t.add(-1, 1, 32, 100, 16), 4); // another head dim
-  assert.equal(t.count, 5);
+  assert.equal(t.groups.length, 5);
   assert.deepEqual(t.groups, [3, 1, 1, 1, 1]);
   // A value per shape, summed over the groups: 3 x 10 + 20 + 30 + 40 + 50.
   assert.equal(t.sumOverGroups([10, 20, 30, 40, 50]), 170);
